@@ -1,0 +1,129 @@
+//! The library's typed errors, one enum per module boundary.
+//!
+//! Each error carries the context a user needs (a path, a document id, a line number).
+//! `anyhow` is used only at the top (`main.rs`, `cli/`), never in the library.
+
+use std::path::PathBuf;
+
+/// Why a file could not be turned into documents. Always names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The file could not be read from disk.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid UTF-8 text.
+    #[error("{path}: not valid UTF-8 text (first bad byte at offset {offset})")]
+    InvalidUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the first invalid sequence.
+        offset: usize,
+    },
+    /// The file looks binary (NUL bytes or mostly control characters).
+    #[error("{path}: binary content, not text")]
+    Binary {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file holds no readable text.
+    #[error("{path}: no readable text")]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file's extension is not one Vigie reads.
+    #[error("{path}: unsupported file type (expected .txt, .md, .html, .htm or .jsonl)")]
+    Unsupported {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file's content is malformed for its format.
+    #[error("{path}: {reason}")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, in words.
+        reason: String,
+    },
+    /// One line of a JSON Lines file is not a valid document.
+    #[error("{path}:{line}: {reason}")]
+    BadLine {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong, in words.
+        reason: String,
+    },
+}
+
+/// Errors of the on-disk index.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// The index directory could not be created or read.
+    #[error("index directory {path}: {source}")]
+    Directory {
+        /// The index directory.
+        path: PathBuf,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Another process holds the index writer lock.
+    #[error("index {path} is locked by another writer (is another `vigie index` or `vigie serve` running?)")]
+    Locked {
+        /// The index directory.
+        path: PathBuf,
+    },
+    /// The index was built by an incompatible version of Vigie.
+    #[error("index {path} was built with an incompatible schema ({found}); re-index with `vigie index --rebuild`")]
+    Incompatible {
+        /// The index directory.
+        path: PathBuf,
+        /// What was found instead of the expected schema.
+        found: String,
+    },
+    /// An error from the search engine library.
+    #[error("index engine: {0}")]
+    Engine(String),
+}
+
+/// Errors returned by a search request.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The request is invalid (user error): a stable code and a message.
+    #[error("{message}")]
+    InvalidRequest {
+        /// Stable snake_case code, e.g. `empty_query`.
+        code: &'static str,
+        /// A helpful message for the user.
+        message: String,
+    },
+    /// The requested document does not exist.
+    #[error("no document with id {0:?}")]
+    DocumentNotFound(String),
+    /// Something failed inside the index (internal error).
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+/// Errors in the configuration: they stop start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A setting has a value that cannot be used.
+    #[error("invalid setting {name}={value:?}: {reason}")]
+    Invalid {
+        /// Name of the setting (flag or environment variable).
+        name: String,
+        /// The value given.
+        value: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
+}
