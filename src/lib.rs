@@ -7,3 +7,8 @@
 pub mod analysis;
 pub mod error;
 pub mod ingest;
+pub mod index;
+pub mod search;
+pub mod http;
+pub mod config;
+pub mod cli;

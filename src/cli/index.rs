@@ -1,0 +1,70 @@
+//! `vigie index`: bring the index in line with files and folders, and report.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use super::progress::TerminalProgress;
+use super::{IndexArgs, EXIT_SOME_FILES_FAILED};
+use crate::config::Config;
+use crate::index::sync::{sync_paths, SyncOptions, SyncReport};
+use crate::index::VigieIndex;
+
+/// Runs `vigie index`.
+pub fn run(args: &IndexArgs, config: &Config) -> anyhow::Result<ExitCode> {
+    let index = open(config, args.rebuild)?;
+    let options = SyncOptions {
+        threads: config.threads,
+        commit_every: config.commit_every,
+    };
+    let report = sync_paths(&index, &args.paths, &options, &TerminalProgress::new())
+        .with_context(|| format!("indexing into {}", config.index_dir.display()))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        eprintln!("{}", summary(&report));
+    }
+    Ok(exit_code(&report))
+}
+
+/// Opens (or, with `rebuild`, recreates) the configured index.
+pub fn open(config: &Config, rebuild: bool) -> anyhow::Result<VigieIndex> {
+    let opened = if rebuild {
+        VigieIndex::rebuild(&config.index_dir)
+    } else {
+        VigieIndex::open_or_create(&config.index_dir)
+    };
+    opened.with_context(|| format!("opening the index {}", config.index_dir.display()))
+}
+
+/// The exit code of a run: 0, or 2 when some files failed.
+pub fn exit_code(report: &SyncReport) -> ExitCode {
+    if report.failed > 0 {
+        ExitCode::from(EXIT_SOME_FILES_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The human summary of a run.
+pub fn summary(report: &SyncReport) -> String {
+    let megabytes = report.bytes_read as f64 / 1_000_000.0;
+    let seconds = report.elapsed.as_secs_f64();
+    let mut text = format!(
+        "indexed in {seconds:.2} s ({megabytes:.1} MB read, {:.1} MB/s): {} added, {} updated, {} unchanged, {} deleted, {} failed; {} passages written; index now holds {} documents, {} passages",
+        if seconds > 0.0 { megabytes / seconds } else { 0.0 },
+        report.added,
+        report.updated,
+        report.unchanged,
+        report.deleted,
+        report.failed,
+        report.passages_written,
+        report.documents_total,
+        report.passages_total,
+    );
+    for failure in &report.failures {
+        text.push_str("\n  failed: ");
+        text.push_str(&failure.reason);
+    }
+    text
+}

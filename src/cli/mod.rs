@@ -1,0 +1,157 @@
+//! The command line (clap): `vigie index`, `vigie serve`, `vigie search`.
+//!
+//! Thin: each subcommand reads its settings into one [`Config`], calls the library, and prints.
+//! `anyhow` is used here, at the top, to report errors with context.
+
+mod index;
+mod progress;
+mod search;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Config, Overrides};
+
+/// Vigie: search French security-cooperation texts by passage.
+#[derive(Debug, Parser)]
+#[command(name = "vigie", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file (TOML); flags and VIGIE_* variables override it.
+    #[arg(long, global = true, env = "VIGIE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index files and folders (.txt, .md, .html, .jsonl); safe to re-run at any time.
+    Index(IndexArgs),
+    /// Serve the JSON API, indexing the corpus folder first when it has changed.
+    Serve(ServeArgs),
+    /// Search the index and print the ranked passages.
+    Search(SearchArgs),
+}
+
+/// Where the index lives.
+#[derive(Debug, Args)]
+pub struct IndexLocation {
+    /// Index folder.
+    #[arg(long = "index", env = "VIGIE_INDEX", value_name = "DIR")]
+    pub index_dir: Option<PathBuf>,
+}
+
+/// Arguments of `vigie index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Files or folders to index (folders recursively).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Indexing threads [default: the number of cores].
+    #[arg(long, env = "VIGIE_THREADS", value_name = "N")]
+    pub threads: Option<usize>,
+    /// Delete the whole index first and build it anew.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Print the report as JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `vigie serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Address to listen on [default: 127.0.0.1:7878].
+    #[arg(long, env = "VIGIE_ADDR", value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+    /// Folder indexed at start-up when it exists [default: corpus].
+    #[arg(long, env = "VIGIE_CORPUS", value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// Serve the index as it is, without indexing the corpus folder first.
+    #[arg(long)]
+    pub no_sync: bool,
+    /// Origins allowed to call the API from a browser, comma-separated [default: none].
+    #[arg(long = "cors-origins", env = "VIGIE_CORS_ORIGINS", value_name = "ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Option<Vec<String>>,
+}
+
+/// Arguments of `vigie search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: words, "quoted phrases", -excluded words, OR.
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Passages to show (at most 100).
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Passages to skip.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub offset: usize,
+    /// At most N passages per document.
+    #[arg(long, value_name = "N")]
+    pub per_doc: Option<usize>,
+    /// Only this document id.
+    #[arg(long, value_name = "ID")]
+    pub doc: Option<String>,
+    /// Only documents from this source.
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+    /// Only documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only documents dated on or before (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Print the same JSON as the HTTP API.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Exit code when some files could not be indexed (the rest was).
+pub const EXIT_SOME_FILES_FAILED: u8 = 2;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let base = Overrides {
+        config_file: cli.config,
+        ..Overrides::default()
+    };
+    match cli.command {
+        Command::Index(args) => {
+            let config = Config::load(Overrides {
+                index_dir: args.location.index_dir.clone(),
+                threads: args.threads,
+                ..base
+            })?;
+            index::run(&args, &config)
+        }
+        Command::Serve(args) => {
+            let config = Config::load(Overrides {
+                index_dir: args.location.index_dir.clone(),
+                addr: args.addr.clone(),
+                corpus_dir: args.corpus.clone(),
+                cors_origins: args.cors_origins.clone(),
+                ..base
+            })?;
+            serve::run(&args, &config)
+        }
+        Command::Search(args) => {
+            let config = Config::load(Overrides {
+                index_dir: args.location.index_dir.clone(),
+                ..base
+            })?;
+            search::run(&args, &config)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! `vigie serve`: index the corpus folder if it changed, then serve the JSON API.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use super::progress::TerminalProgress;
+use super::ServeArgs;
+use crate::config::Config;
+use crate::http::{self, AppState, HttpSettings};
+use crate::index::sync::{sync_paths, SyncOptions};
+use crate::search::{Engine, SearchSettings};
+
+/// Runs `vigie serve`.
+pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
+    let index = super::index::open(config, false)?;
+    if !args.no_sync && config.corpus_dir.is_dir() {
+        let options = SyncOptions {
+            threads: config.threads,
+            commit_every: config.commit_every,
+        };
+        let report = sync_paths(
+            &index,
+            std::slice::from_ref(&config.corpus_dir),
+            &options,
+            &TerminalProgress::new(),
+        )
+        .with_context(|| format!("indexing the corpus {}", config.corpus_dir.display()))?;
+        eprintln!("{}", super::index::summary(&report));
+    }
+    let engine = Arc::new(Engine::new(index, SearchSettings::from_config(config)));
+    let stats = engine.stats()?;
+    let router = http::router(
+        AppState { engine },
+        &HttpSettings {
+            cors_origins: config.cors_origins.clone(),
+        },
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let listener = http::bind(config.addr)
+            .await
+            .with_context(|| format!("binding {}", config.addr))?;
+        let local = listener.local_addr().context("reading the bound address")?;
+        println!(
+            "Vigie serves {} documents ({} passages) at http://{local}/",
+            stats.documents, stats.passages
+        );
+        println!("Try: curl 'http://{local}/search?q=%C3%A9quipes+communes+d%27enqu%C3%AAte'");
+        http::serve(router, listener).await.context("serving HTTP")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

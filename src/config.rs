@@ -1,0 +1,209 @@
+//! One validated configuration for every command.
+//!
+//! Precedence: command-line flags > environment (`VIGIE_*`) > configuration file (TOML, given
+//! with `--config` or `VIGIE_CONFIG`) > defaults. Flags and environment are read by the CLI
+//! (clap) into [`Overrides`]; this module merges them with the file and the defaults and
+//! validates the result. Nothing deeper in the library reads the environment.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::ConfigError;
+
+/// Default address of the HTTP API.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:7878";
+/// Default index folder.
+pub const DEFAULT_INDEX_DIR: &str = "index";
+/// Default corpus folder, indexed by `serve` at start-up.
+pub const DEFAULT_CORPUS_DIR: &str = "corpus";
+
+/// The settings in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Folder of the on-disk index.
+    pub index_dir: PathBuf,
+    /// Address the HTTP API binds.
+    pub addr: SocketAddr,
+    /// Folder `serve` indexes at start-up (skipped when it does not exist).
+    pub corpus_dir: PathBuf,
+    /// Origins allowed to call the API from a browser; empty: none.
+    pub cors_origins: Vec<String>,
+    /// Indexing threads.
+    pub threads: usize,
+    /// Documents written between two commits while indexing.
+    pub commit_every: usize,
+    /// Weight of a title match relative to a passage match.
+    pub title_boost: f32,
+}
+
+/// Values given on the command line or in the environment; `None` when not given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    /// Configuration file to read.
+    pub config_file: Option<PathBuf>,
+    /// Index folder.
+    pub index_dir: Option<PathBuf>,
+    /// Bind address, `HOST:PORT`.
+    pub addr: Option<String>,
+    /// Corpus folder.
+    pub corpus_dir: Option<PathBuf>,
+    /// Allowed CORS origins.
+    pub cors_origins: Option<Vec<String>>,
+    /// Indexing threads.
+    pub threads: Option<usize>,
+}
+
+/// The configuration file's shape; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    index: Option<PathBuf>,
+    addr: Option<String>,
+    corpus: Option<PathBuf>,
+    cors_origins: Option<Vec<String>>,
+    threads: Option<usize>,
+    commit_every: Option<usize>,
+    title_boost: Option<f32>,
+}
+
+impl Config {
+    /// Merges overrides, the configuration file and defaults, and validates the result.
+    pub fn load(overrides: Overrides) -> Result<Config, ConfigError> {
+        let file = match &overrides.config_file {
+            Some(path) => read_file(path)?,
+            None => FileSettings::default(),
+        };
+        let addr_text = overrides
+            .addr
+            .or(file.addr)
+            .unwrap_or_else(|| DEFAULT_ADDR.to_string());
+        let addr = addr_text
+            .parse::<SocketAddr>()
+            .map_err(|error| ConfigError::Invalid {
+                name: "addr (VIGIE_ADDR)".to_string(),
+                value: addr_text.clone(),
+                reason: format!("expected HOST:PORT such as {DEFAULT_ADDR}: {error}"),
+            })?;
+        let threads = overrides
+            .threads
+            .or(file.threads)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |count| count.get()));
+        if !(1..=64).contains(&threads) {
+            return Err(ConfigError::Invalid {
+                name: "threads (VIGIE_THREADS)".to_string(),
+                value: threads.to_string(),
+                reason: "must be between 1 and 64".to_string(),
+            });
+        }
+        let commit_every = file.commit_every.unwrap_or(5_000);
+        if commit_every == 0 {
+            return Err(ConfigError::Invalid {
+                name: "commit_every".to_string(),
+                value: "0".to_string(),
+                reason: "must be at least 1".to_string(),
+            });
+        }
+        let title_boost = file.title_boost.unwrap_or(0.5);
+        if !(title_boost.is_finite() && title_boost >= 0.0) {
+            return Err(ConfigError::Invalid {
+                name: "title_boost".to_string(),
+                value: title_boost.to_string(),
+                reason: "must be a non-negative number".to_string(),
+            });
+        }
+        let cors_origins: Vec<String> = overrides
+            .cors_origins
+            .or(file.cors_origins)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|origin| origin.trim().trim_end_matches('/').to_string())
+            .filter(|origin| !origin.is_empty())
+            .collect();
+        for origin in &cors_origins {
+            let valid = origin == "*"
+                || ((origin.starts_with("http://") || origin.starts_with("https://"))
+                    && axum::http::HeaderValue::from_str(origin).is_ok());
+            if !valid {
+                return Err(ConfigError::Invalid {
+                    name: "cors_origins (VIGIE_CORS_ORIGINS)".to_string(),
+                    value: origin.clone(),
+                    reason: "an origin is a scheme and host such as https://intranet.example"
+                        .to_string(),
+                });
+            }
+        }
+        Ok(Config {
+            index_dir: overrides
+                .index_dir
+                .or(file.index)
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX_DIR)),
+            addr,
+            corpus_dir: overrides
+                .corpus_dir
+                .or(file.corpus)
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_CORPUS_DIR)),
+            cors_origins,
+            threads,
+            commit_every,
+            title_boost,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileSettings, ConfigError> {
+    let invalid = |reason: String| ConfigError::Invalid {
+        name: "config (VIGIE_CONFIG)".to_string(),
+        value: path.display().to_string(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|error| invalid(error.to_string()))?;
+    toml::from_str(&text).map_err(|error| invalid(error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply_when_nothing_is_given() {
+        let config = Config::load(Overrides::default()).ok();
+        let config = config.expect("defaults are valid");
+        assert_eq!(config.addr.to_string(), DEFAULT_ADDR);
+        assert_eq!(config.index_dir, PathBuf::from("index"));
+        assert!(config.cors_origins.is_empty());
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("vigie.toml");
+        std::fs::write(&path, "addr = \"127.0.0.1:9000\"\nindex = \"from-file\"\n").expect("write");
+        let config = Config::load(Overrides {
+            config_file: Some(path),
+            index_dir: Some(PathBuf::from("from-flag")),
+            ..Overrides::default()
+        })
+        .expect("valid");
+        assert_eq!(config.index_dir, PathBuf::from("from-flag"));
+        assert_eq!(config.addr.port(), 9000);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_their_name() {
+        let error = Config::load(Overrides {
+            addr: Some("localhost".into()),
+            ..Overrides::default()
+        })
+        .err()
+        .map(|error| error.to_string())
+        .unwrap_or_default();
+        assert!(error.contains("VIGIE_ADDR"), "{error}");
+        let error = Config::load(Overrides {
+            cors_origins: Some(vec!["intranet".into()]),
+            ..Overrides::default()
+        });
+        assert!(error.is_err());
+    }
+}

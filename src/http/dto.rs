@@ -1,0 +1,165 @@
+//! Request and response shapes of the JSON API, and pure conversions from and to the domain.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::ApiError;
+use crate::search::{
+    DocumentDetail, Filters, Hit, SearchRequest, SearchResults, DEFAULT_LIMIT, MAX_LIMIT,
+};
+
+/// Query-string parameters of `GET /search`.
+///
+/// Numbers are read as text so that a bad value gets a clear 400 naming the parameter.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SearchParams {
+    /// The query.
+    pub q: Option<String>,
+    /// Passages per page (default 10, capped at 100).
+    pub limit: Option<String>,
+    /// Passages to skip.
+    pub offset: Option<String>,
+    /// At most this many passages per document.
+    pub per_doc: Option<String>,
+    /// Only this document id.
+    pub doc: Option<String>,
+    /// Only this source.
+    pub source: Option<String>,
+    /// Only documents dated on or after this date.
+    pub from: Option<String>,
+    /// Only documents dated on or before this date.
+    pub to: Option<String>,
+}
+
+fn number(name: &str, value: Option<&str>) -> Result<Option<usize>, ApiError> {
+    let Some(value) = value.map(str::trim).filter(|value| !value.is_empty()) else {
+        return Ok(None);
+    };
+    value.parse::<usize>().map(Some).map_err(|_| {
+        ApiError::bad_request(
+            "invalid_parameter",
+            format!("`{name}` must be a non-negative whole number, not {value:?}"),
+        )
+    })
+}
+
+impl SearchParams {
+    /// Converts the parameters into a search request (the limit is capped, not refused).
+    pub fn to_request(&self) -> Result<SearchRequest, ApiError> {
+        let query = self.q.clone().unwrap_or_default();
+        let limit = number("limit", self.limit.as_deref())?
+            .unwrap_or(DEFAULT_LIMIT)
+            .min(MAX_LIMIT);
+        let offset = number("offset", self.offset.as_deref())?.unwrap_or(0);
+        let per_doc = number("per_doc", self.per_doc.as_deref())?;
+        if per_doc == Some(0) {
+            return Err(ApiError::bad_request(
+                "invalid_parameter",
+                "`per_doc` must be at least 1",
+            ));
+        }
+        let non_empty = |value: &Option<String>| value.clone().filter(|text| !text.trim().is_empty());
+        Ok(SearchRequest {
+            query,
+            limit,
+            offset,
+            per_doc,
+            filters: Filters {
+                doc: non_empty(&self.doc),
+                source: non_empty(&self.source),
+                from: non_empty(&self.from),
+                to: non_empty(&self.to),
+            },
+        })
+    }
+}
+
+/// The JSON answer of `GET /search` (also printed by `vigie search --json`).
+#[derive(Debug, Serialize)]
+pub struct SearchResponse {
+    /// The query as received.
+    pub query: String,
+    /// Number of matching passages (all pages).
+    pub total: usize,
+    /// Server time, in milliseconds.
+    pub took_ms: f64,
+    /// Passages of this page, best first.
+    pub hits: Vec<HitView>,
+}
+
+/// One passage of a [`SearchResponse`].
+#[derive(Debug, Serialize)]
+pub struct HitView {
+    /// The domain hit, flattened.
+    #[serde(flatten)]
+    pub hit: Hit,
+    /// Relative link to the whole document, anchored at the passage.
+    pub link: String,
+}
+
+impl From<SearchResults> for SearchResponse {
+    fn from(results: SearchResults) -> Self {
+        SearchResponse {
+            query: results.query,
+            total: results.total,
+            took_ms: results.took_ms,
+            hits: results
+                .hits
+                .into_iter()
+                .map(|hit| HitView {
+                    link: format!("{}#passage-{}", document_link(&hit.doc_id), hit.passage),
+                    hit,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The JSON answer of `GET /documents/{id}`.
+pub type DocumentResponse = DocumentDetail;
+
+/// The relative URL of a document: `/documents/` and its id, percent-encoded per segment.
+pub fn document_link(doc_id: &str) -> String {
+    let mut link = String::from("/documents/");
+    for (index, segment) in doc_id.split('/').enumerate() {
+        if index > 0 {
+            link.push('/');
+        }
+        for byte in segment.bytes() {
+            if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+                link.push(char::from(byte));
+            } else {
+                link.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    link
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_is_capped_and_bad_numbers_are_named() {
+        let params = SearchParams {
+            q: Some("PNR".into()),
+            limit: Some("5000".into()),
+            ..SearchParams::default()
+        };
+        assert_eq!(params.to_request().map(|request| request.limit), Ok(MAX_LIMIT));
+        let bad = SearchParams {
+            offset: Some("-1".into()),
+            ..SearchParams::default()
+        };
+        let error = bad.to_request().err();
+        assert_eq!(error.map(|error| error.code), Some("invalid_parameter"));
+    }
+
+    #[test]
+    fn document_links_encode_each_segment() {
+        assert_eq!(
+            document_link("other-languages/traité de prüm.md"),
+            "/documents/other-languages/trait%C3%A9%20de%20pr%C3%BCm.md"
+        );
+    }
+}

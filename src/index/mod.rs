@@ -1,0 +1,288 @@
+//! The on-disk index: opening or creating it, its readers, and writing documents.
+//!
+//! Owns the tantivy index and is the only module that names schema fields ([`schema`]).
+//! Writes go through [`writer::DocumentWriter`] (upsert by document id, delete, commit);
+//! [`sync`] brings an index in line with folders on disk. May import `error`, `ingest`
+//! and `analysis`; never `search`, `http` or `cli`.
+
+pub mod schema;
+pub mod sync;
+pub mod writer;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use tantivy::collector::{Count, DocSetCollector};
+use tantivy::directory::error::LockError;
+use tantivy::query::{AllQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
+
+use crate::analysis;
+use crate::error::IndexError;
+pub use schema::{Fields, SCHEMA_VERSION};
+pub use writer::DocumentWriter;
+
+/// File in the index directory that records which layout built the index.
+const VERSION_FILE: &str = "vigie-index.json";
+
+/// Memory budget of the index writer, shared by its threads.
+const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
+
+/// What the index remembers of an indexed document, to decide what a re-run must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDocument {
+    /// Content hash of the indexed version.
+    pub content_hash: String,
+    /// The folder it was indexed from.
+    pub origin_root: String,
+    /// The file it was read from, relative to `origin_root`.
+    pub origin_file: String,
+}
+
+/// An open Vigie index: the tantivy index, its schema fields and a reader.
+#[derive(Clone)]
+pub struct VigieIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    path: Option<PathBuf>,
+}
+
+impl VigieIndex {
+    /// Opens the index in `dir`, creating the folder and an empty index if there is none.
+    /// Refuses an index built with another schema version.
+    pub fn open_or_create(dir: &Path) -> Result<Self, IndexError> {
+        std::fs::create_dir_all(dir).map_err(|source| IndexError::Directory {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let (schema, fields) = Fields::build();
+        let has_index = dir.join("meta.json").exists();
+        let index = if has_index {
+            check_version(dir)?;
+            let index = Index::open_in_dir(dir).map_err(engine)?;
+            if index.schema() != schema {
+                return Err(IndexError::Incompatible {
+                    path: dir.to_path_buf(),
+                    found: "a different field layout".to_string(),
+                });
+            }
+            index
+        } else {
+            let index = Index::create_in_dir(dir, schema).map_err(engine)?;
+            write_version(dir)?;
+            index
+        };
+        Self::from_index(index, fields, Some(dir.to_path_buf()))
+    }
+
+    /// Opens the existing index in `dir`; fails if there is none.
+    pub fn open_existing(dir: &Path) -> Result<Self, IndexError> {
+        if !dir.join("meta.json").exists() {
+            return Err(IndexError::Directory {
+                path: dir.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no index here"),
+            });
+        }
+        Self::open_or_create(dir)
+    }
+
+    /// Creates an empty index in memory (tests, evaluation).
+    pub fn create_in_ram() -> Result<Self, IndexError> {
+        let (schema, fields) = Fields::build();
+        Self::from_index(Index::create_in_ram(schema), fields, None)
+    }
+
+    /// Deletes every file of the index in `dir` and creates an empty one.
+    pub fn rebuild(dir: &Path) -> Result<Self, IndexError> {
+        if dir.exists() {
+            for entry in std::fs::read_dir(dir).map_err(|source| IndexError::Directory {
+                path: dir.to_path_buf(),
+                source,
+            })? {
+                let entry = entry.map_err(|source| IndexError::Directory {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
+                let path = entry.path();
+                // Keep dotfiles (such as a `.gitkeep`): they are not index files.
+                if entry.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                let removed = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+                removed.map_err(|source| IndexError::Directory { path, source })?;
+            }
+        }
+        Self::open_or_create(dir)
+    }
+
+    fn from_index(index: Index, fields: Fields, path: Option<PathBuf>) -> Result<Self, IndexError> {
+        analysis::register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()
+            .map_err(engine)?;
+        Ok(VigieIndex {
+            index,
+            reader,
+            fields,
+            path,
+        })
+    }
+
+    /// The schema's fields.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// The underlying tantivy index.
+    pub fn tantivy_index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Where the index lives on disk (`None` for an in-memory index).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// A searcher on the latest state the reader has loaded.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Makes the latest commit visible to new searchers now.
+    pub fn reload(&self) -> Result<(), IndexError> {
+        self.reader.reload().map_err(engine)
+    }
+
+    /// Takes the index's single writer lock and returns a writer. Fails at once with
+    /// [`IndexError::Locked`] if another writer (in this or another process) holds it.
+    pub fn writer(&self, threads: usize) -> Result<DocumentWriter, IndexError> {
+        let threads = threads.clamp(1, 8);
+        let writer = self
+            .index
+            .writer_with_num_threads(threads, WRITER_MEMORY_BYTES)
+            .map_err(|error| match error {
+                TantivyError::LockFailure(LockError::LockBusy, _) => IndexError::Locked {
+                    path: self.path.clone().unwrap_or_default(),
+                },
+                other => engine(other),
+            })?;
+        Ok(DocumentWriter::new(writer, self.clone()))
+    }
+
+    /// Number of passages in the index.
+    pub fn passage_count(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+
+    /// Number of documents in the index.
+    pub fn document_count(&self) -> Result<usize, IndexError> {
+        let first_passages = TermQuery::new(
+            Term::from_field_u64(self.fields.ordinal, 0),
+            IndexRecordOption::Basic,
+        );
+        self.searcher()
+            .search(&first_passages, &Count)
+            .map_err(engine)
+    }
+
+    /// Every indexed document with the hash and origin it was indexed from.
+    pub fn stored_documents(&self) -> Result<HashMap<String, StoredDocument>, IndexError> {
+        let searcher = self.searcher();
+        let first_passages = TermQuery::new(
+            Term::from_field_u64(self.fields.ordinal, 0),
+            IndexRecordOption::Basic,
+        );
+        let addresses = searcher
+            .search(&first_passages, &DocSetCollector)
+            .map_err(engine)?;
+        let mut documents = HashMap::with_capacity(addresses.len());
+        for address in addresses {
+            let stored: TantivyDocument = searcher.doc(address).map_err(engine)?;
+            let text = |field| {
+                stored
+                    .get_first(field)
+                    .and_then(|value| value.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            documents.insert(
+                text(self.fields.doc_id),
+                StoredDocument {
+                    content_hash: text(self.fields.content_hash),
+                    origin_root: text(self.fields.origin_root),
+                    origin_file: text(self.fields.origin_file),
+                },
+            );
+        }
+        Ok(documents)
+    }
+
+    /// True when the index holds no passage at all.
+    pub fn is_empty(&self) -> Result<bool, IndexError> {
+        let count = self.searcher().search(&AllQuery, &Count).map_err(engine)?;
+        Ok(count == 0)
+    }
+
+    /// Size of the index files on disk, in bytes (0 in memory).
+    pub fn size_on_disk(&self) -> u64 {
+        let Some(dir) = &self.path else { return 0 };
+        std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter_map(|entry| entry.metadata().ok())
+                    .filter(|metadata| metadata.is_file())
+                    .map(|metadata| metadata.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+}
+
+/// Wraps an error of the engine library, keeping its message.
+pub(crate) fn engine(error: TantivyError) -> IndexError {
+    IndexError::Engine(error.to_string())
+}
+
+fn version_record() -> serde_json::Value {
+    serde_json::json!({
+        "schema_version": SCHEMA_VERSION,
+        "analyzer": analysis::ANALYZER_NAME,
+        "analyzer_version": analysis::ANALYZER_VERSION,
+    })
+}
+
+fn write_version(dir: &Path) -> Result<(), IndexError> {
+    let path = dir.join(VERSION_FILE);
+    let text = serde_json::to_string_pretty(&version_record())
+        .map_err(|error| IndexError::Engine(error.to_string()))?;
+    std::fs::write(&path, text).map_err(|source| IndexError::Directory { path, source })
+}
+
+fn check_version(dir: &Path) -> Result<(), IndexError> {
+    let path = dir.join(VERSION_FILE);
+    let found = match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str::<serde_json::Value>(&text).ok(),
+        Err(_) => None,
+    };
+    let expected = version_record();
+    match found {
+        Some(record) if record == expected => Ok(()),
+        Some(record) => Err(IndexError::Incompatible {
+            path: dir.to_path_buf(),
+            found: format!("version record {record}, expected {expected}"),
+        }),
+        None => Err(IndexError::Incompatible {
+            path: dir.to_path_buf(),
+            found: format!("no readable {VERSION_FILE}"),
+        }),
+    }
+}

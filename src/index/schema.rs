@@ -1,0 +1,125 @@
+//! The index schema: the only place that names fields.
+//!
+//! One tantivy document per passage. Document-level metadata (title, date, source, hash, origin)
+//! is repeated on each passage: it is small, compresses well in the doc store, and lets one hit
+//! carry everything a result needs without a second lookup.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
+    INDEXED, STORED, STRING,
+};
+
+use crate::analysis::{ANALYZER_NAME, KEYWORD_ANALYZER_NAME};
+
+/// Version of the on-disk layout (schema + analyzer). Bump it whenever a change would make an
+/// existing index answer wrongly; opening an older index then asks for a rebuild.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Document id (exact, stored, fast).
+    pub doc_id: Field,
+    /// Passage number in its document.
+    pub ordinal: Field,
+    /// Passage text, analyzed with the French analyzer (stemmed).
+    pub body: Field,
+    /// Document title, analyzed.
+    pub title: Field,
+    /// ISO date `YYYY-MM-DD`, stored.
+    pub date: Field,
+    /// Date as the number `YYYYMMDD`, for range filters.
+    pub date_key: Field,
+    /// Publisher, stored as written.
+    pub source: Field,
+    /// Publisher, lower-cased and folded, for filters.
+    pub source_key: Field,
+    /// Link to the original.
+    pub url: Field,
+    /// ISO 639-1 language.
+    pub language: Field,
+    /// Input format (`text`, `markdown`, `html`, `jsonl`).
+    pub kind: Field,
+    /// Nearest heading above the passage.
+    pub heading: Field,
+    /// Law article number.
+    pub article: Field,
+    /// Byte offset where the passage starts in its document's text.
+    pub byte_start: Field,
+    /// Byte offset where the passage ends in its document's text.
+    pub byte_end: Field,
+    /// Content hash of the document (same on every passage).
+    pub content_hash: Field,
+    /// The folder the document was indexed from.
+    pub origin_root: Field,
+    /// The file the document was read from, relative to `origin_root`.
+    pub origin_file: Field,
+}
+
+impl Fields {
+    /// Builds the schema and the field handles.
+    pub fn build() -> (Schema, Fields) {
+        let mut builder = Schema::builder();
+        let analyzed = |tokenizer: &str| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+        };
+        let keyword = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(KEYWORD_ANALYZER_NAME)
+                .set_index_option(IndexRecordOption::Basic)
+                .set_fieldnorms(false),
+        );
+        let stored_u64 = NumericOptions::default().set_stored();
+        let fields = Fields {
+            doc_id: builder.add_text_field("doc_id", STRING | STORED | FAST),
+            ordinal: builder.add_u64_field("ordinal", INDEXED | STORED | FAST),
+            body: builder.add_text_field("body", analyzed(ANALYZER_NAME) | STORED),
+            title: builder.add_text_field("title", analyzed(ANALYZER_NAME) | STORED),
+            date: builder.add_text_field("date", STORED),
+            date_key: builder.add_u64_field("date_key", INDEXED | FAST),
+            source: builder.add_text_field("source", STORED),
+            source_key: builder.add_text_field("source_key", keyword),
+            url: builder.add_text_field("url", STORED),
+            language: builder.add_text_field("language", STRING | STORED),
+            kind: builder.add_text_field("kind", STRING | STORED),
+            heading: builder.add_text_field("heading", STORED),
+            article: builder.add_text_field("article", STORED),
+            byte_start: builder.add_u64_field("byte_start", stored_u64.clone()),
+            byte_end: builder.add_u64_field("byte_end", stored_u64),
+            content_hash: builder.add_text_field("content_hash", STRING | STORED),
+            origin_root: builder.add_text_field("origin_root", STRING | STORED),
+            origin_file: builder.add_text_field("origin_file", STRING | STORED),
+        };
+        (builder.build(), fields)
+    }
+}
+
+/// Turns an ISO date `YYYY-MM-DD` into the sortable number `YYYYMMDD`.
+pub fn date_key(iso_date: &str) -> Option<u64> {
+    let mut parts = iso_date.splitn(3, '-');
+    let year: u64 = parts.next()?.parse().ok()?;
+    let month: u64 = parts.next()?.parse().ok()?;
+    let day: u64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || year > 9999 {
+        return None;
+    }
+    Some(year * 10_000 + month * 100 + day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_key_orders_dates_and_rejects_nonsense() {
+        assert_eq!(date_key("2018-05-29"), Some(20_180_529));
+        assert!(date_key("2016-02-01") < date_key("2018-05-29"));
+        assert_eq!(date_key("2018-13-01"), None);
+        assert_eq!(date_key("29 mai 2018"), None);
+        assert_eq!(date_key(""), None);
+    }
+}

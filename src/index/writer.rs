@@ -1,0 +1,105 @@
+//! Writing documents: upsert by document id, delete, commit.
+//!
+//! A document is replaced whole: all its passages are deleted by `doc_id`, then the new ones
+//! are added, in the same commit, so a reader never sees half a document.
+
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use super::schema::date_key;
+use super::{engine, VigieIndex};
+use crate::error::IndexError;
+use crate::ingest::{Document, DocumentKind};
+
+/// Where a document came from, recorded so a later run can tell which documents left a folder.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// The folder that was indexed.
+    pub root: &'a str,
+    /// The file, relative to `root`.
+    pub file: &'a str,
+}
+
+/// The index's single writer. Changes become visible on [`DocumentWriter::commit`].
+pub struct DocumentWriter {
+    writer: IndexWriter,
+    index: VigieIndex,
+}
+
+impl DocumentWriter {
+    pub(super) fn new(writer: IndexWriter, index: VigieIndex) -> Self {
+        DocumentWriter { writer, index }
+    }
+
+    /// Replaces every passage of `document` (by id) with its current passages.
+    pub fn upsert(&mut self, document: &Document, origin: Origin<'_>) -> Result<(), IndexError> {
+        self.delete(&document.id);
+        let fields = *self.index.fields();
+        let document_date_key = document.date.as_deref().and_then(date_key);
+        for passage in &document.passages {
+            let mut entry = TantivyDocument::default();
+            entry.add_text(fields.doc_id, &document.id);
+            entry.add_u64(fields.ordinal, u64::from(passage.ordinal));
+            entry.add_text(fields.body, &passage.text);
+            entry.add_text(fields.title, &document.title);
+            if let Some(date) = &document.date {
+                entry.add_text(fields.date, date);
+            }
+            if let Some(key) = document_date_key {
+                entry.add_u64(fields.date_key, key);
+            }
+            entry.add_text(fields.source, &document.source);
+            entry.add_text(fields.source_key, &document.source);
+            if let Some(url) = &document.url {
+                entry.add_text(fields.url, url);
+            }
+            entry.add_text(fields.language, &document.language);
+            entry.add_text(fields.kind, kind_name(document.kind));
+            if let Some(heading) = &passage.heading {
+                entry.add_text(fields.heading, heading);
+            }
+            if let Some(article) = &passage.article {
+                entry.add_text(fields.article, article);
+            }
+            entry.add_u64(fields.byte_start, passage.byte_range.start as u64);
+            entry.add_u64(fields.byte_end, passage.byte_range.end as u64);
+            entry.add_text(fields.content_hash, &document.content_hash);
+            entry.add_text(fields.origin_root, origin.root);
+            entry.add_text(fields.origin_file, origin.file);
+            self.writer.add_document(entry).map_err(engine)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes every passage of the document `doc_id` (no error if there is none).
+    pub fn delete(&mut self, doc_id: &str) {
+        let fields = self.index.fields();
+        self.writer
+            .delete_term(Term::from_field_text(fields.doc_id, doc_id));
+    }
+
+    /// Commits every change since the last commit and makes it visible to searchers.
+    pub fn commit(&mut self) -> Result<(), IndexError> {
+        self.writer.commit().map_err(engine)?;
+        self.index.reload()
+    }
+
+    /// Discards every change since the last commit.
+    pub fn rollback(&mut self) -> Result<(), IndexError> {
+        self.writer.rollback().map(|_| ()).map_err(engine)
+    }
+
+    /// Waits for background merges to finish and releases the writer lock.
+    pub fn finish(self) -> Result<(), IndexError> {
+        self.writer.wait_merging_threads().map_err(engine)
+    }
+}
+
+/// The stable name of a document kind, as stored and shown.
+pub fn kind_name(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Text => "text",
+        DocumentKind::Markdown => "markdown",
+        DocumentKind::Html => "html",
+        DocumentKind::Jsonl => "jsonl",
+    }
+}

@@ -1,0 +1,320 @@
+//! Search: a request (query text, filters, paging) → ranked, highlighted passages.
+//!
+//! Owns query parsing ([`query`]), ranking and collection, and highlighting ([`snippet`]), and
+//! returns plain domain types ([`types`]). Never panics on user text: every query string is
+//! readable (see [`query`]), and malformed parameters are typed errors. May import `error`,
+//! `analysis` and `index`; no engine type leaves this module through its public API.
+//!
+//! Ranking: passages holding every query group come first (BM25 among them), then passages
+//! holding only some (BM25), so a passage with all the words always outranks one with fewer.
+
+pub mod query;
+pub mod snippet;
+pub mod types;
+
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use crate::analysis;
+use crate::error::{IndexError, SearchError};
+use crate::index::{engine, VigieIndex};
+use query::{ParsedQuery, QueryBuilder, Weights};
+use snippet::Highlighter;
+pub use types::{
+    DocumentDetail, Filters, Hit, IndexStats, PassageDetail, SearchRequest, SearchResults,
+    DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS,
+};
+
+/// Settings of the search engine.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SearchSettings {
+    /// Query weights.
+    pub weights: Weights,
+}
+
+impl SearchSettings {
+    /// The search settings of a configuration.
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        SearchSettings {
+            weights: Weights {
+                title_boost: config.title_boost,
+            },
+        }
+    }
+}
+
+/// Answers searches on one index. Cheap to share between threads (`Arc<Engine>`).
+pub struct Engine {
+    index: VigieIndex,
+    settings: SearchSettings,
+}
+
+/// A candidate passage before its stored fields are loaded.
+struct Candidate {
+    score: f32,
+    address: DocAddress,
+}
+
+impl Engine {
+    /// An engine on `index`.
+    pub fn new(index: VigieIndex, settings: SearchSettings) -> Self {
+        Engine { index, settings }
+    }
+
+    /// The index searched.
+    pub fn index(&self) -> &VigieIndex {
+        &self.index
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let started = Instant::now();
+        validate(request)?;
+        let limit = request.limit.min(MAX_LIMIT);
+        let mut analyzer = analysis::french_analyzer();
+        let parsed = query::parse(&request.query, &mut analyzer);
+        if parsed.groups.is_empty() && !parsed.excluded.is_empty() {
+            return Err(SearchError::InvalidRequest {
+                code: "only_exclusions",
+                message: "the query only excludes words; add at least one word to look for"
+                    .to_string(),
+            });
+        }
+        let searcher = self.index.searcher();
+        let (total, candidates) = if parsed.groups.is_empty() || limit == 0 {
+            (0, Vec::new())
+        } else {
+            self.rank(&searcher, &parsed, request, limit)?
+        };
+        let mut highlighter = Highlighter::new(parsed.positive_terms(), analyzer);
+        let hits = candidates
+            .into_iter()
+            .map(|candidate| self.hit(&searcher, candidate, &mut highlighter))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(SearchResults {
+            query: request.query.clone(),
+            total,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
+        })
+    }
+
+    /// Finds the total and the requested page of candidates, best first.
+    fn rank(
+        &self,
+        searcher: &Searcher,
+        parsed: &ParsedQuery,
+        request: &SearchRequest,
+        limit: usize,
+    ) -> Result<(usize, Vec<Candidate>), SearchError> {
+        let builder = QueryBuilder {
+            fields: self.index.fields(),
+            weights: self.settings.weights,
+        };
+        let filters = builder.filters(&request.filters)?;
+        let any_query = builder.build(parsed, &filters, false);
+        let all_query = (parsed.groups.len() > 1).then(|| builder.build(parsed, &filters, true));
+        let page_end = request.offset + limit;
+        // With a per-document cap, more candidates are needed to fill a page.
+        let mut window = match request.per_doc {
+            Some(_) => (page_end * 4).max(50),
+            None => page_end,
+        };
+        loop {
+            let (total, any_hits) = searcher
+                .search(&any_query, &(Count, TopDocs::with_limit(window).order_by_score()))
+                .map_err(engine)?;
+            let all_hits = match &all_query {
+                Some(all_query) => searcher
+                    .search(all_query.as_ref(), &TopDocs::with_limit(window).order_by_score())
+                    .map_err(engine)?,
+                None => Vec::new(),
+            };
+            let mut seen: HashSet<DocAddress> = HashSet::with_capacity(all_hits.len());
+            let mut ranked: Vec<Candidate> = Vec::with_capacity(window);
+            for (score, address) in all_hits.into_iter().chain(any_hits) {
+                if seen.insert(address) {
+                    ranked.push(Candidate { score, address });
+                }
+            }
+            let exhausted = window >= total;
+            let ranked = match request.per_doc {
+                Some(cap) => self.cap_per_document(searcher, ranked, cap.max(1))?,
+                None => ranked,
+            };
+            if ranked.len() >= page_end || exhausted {
+                let page = ranked.into_iter().skip(request.offset).take(limit).collect();
+                return Ok((total, page));
+            }
+            window = (window * 4).min(total);
+        }
+    }
+
+    /// Keeps at most `cap` candidates of each document, in rank order.
+    fn cap_per_document(
+        &self,
+        searcher: &Searcher,
+        ranked: Vec<Candidate>,
+        cap: usize,
+    ) -> Result<Vec<Candidate>, SearchError> {
+        let mut per_document: HashMap<String, usize> = HashMap::new();
+        let mut kept = Vec::with_capacity(ranked.len());
+        let mut doc_id = String::new();
+        for candidate in ranked {
+            let segment = searcher.segment_reader(candidate.address.segment_ord);
+            let column = segment
+                .fast_fields()
+                .str("doc_id")
+                .map_err(engine)?;
+            doc_id.clear();
+            if let Some(column) = column {
+                if let Some(ordinal) = column.term_ords(candidate.address.doc_id).next() {
+                    column
+                        .ord_to_str(ordinal, &mut doc_id)
+                        .map_err(|error| IndexError::Engine(error.to_string()))?;
+                }
+            }
+            let count = per_document.entry(doc_id.clone()).or_insert(0);
+            if *count < cap {
+                *count += 1;
+                kept.push(candidate);
+            }
+        }
+        Ok(kept)
+    }
+
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        candidate: Candidate,
+        highlighter: &mut Highlighter,
+    ) -> Result<Hit, SearchError> {
+        let stored: TantivyDocument = searcher.doc(candidate.address).map_err(engine)?;
+        let fields = self.index.fields();
+        let read = StoredReader(&stored);
+        let text = read.text(fields.body);
+        let highlighted = highlighter.highlight(&text);
+        Ok(Hit {
+            doc_id: read.text(fields.doc_id),
+            title: read.text(fields.title),
+            date: read.optional_text(fields.date),
+            source: read.text(fields.source),
+            url: read.optional_text(fields.url),
+            passage: read.number(fields.ordinal),
+            heading: read.optional_text(fields.heading),
+            article: read.optional_text(fields.article),
+            score: candidate.score,
+            text,
+            highlight: highlighted.html,
+            highlights: highlighted.char_ranges,
+        })
+    }
+
+    /// A whole document: its metadata and passages in order.
+    pub fn document(&self, doc_id: &str) -> Result<DocumentDetail, SearchError> {
+        let fields = self.index.fields();
+        let searcher = self.index.searcher();
+        let passages_query = TermQuery::new(
+            Term::from_field_text(fields.doc_id, doc_id),
+            IndexRecordOption::Basic,
+        );
+        let addresses = searcher
+            .search(&passages_query as &dyn Query, &tantivy::collector::DocSetCollector)
+            .map_err(engine)?;
+        let mut stored_passages = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let stored: TantivyDocument = searcher.doc(address).map_err(engine)?;
+            stored_passages.push(stored);
+        }
+        let first = stored_passages
+            .first()
+            .ok_or_else(|| SearchError::DocumentNotFound(doc_id.to_string()))?;
+        let read = StoredReader(first);
+        let mut detail = DocumentDetail {
+            id: read.text(fields.doc_id),
+            title: read.text(fields.title),
+            date: read.optional_text(fields.date),
+            source: read.text(fields.source),
+            url: read.optional_text(fields.url),
+            language: read.text(fields.language),
+            kind: read.text(fields.kind),
+            passages: Vec::with_capacity(stored_passages.len()),
+        };
+        for stored in &stored_passages {
+            let read = StoredReader(stored);
+            detail.passages.push(PassageDetail {
+                passage: read.number(fields.ordinal),
+                heading: read.optional_text(fields.heading),
+                article: read.optional_text(fields.article),
+                text: read.text(fields.body),
+            });
+        }
+        detail.passages.sort_by_key(|passage| passage.passage);
+        Ok(detail)
+    }
+
+    /// Counts describing the index.
+    pub fn stats(&self) -> Result<IndexStats, SearchError> {
+        Ok(IndexStats {
+            documents: self.index.document_count()?,
+            passages: self.index.passage_count(),
+            size_bytes: self.index.size_on_disk(),
+        })
+    }
+}
+
+/// Rejects requests that cannot be answered as asked.
+fn validate(request: &SearchRequest) -> Result<(), SearchError> {
+    if request.query.trim().is_empty() {
+        return Err(SearchError::InvalidRequest {
+            code: "empty_query",
+            message: "the query is empty; give at least one word (parameter `q`)".to_string(),
+        });
+    }
+    let length = request.query.chars().count();
+    if length > MAX_QUERY_CHARS {
+        return Err(SearchError::InvalidRequest {
+            code: "query_too_long",
+            message: format!("the query has {length} characters; the limit is {MAX_QUERY_CHARS}"),
+        });
+    }
+    if request.offset > MAX_OFFSET {
+        return Err(SearchError::InvalidRequest {
+            code: "offset_too_large",
+            message: format!(
+                "offset {} is beyond the deepest page served ({MAX_OFFSET}); refine the query instead",
+                request.offset
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Reads stored values of one index document.
+struct StoredReader<'a>(&'a TantivyDocument);
+
+impl StoredReader<'_> {
+    fn optional_text(&self, field: tantivy::schema::Field) -> Option<String> {
+        self.0
+            .get_first(field)
+            .and_then(|value| value.as_str())
+            .map(str::to_string)
+    }
+
+    fn text(&self, field: tantivy::schema::Field) -> String {
+        self.optional_text(field).unwrap_or_default()
+    }
+
+    fn number(&self, field: tantivy::schema::Field) -> u32 {
+        self.0
+            .get_first(field)
+            .and_then(|value| value.as_u64())
+            .and_then(|number| u32::try_from(number).ok())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,378 @@
+//! From the user's query text to a tantivy query.
+//!
+//! The syntax is small and forgiving: plain words, `"quoted phrases"`, `-excluded` words or
+//! phrases, and `OR` between two alternatives. Nothing a user types is a syntax error: an
+//! unclosed quote runs to the end, stray operators are ignored, punctuation is left to the
+//! analyzer. Each word is analyzed with the index's analyzer, so `l'échange`, `Sécurité` and
+//! `2016/681` become the very terms the index holds.
+
+use std::ops::Bound;
+
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+use tantivy::Term;
+
+use crate::analysis;
+use crate::error::SearchError;
+use crate::index::schema::date_key;
+use crate::index::Fields;
+
+use super::types::Filters;
+
+/// A piece of the query that must match: one term, or terms at fixed relative positions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clause {
+    /// One analyzed term.
+    Term(String),
+    /// Analyzed terms with their positions relative to the first (gaps are stop words).
+    Phrase(Vec<(usize, String)>),
+}
+
+/// The parsed query: groups that should all match (each a set of alternatives), and
+/// clauses that must not match.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ParsedQuery {
+    /// Each group is satisfied by any of its clauses (`a OR b` is one group of two).
+    pub groups: Vec<Vec<Clause>>,
+    /// Clauses excluded with `-`.
+    pub excluded: Vec<Clause>,
+}
+
+impl ParsedQuery {
+    /// Every analyzed term the user asked for (not the excluded ones), for highlighting.
+    pub fn positive_terms(&self) -> Vec<&str> {
+        let mut terms = Vec::new();
+        for clause in self.groups.iter().flatten() {
+            match clause {
+                Clause::Term(term) => terms.push(term.as_str()),
+                Clause::Phrase(phrase) => terms.extend(phrase.iter().map(|(_, term)| term.as_str())),
+            }
+        }
+        terms
+    }
+}
+
+/// A lexical unit of the query syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Lexeme {
+    Word { text: String, excluded: bool },
+    Quoted { text: String, excluded: bool },
+    Or,
+}
+
+/// Splits query text into words, quoted phrases and `OR`s. Never fails.
+fn lex(query: &str) -> Vec<Lexeme> {
+    let mut lexemes = Vec::new();
+    let mut chars = query.char_indices().peekable();
+    while let Some(&(start, character)) = chars.peek() {
+        if character.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let excluded = character == '-';
+        let body_start = if excluded {
+            chars.next();
+            match chars.peek() {
+                Some(&(next_start, next)) if !next.is_whitespace() => next_start,
+                // A lone `-` excludes nothing.
+                _ => continue,
+            }
+        } else {
+            start
+        };
+        let opens_quote = matches!(chars.peek(), Some(&(_, '"' | '«' | '“')));
+        if opens_quote {
+            chars.next();
+            let mut text = String::new();
+            for (_, inner) in chars.by_ref() {
+                if matches!(inner, '"' | '»' | '”') {
+                    break;
+                }
+                text.push(inner);
+            }
+            lexemes.push(Lexeme::Quoted { text, excluded });
+            continue;
+        }
+        let mut end = body_start;
+        while let Some(&(position, inner)) = chars.peek() {
+            if inner.is_whitespace() || inner == '"' {
+                break;
+            }
+            end = position + inner.len_utf8();
+            chars.next();
+        }
+        let text = &query[body_start..end];
+        if text == "OR" && !excluded {
+            lexemes.push(Lexeme::Or);
+        } else if !text.is_empty() {
+            lexemes.push(Lexeme::Word {
+                text: text.to_string(),
+                excluded,
+            });
+        }
+    }
+    lexemes
+}
+
+/// Analyzes one word or phrase into a clause; `None` when nothing is left (stop words only).
+fn analyze_clause(analyzer: &mut TextAnalyzer, text: &str) -> Option<Clause> {
+    let mut stream = analyzer.token_stream(text);
+    let mut terms: Vec<(usize, String)> = Vec::new();
+    while let Some(token) = stream.next() {
+        terms.push((token.position, token.text.clone()));
+    }
+    let first_position = terms.first()?.0;
+    if terms.len() == 1 {
+        return terms.pop().map(|(_, term)| Clause::Term(term));
+    }
+    Some(Clause::Phrase(
+        terms
+            .into_iter()
+            .map(|(position, term)| (position - first_position, term))
+            .collect(),
+    ))
+}
+
+/// Parses the user's query with the index's analyzer.
+pub fn parse(query: &str, analyzer: &mut TextAnalyzer) -> ParsedQuery {
+    let mut parsed = ParsedQuery::default();
+    let mut join_next = false;
+    for lexeme in lex(query) {
+        let (text, excluded) = match lexeme {
+            Lexeme::Or => {
+                join_next = !parsed.groups.is_empty();
+                continue;
+            }
+            Lexeme::Word { text, excluded } | Lexeme::Quoted { text, excluded } => (text, excluded),
+        };
+        let Some(clause) = analyze_clause(analyzer, &text) else {
+            continue;
+        };
+        if excluded {
+            parsed.excluded.push(clause);
+            join_next = false;
+        } else if join_next {
+            if let Some(last) = parsed.groups.last_mut() {
+                last.push(clause);
+            }
+            join_next = false;
+        } else {
+            parsed.groups.push(vec![clause]);
+        }
+    }
+    parsed
+}
+
+/// Weights of the query builder.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights {
+    /// Multiplier of a match in the document title relative to one in the passage.
+    pub title_boost: f32,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights { title_boost: 0.5 }
+    }
+}
+
+/// Builds tantivy queries for a parsed query.
+pub struct QueryBuilder<'a> {
+    /// Fields of the schema.
+    pub fields: &'a Fields,
+    /// Weights.
+    pub weights: Weights,
+}
+
+impl QueryBuilder<'_> {
+    fn clause_on(&self, clause: &Clause, field: Field) -> Box<dyn Query> {
+        match clause {
+            Clause::Term(term) => Box::new(TermQuery::new(
+                Term::from_field_text(field, term),
+                IndexRecordOption::WithFreqs,
+            )),
+            Clause::Phrase(terms) => Box::new(PhraseQuery::new_with_offset(
+                terms
+                    .iter()
+                    .map(|(offset, term)| (*offset, Term::from_field_text(field, term)))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// A clause matched in the passage body or, with a boost, in the title.
+    fn clause(&self, clause: &Clause) -> Box<dyn Query> {
+        let body = self.clause_on(clause, self.fields.body);
+        let title = self.clause_on(clause, self.fields.title);
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, body),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(title, self.weights.title_boost)),
+            ),
+        ]))
+    }
+
+    fn group(&self, group: &[Clause]) -> Box<dyn Query> {
+        match group {
+            [single] => self.clause(single),
+            alternatives => Box::new(BooleanQuery::new(
+                alternatives
+                    .iter()
+                    .map(|clause| (Occur::Should, self.clause(clause)))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// The query for passages holding every group (`require_all`) or at least one.
+    pub fn build(
+        &self,
+        parsed: &ParsedQuery,
+        filters: &[Box<dyn Query>],
+        require_all: bool,
+    ) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if require_all {
+            for group in &parsed.groups {
+                clauses.push((Occur::Must, self.group(group)));
+            }
+        } else {
+            let any: Vec<(Occur, Box<dyn Query>)> = parsed
+                .groups
+                .iter()
+                .map(|group| (Occur::Should, self.group(group)))
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        for excluded in &parsed.excluded {
+            clauses.push((Occur::MustNot, self.clause_on(excluded, self.fields.body)));
+        }
+        for filter in filters {
+            clauses.push((Occur::Must, filter.box_clone()));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Queries restricting matches to the request's filters.
+    pub fn filters(&self, filters: &Filters) -> Result<Vec<Box<dyn Query>>, SearchError> {
+        let mut queries: Vec<Box<dyn Query>> = Vec::new();
+        if let Some(doc) = filters.doc.as_deref().filter(|doc| !doc.is_empty()) {
+            queries.push(Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.doc_id, doc),
+                IndexRecordOption::Basic,
+            )));
+        }
+        if let Some(source) = filters.source.as_deref().filter(|source| !source.is_empty()) {
+            queries.push(Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.source_key, &analysis::normalize_keyword(source)),
+                IndexRecordOption::Basic,
+            )));
+        }
+        let from = filters
+            .from
+            .as_deref()
+            .map(|date| date_bound(date, "from", false))
+            .transpose()?;
+        let to = filters
+            .to
+            .as_deref()
+            .map(|date| date_bound(date, "to", true))
+            .transpose()?;
+        if from.is_some() || to.is_some() {
+            if let (Some(low), Some(high)) = (from, to) {
+                if low > high {
+                    return Err(SearchError::InvalidRequest {
+                        code: "invalid_date_range",
+                        message: format!("`from` ({low}) is after `to` ({high})"),
+                    });
+                }
+            }
+            let bound = |value: Option<u64>| match value {
+                Some(key) => Bound::Included(Term::from_field_u64(self.fields.date_key, key)),
+                None => Bound::Unbounded,
+            };
+            queries.push(Box::new(RangeQuery::new(bound(from), bound(to))));
+        }
+        Ok(queries)
+    }
+}
+
+/// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first (or, for `to`, last) day it covers.
+fn date_bound(value: &str, name: &str, is_upper: bool) -> Result<u64, SearchError> {
+    let invalid = || SearchError::InvalidRequest {
+        code: "invalid_date",
+        message: format!("`{name}` must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value:?}"),
+    };
+    let parts: Vec<&str> = value.trim().split('-').collect();
+    let all_digits = parts
+        .iter()
+        .all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit()));
+    if !all_digits || parts[0].len() != 4 {
+        return Err(invalid());
+    }
+    let iso = match (parts.len(), is_upper) {
+        (1, false) => format!("{}-01-01", parts[0]),
+        (1, true) => format!("{}-12-31", parts[0]),
+        (2, false) => format!("{}-{}-01", parts[0], parts[1]),
+        (2, true) => format!("{}-{}-31", parts[0], parts[1]),
+        (3, _) => format!("{}-{}-{}", parts[0], parts[1], parts[2]),
+        _ => return Err(invalid()),
+    };
+    date_key(&iso).ok_or_else(invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(query: &str) -> Vec<Lexeme> {
+        lex(query)
+    }
+
+    #[test]
+    fn lexer_reads_words_phrases_exclusions_and_or() {
+        assert_eq!(
+            words(r#"PNR "équipes communes" -Schengen OR"#),
+            vec![
+                Lexeme::Word { text: "PNR".into(), excluded: false },
+                Lexeme::Quoted { text: "équipes communes".into(), excluded: false },
+                Lexeme::Word { text: "Schengen".into(), excluded: true },
+                Lexeme::Or,
+            ]
+        );
+    }
+
+    #[test]
+    fn lexer_forgives_unclosed_quotes_and_lone_dashes() {
+        assert_eq!(
+            words(r#"- "mandat d'arrêt"#),
+            vec![Lexeme::Quoted { text: "mandat d'arrêt".into(), excluded: false }]
+        );
+        assert!(words("   ").is_empty());
+        assert_eq!(words("\"\""), vec![Lexeme::Quoted { text: String::new(), excluded: false }]);
+    }
+
+    #[test]
+    fn hyphenated_numbers_are_words_not_exclusions() {
+        assert_eq!(
+            words("article 421-2-6"),
+            vec![
+                Lexeme::Word { text: "article".into(), excluded: false },
+                Lexeme::Word { text: "421-2-6".into(), excluded: false },
+            ]
+        );
+    }
+
+    #[test]
+    fn date_bounds_cover_whole_years_and_months() {
+        assert_eq!(date_bound("2018", "from", false).ok(), Some(20_180_101));
+        assert_eq!(date_bound("2018", "to", true).ok(), Some(20_181_231));
+        assert_eq!(date_bound("2018-05", "to", true).ok(), Some(20_180_531));
+        assert_eq!(date_bound("2018-05-29", "from", false).ok(), Some(20_180_529));
+        assert!(date_bound("mai 2018", "from", false).is_err());
+        assert!(date_bound("2018-13-01", "from", false).is_err());
+        assert!(date_bound("18", "from", false).is_err());
+    }
+}

@@ -1,0 +1,134 @@
+//! Highlighting: the matched words of a passage, as HTML and as character ranges.
+//!
+//! The passage is re-analyzed with the index's analyzer and every token whose term the query
+//! asked for is marked, so stemmed and unaccented variants (`échanges` for `l'échange`,
+//! `Sécurité` for `securite`) light up exactly as they matched. Passages are short (see
+//! `ingest::MAX_PASSAGE_CHARS`), so the whole passage is returned, never a cut fragment.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
+/// A passage with its matched words marked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Highlighted {
+    /// HTML-escaped text with `<mark>…</mark>` around matched words.
+    pub html: String,
+    /// `[start, end)` ranges of the matched words, in Unicode characters.
+    pub char_ranges: Vec<[usize; 2]>,
+}
+
+/// Marks the words of passages that match a query's terms. Built once per query.
+pub struct Highlighter {
+    terms: HashSet<String>,
+    analyzer: TextAnalyzer,
+}
+
+impl Highlighter {
+    /// A highlighter for `terms`, analyzing passages with `analyzer`.
+    pub fn new<'t>(terms: impl IntoIterator<Item = &'t str>, analyzer: TextAnalyzer) -> Self {
+        Highlighter {
+            terms: terms.into_iter().map(str::to_string).collect(),
+            analyzer,
+        }
+    }
+
+    /// Byte ranges of the matched words of `text`, in order, merged when they touch.
+    fn matched_byte_ranges(&mut self, text: &str) -> Vec<Range<usize>> {
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        if self.terms.is_empty() {
+            return ranges;
+        }
+        let mut stream = self.analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            if !self.terms.contains(&token.text) {
+                continue;
+            }
+            let (start, end) = (token.offset_from, token.offset_to);
+            if end > text.len() || start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                continue;
+            }
+            match ranges.last_mut() {
+                Some(last) if start < last.end => last.end = last.end.max(end),
+                _ => ranges.push(start..end),
+            }
+        }
+        ranges
+    }
+
+    /// Highlights `text`.
+    pub fn highlight(&mut self, text: &str) -> Highlighted {
+        let byte_ranges = self.matched_byte_ranges(text);
+        let mut html = String::with_capacity(text.len() + byte_ranges.len() * 13);
+        let mut char_ranges = Vec::with_capacity(byte_ranges.len());
+        let mut written_to = 0;
+        let mut chars_before = 0;
+        for range in byte_ranges {
+            let gap = &text[written_to..range.start];
+            escape_into(&mut html, gap);
+            let start_char = chars_before + gap.chars().count();
+            let word = &text[range.clone()];
+            let end_char = start_char + word.chars().count();
+            html.push_str("<mark>");
+            escape_into(&mut html, word);
+            html.push_str("</mark>");
+            char_ranges.push([start_char, end_char]);
+            chars_before = end_char;
+            written_to = range.end;
+        }
+        escape_into(&mut html, &text[written_to..]);
+        Highlighted { html, char_ranges }
+    }
+}
+
+/// Appends `text` to `out` with the HTML special characters escaped.
+pub fn escape_into(out: &mut String, text: &str) {
+    for character in text.chars() {
+        match character {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{analyze, french_analyzer};
+
+    fn highlighter(query: &str) -> Highlighter {
+        let terms = analyze(query);
+        Highlighter::new(terms.iter().map(String::as_str), french_analyzer())
+    }
+
+    #[test]
+    fn marks_words_and_reports_character_ranges() {
+        let text = "Renforcer la sécurité intérieure";
+        let highlighted = highlighter("sécurité").highlight(text);
+        assert_eq!(highlighted.html, "Renforcer la <mark>sécurité</mark> intérieure");
+        assert_eq!(highlighted.char_ranges, vec![[13, 21]]);
+        let [start, end] = highlighted.char_ranges[0];
+        let word: String = text.chars().skip(start).take(end - start).collect();
+        assert_eq!(word, "sécurité");
+    }
+
+    #[test]
+    fn escapes_markup_outside_and_inside_marks() {
+        let highlighted = highlighter("script").highlight("<script>alert('x')</script> & co");
+        assert!(!highlighted.html.contains("<script>"));
+        assert!(highlighted.html.contains("&lt;<mark>script</mark>&gt;"));
+        assert!(highlighted.html.contains("&amp; co"));
+    }
+
+    #[test]
+    fn no_terms_means_no_marks() {
+        let highlighted = highlighter("").highlight("Texte <b>brut</b>");
+        assert_eq!(highlighted.html, "Texte &lt;b&gt;brut&lt;/b&gt;");
+        assert!(highlighted.char_ranges.is_empty());
+    }
+}

@@ -1,0 +1,138 @@
+//! Plain domain types of a search: requests in, results out. No engine type appears here.
+
+use serde::Serialize;
+
+/// Default number of passages returned.
+pub const DEFAULT_LIMIT: usize = 10;
+/// Largest `limit` accepted; larger values are capped.
+pub const MAX_LIMIT: usize = 100;
+/// Largest `offset` accepted: deeper paging is refused.
+pub const MAX_OFFSET: usize = 1_000;
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 1_000;
+
+/// A search request, already validated for shape by the front end.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchRequest {
+    /// The user's query text.
+    pub query: String,
+    /// Passages to return (capped at [`MAX_LIMIT`]).
+    pub limit: usize,
+    /// Passages to skip (at most [`MAX_OFFSET`]).
+    pub offset: usize,
+    /// At most this many passages per document.
+    pub per_doc: Option<usize>,
+    /// Restrictions on which passages may match.
+    pub filters: Filters,
+}
+
+impl SearchRequest {
+    /// A request for `query` with the default limit and no filter.
+    pub fn new(query: impl Into<String>) -> Self {
+        SearchRequest {
+            query: query.into(),
+            limit: DEFAULT_LIMIT,
+            ..SearchRequest::default()
+        }
+    }
+}
+
+/// Filters on documents.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Filters {
+    /// Only this document id.
+    pub doc: Option<String>,
+    /// Only documents from this source (case and accents ignored).
+    pub source: Option<String>,
+    /// Only documents dated on or after this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Only documents dated on or before this date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub to: Option<String>,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    /// The query as received.
+    pub query: String,
+    /// Number of passages matching the query (all pages).
+    pub total: usize,
+    /// Server time spent, in milliseconds.
+    pub took_ms: f64,
+    /// The page of passages, best first.
+    pub hits: Vec<Hit>,
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// The document's id.
+    pub doc_id: String,
+    /// The document's title.
+    pub title: String,
+    /// The document's date (`YYYY-MM-DD`), if it states one.
+    pub date: Option<String>,
+    /// The document's source.
+    pub source: String,
+    /// Link to the original, if known.
+    pub url: Option<String>,
+    /// The passage's number in its document (0-based).
+    pub passage: u32,
+    /// The nearest heading above the passage.
+    pub heading: Option<String>,
+    /// The law article the passage belongs to.
+    pub article: Option<String>,
+    /// Relevance score (higher is better; comparable within one response only).
+    pub score: f32,
+    /// The passage's full plain text.
+    pub text: String,
+    /// The passage as HTML-escaped text with matched words wrapped in `<mark>…</mark>`.
+    pub highlight: String,
+    /// The matched words as `[start, end)` ranges of Unicode characters in `text`.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// A whole document: metadata and passages in order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentDetail {
+    /// The document's id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Date (`YYYY-MM-DD`), if stated.
+    pub date: Option<String>,
+    /// Source.
+    pub source: String,
+    /// Link to the original, if known.
+    pub url: Option<String>,
+    /// Language (ISO 639-1).
+    pub language: String,
+    /// Format it was read from.
+    pub kind: String,
+    /// Passages in reading order.
+    pub passages: Vec<PassageDetail>,
+}
+
+/// One passage of a [`DocumentDetail`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PassageDetail {
+    /// 0-based number.
+    pub passage: u32,
+    /// Nearest heading above it.
+    pub heading: Option<String>,
+    /// Law article it belongs to.
+    pub article: Option<String>,
+    /// Its text.
+    pub text: String,
+}
+
+/// Counts describing the index, for health checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndexStats {
+    /// Documents indexed.
+    pub documents: usize,
+    /// Passages indexed.
+    pub passages: u64,
+    /// Size of the index on disk, in bytes.
+    pub size_bytes: u64,
+}

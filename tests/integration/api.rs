@@ -1,0 +1,354 @@
+//! The HTTP API, driven through the real router on an on-disk index of the real corpus.
+
+use axum::http::StatusCode;
+use vigie::analysis::analyze;
+use vigie::http::HttpSettings;
+
+use crate::support::{
+    corpus_index, encode, get, get_with, hit_docs, hit_texts, index_of_files, normalized,
+    request_on,
+};
+
+const DECLARATION: &str = "declaration-franco-belge-2018.fr.txt";
+
+async fn search(query: &str, extra: &str) -> (StatusCode, serde_json::Value) {
+    get(&format!("/search?q={}{extra}", encode(query))).await
+}
+
+#[tokio::test]
+async fn indexing_the_shared_corpus_reports_no_failure() {
+    let report = &corpus_index().report;
+    assert_eq!(report.failed, 0, "failures: {:?}", report.failures);
+    assert!(report.documents_total >= 80, "{} documents", report.documents_total);
+    assert!(report.passages_total > 3_000, "{} passages", report.passages_total);
+}
+
+#[tokio::test]
+async fn health_answers_with_the_index_counts() {
+    let (status, body) = get("/health").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+    assert!(body["index"]["documents"].as_u64().unwrap_or(0) >= 80);
+}
+
+#[tokio::test]
+async fn a_search_returns_ranked_highlighted_passages_with_their_document() {
+    let (status, body) = search("coopération policière", "&limit=5").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["query"], "coopération policière");
+    assert!(body["total"].as_u64().unwrap_or(0) >= 5);
+    assert!(body["took_ms"].as_f64().is_some());
+    let hits = body["hits"].as_array().cloned().unwrap_or_default();
+    assert_eq!(hits.len(), 5);
+    let scores: Vec<f64> = hits.iter().filter_map(|hit| hit["score"].as_f64()).collect();
+    assert!(scores.windows(2).all(|pair| pair[0] >= pair[1]), "{scores:?}");
+    for hit in &hits {
+        for field in ["doc_id", "title", "source", "text", "highlight", "link"] {
+            assert!(hit[field].is_string(), "{field} missing in {hit}");
+        }
+        assert!(hit["passage"].is_u64());
+        assert!(hit["highlight"].as_str().unwrap_or_default().contains("<mark>"));
+        let text: Vec<char> = hit["text"].as_str().unwrap_or_default().chars().collect();
+        for range in hit["highlights"].as_array().cloned().unwrap_or_default() {
+            let (start, end) = (range[0].as_u64().unwrap_or(0) as usize, range[1].as_u64().unwrap_or(0) as usize);
+            let word: String = text[start..end].iter().collect();
+            let terms = analyze(&word);
+            assert!(
+                terms.iter().any(|term| analyze("coopération policière").contains(term)),
+                "highlighted {word:?} is not a query word"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn case_and_accents_do_not_matter() {
+    let (_, accented) = search("sécurité intérieure", "").await;
+    let (_, bare) = search("securite interieure", "").await;
+    let (_, shouting) = search("SÉCURITÉ Intérieure", "").await;
+    assert!(accented["total"].as_u64().unwrap_or(0) > 100);
+    assert_eq!(accented["total"], bare["total"]);
+    assert_eq!(accented["total"], shouting["total"]);
+    assert_eq!(hit_texts(&accented), hit_texts(&bare));
+}
+
+#[tokio::test]
+async fn an_elided_query_finds_the_plural_and_marks_it() {
+    let (_, body) = search("l'échange", &format!("&doc={DECLARATION}&limit=20")).await;
+    let highlights: Vec<String> = body["hits"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|hit| hit["highlight"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        highlights.iter().any(|html| html.contains("<mark>échanges</mark>")),
+        "{highlights:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_quoted_phrase_matches_the_words_in_order() {
+    let (status, body) = search("\"équipes communes d'enquête\"", "").await;
+    assert_eq!(status, StatusCode::OK);
+    let texts = hit_texts(&body);
+    assert!(!texts.is_empty());
+    for text in &texts {
+        let terms = analyze(text);
+        let phrase = analyze("équipes communes d'enquête");
+        assert!(
+            terms.windows(phrase.len()).any(|window| window == phrase.as_slice()),
+            "phrase absent from {text}"
+        );
+    }
+    assert!(hit_docs(&body).iter().any(|doc| doc == DECLARATION));
+}
+
+#[tokio::test]
+async fn acronyms_and_legal_references_are_findable_as_written() {
+    for (query, expected) in [
+        ("PNR", "PNR"),
+        ("ECE", "ECE"),
+        ("CCPD", "CCPD"),
+        ("2016/679", "2016/679"),
+        ("(UE) 2016/679", "2016/679"),
+        ("L. 232-1", "232-1"),
+        ("421-2-6", "421-2-6"),
+    ] {
+        let (status, body) = search(query, "").await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        let texts = hit_texts(&body);
+        assert!(!texts.is_empty(), "no hit for {query}");
+        assert!(
+            texts.iter().all(|text| text.contains(expected)),
+            "a hit for {query} lacks {expected}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn excluded_words_never_appear_and_or_widens() {
+    let (_, body) = search("terrorisme -financement", "&limit=50").await;
+    let texts = hit_texts(&body);
+    assert!(!texts.is_empty());
+    assert!(texts
+        .iter()
+        .all(|text| !analyze(text).contains(&analyze("financement")[0])));
+    let (_, europol) = search("Europol", "").await;
+    let (_, eurojust) = search("Eurojust", "").await;
+    let (_, either) = search("Europol OR Eurojust", "").await;
+    let count = |body: &serde_json::Value| body["total"].as_u64().unwrap_or(0);
+    assert!(count(&either) >= count(&europol).max(count(&eurojust)));
+    assert!(count(&either) <= count(&europol) + count(&eurojust));
+}
+
+#[tokio::test]
+async fn passages_holding_every_word_rank_above_those_holding_fewer() {
+    let query = "coopération judiciaire terrorisme";
+    let (_, body) = search(query, "&limit=100").await;
+    let wanted = analyze(query);
+    let complete: Vec<bool> = hit_texts(&body)
+        .iter()
+        .map(|text| {
+            let terms = analyze(text);
+            wanted.iter().all(|term| terms.contains(term))
+        })
+        .collect();
+    assert!(complete.first().copied().unwrap_or(false));
+    let first_incomplete = complete.iter().position(|all| !all).unwrap_or(complete.len());
+    assert!(
+        complete[first_incomplete..].iter().all(|all| !all),
+        "a passage with every word ranks below one with fewer: {complete:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_natural_question_still_gets_results() {
+    let (status, body) = search("combien de temps garder les traces ?", "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["total"].as_u64().unwrap_or(0) > 0);
+}
+
+#[tokio::test]
+async fn per_doc_caps_passages_per_document() {
+    let (_, body) = search("terrorisme", "&limit=30&per_doc=1").await;
+    let docs = hit_docs(&body);
+    assert!(docs.len() >= 10, "{docs:?}");
+    let mut unique = docs.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), docs.len());
+    let (_, two) = search("terrorisme", "&limit=30&per_doc=2").await;
+    let docs = hit_docs(&two);
+    assert!(docs.iter().all(|doc| docs.iter().filter(|other| *other == doc).count() <= 2));
+}
+
+#[tokio::test]
+async fn filters_restrict_documents_sources_and_dates() {
+    let (_, body) = search("coopération", &format!("&doc={DECLARATION}")).await;
+    let docs = hit_docs(&body);
+    assert!(!docs.is_empty());
+    assert!(docs.iter().all(|doc| doc == DECLARATION));
+
+    let (_, dated) = search("coopération", "&from=2018-01-01&to=2018-12-31&limit=100").await;
+    let dates: Vec<String> = dated["hits"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|hit| hit["date"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(!dates.is_empty());
+    assert!(dates.iter().all(|date| date.starts_with("2018")), "{dates:?}");
+
+    let (_, all) = search("coopération", "&limit=1").await;
+    let source = all["hits"][0]["source"].as_str().unwrap_or_default().to_string();
+    let (_, by_source) = search("coopération", &format!("&source={}&limit=50", encode(&source.to_uppercase()))).await;
+    let sources: Vec<&str> = by_source["hits"]
+        .as_array()
+        .map(|hits| hits.iter().filter_map(|hit| hit["source"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(!sources.is_empty());
+    assert!(sources.iter().all(|found| *found == source));
+
+    let (status, error) = search("coopération", "&from=mai").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error["code"], "invalid_date");
+}
+
+#[tokio::test]
+async fn unreadable_queries_and_parameters_get_400_json_never_500() {
+    for (uri, code) in [
+        ("/search?q=", "empty_query"),
+        ("/search", "empty_query"),
+        ("/search?q=%20%20", "empty_query"),
+        ("/search?q=s%C3%A9curit%C3%A9&limit=abc", "invalid_parameter"),
+        ("/search?q=s%C3%A9curit%C3%A9&offset=-3", "invalid_parameter"),
+        ("/search?q=s%C3%A9curit%C3%A9&offset=100000", "offset_too_large"),
+        ("/search?q=-terrorisme", "only_exclusions"),
+    ] {
+        let (status, body) = get(uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+        assert_eq!(body["code"], code, "{uri}");
+        assert!(body["message"].as_str().is_some_and(|message| !message.is_empty()));
+    }
+    let long = "terrorisme ".repeat(200);
+    let (status, body) = get(&format!("/search?q={}", encode(&long))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "query_too_long");
+    for query in [
+        "\"unclosed phrase",
+        "((( AND OR NOT )))",
+        "l'article",
+        "jusqu'à",
+        "- -- ---",
+        "title:foo^2 ~3 *",
+        "\u{0}\u{7}",
+        "🙂 渋谷",
+        "OR",
+        "le la les",
+    ] {
+        let (status, body) = search(query, "").await;
+        assert_eq!(status, StatusCode::OK, "{query:?}: {body}");
+        assert!(body["hits"].is_array());
+    }
+}
+
+#[tokio::test]
+async fn limit_is_capped_at_one_hundred() {
+    let (status, body) = search("article", "&limit=5000").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["hits"].as_array().map(Vec::len), Some(100));
+}
+
+#[tokio::test]
+async fn paging_continues_where_the_previous_page_ended() {
+    let (_, first) = search("terrorisme", "&limit=10").await;
+    let (_, second) = search("terrorisme", "&limit=5&offset=5").await;
+    let first_texts = hit_texts(&first);
+    assert_eq!(&first_texts[5..10], hit_texts(&second).as_slice());
+}
+
+#[tokio::test]
+async fn a_document_is_served_whole_with_passages_in_order() {
+    let (status, body) = get(&format!("/documents/{DECLARATION}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["id"], DECLARATION);
+    assert!(body["title"].as_str().is_some_and(|title| !title.is_empty()));
+    let passages = body["passages"].as_array().cloned().unwrap_or_default();
+    assert!(passages.len() > 10);
+    let numbers: Vec<u64> = passages.iter().filter_map(|p| p["passage"].as_u64()).collect();
+    assert_eq!(numbers, (0..passages.len() as u64).collect::<Vec<_>>());
+    let (status, nested) = get("/documents/other-languages/traite-de-prum-2005.nl.md").await;
+    assert_eq!(status, StatusCode::OK, "{nested}");
+    let (status, missing) = get("/documents/no-such-document.txt").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(missing["code"], "document_not_found");
+    let (status, route) = get("/nowhere").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(route["code"], "route_not_found");
+}
+
+#[tokio::test]
+async fn the_page_break_paragraph_of_the_declaration_is_one_passage() {
+    let (_, body) = search(
+        "\"mettre en oeuvre cette coopération\" réorganisation",
+        &format!("&doc={DECLARATION}&limit=1"),
+    )
+    .await;
+    let text = normalized(&hit_texts(&body).concat());
+    assert!(text.contains("mettre en oeuvre cette coopération,"), "{text}");
+    assert!(text.contains("dont la réorganisation des structures"), "{text}");
+}
+
+#[tokio::test]
+async fn markup_in_documents_is_escaped_in_highlights() {
+    let hostile: &[u8] = b"Coop\xc3\xa9ration <script>alert('coop\xc3\xa9ration')</script> <img src=x onerror=alert(1)> & javascript:alert(2)\n";
+    let (_dir, engine, report) = index_of_files(&[("hostile.txt", hostile)]);
+    assert_eq!(report.failed, 0);
+    let reply = request_on(
+        &engine,
+        "GET",
+        "/search?q=coop%C3%A9ration",
+        &HttpSettings::default(),
+        &[],
+    )
+    .await;
+    let (status, body) = reply.into_json();
+    assert_eq!(status, StatusCode::OK);
+    let highlight = body["hits"][0]["highlight"].as_str().unwrap_or_default().to_string();
+    assert!(highlight.contains("<mark>"), "{highlight}");
+    assert!(!highlight.contains("<script"), "{highlight}");
+    assert!(!highlight.contains("<img"), "{highlight}");
+    assert!(highlight.contains("&lt;script&gt;"), "{highlight}");
+    let stripped = highlight.replace("<mark>", "").replace("</mark>", "");
+    assert!(!stripped.contains('<') && !stripped.contains('>'), "{highlight}");
+}
+
+#[tokio::test]
+async fn cors_is_off_by_default_and_on_for_configured_origins() {
+    let origin = [("origin", "https://intranet.example")];
+    let closed = get_with("/search?q=PNR", &HttpSettings::default(), &origin).await;
+    assert!(closed.headers.get("access-control-allow-origin").is_none());
+    let settings = HttpSettings {
+        cors_origins: vec!["https://intranet.example".to_string()],
+    };
+    let open = get_with("/search?q=PNR", &settings, &origin).await;
+    assert_eq!(
+        open.headers.get("access-control-allow-origin").and_then(|v| v.to_str().ok()),
+        Some("https://intranet.example")
+    );
+    let preflight = crate::support::request(
+        "OPTIONS",
+        "/search?q=PNR",
+        &settings,
+        &[
+            ("origin", "https://intranet.example"),
+            ("access-control-request-method", "GET"),
+        ],
+    )
+    .await;
+    assert!(preflight.status.is_success());
+    assert!(preflight.headers.get("access-control-allow-methods").is_some());
+}

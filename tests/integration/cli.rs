@@ -1,0 +1,202 @@
+//! The real `vigie` binary: indexing and re-indexing a folder, searching, errors.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use crate::support::shared_corpus;
+
+fn vigie() -> Command {
+    let mut command = Command::cargo_bin("vigie").expect("binary built");
+    command.env_remove("VIGIE_INDEX").env_remove("VIGIE_CONFIG");
+    command
+}
+
+/// Copies a few real corpus files into `folder`.
+fn copy_corpus_files(folder: &Path, names: &[&str]) {
+    std::fs::create_dir_all(folder).expect("folder");
+    for name in names {
+        std::fs::copy(shared_corpus().join(name), folder.join(name)).expect("copy");
+    }
+}
+
+fn index_json(corpus: &Path, index: &Path) -> (Option<i32>, serde_json::Value, String) {
+    let output = vigie()
+        .arg("index")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .arg("--json")
+        .output()
+        .expect("runs");
+    let report = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    (
+        output.status.code(),
+        report,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+const FILES: [&str; 3] = [
+    "declaration-franco-belge-2018.fr.txt",
+    "fr-csi-L-livre2-titre3-traitements-donnees-enquetes-administratives.md",
+    "an-dossier-legislatif-leg13-fichiers-de-police.fr.html",
+];
+
+#[test]
+fn reindexing_skips_unchanged_replaces_changed_deletes_removed_and_reports_broken_files() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("index");
+    copy_corpus_files(&corpus, &FILES);
+
+    let (code, first, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+    assert_eq!(first["added"], 3);
+    assert_eq!(first["failed"], 0);
+    let passages = first["passages_total"].as_u64().unwrap_or(0);
+    assert!(passages > 20);
+
+    let (code, again, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+    assert_eq!((again["added"].clone(), again["unchanged"].clone()), (0.into(), 3.into()));
+    assert_eq!(again["passages_total"].as_u64(), Some(passages));
+
+    let declaration = corpus.join(FILES[0]);
+    let mut text = std::fs::read_to_string(&declaration).expect("read");
+    text.push_str("\n\nUn paragraphe ajouté sur la coopération transfrontalière des zèbres.\n");
+    std::fs::write(&declaration, text).expect("write");
+    std::fs::remove_file(corpus.join(FILES[2])).expect("remove");
+    std::fs::write(corpus.join("broken.txt"), b"caf\xe9 au lait\n").expect("write");
+
+    let (code, changed, stderr) = index_json(&corpus, &index);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(changed["updated"], 1);
+    assert_eq!(changed["unchanged"], 1);
+    assert_eq!(changed["deleted"], 1);
+    assert_eq!(changed["failed"], 1);
+    assert_eq!(changed["documents_total"], 2);
+    let reason = changed["failures"][0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("broken.txt") && reason.contains("UTF-8"), "{reason}");
+
+    vigie()
+        .args(["search", "zèbres", "--index"])
+        .arg(&index)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(FILES[0]));
+    vigie()
+        .args(["search", "fichiers de police", "--json", "--index"])
+        .arg(&index)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(FILES[2]).not());
+}
+
+#[test]
+fn a_single_file_can_be_indexed_without_touching_the_rest() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("index");
+    copy_corpus_files(&corpus, &FILES[..2]);
+    let (code, _, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+    let extra = dir.path().join("extra");
+    copy_corpus_files(&extra, &FILES[2..]);
+    let (code, report, _) = index_json(&extra.join(FILES[2]), &index);
+    assert_eq!(code, Some(0));
+    assert_eq!(report["added"], 1);
+    assert_eq!(report["deleted"], 0);
+    assert_eq!(report["documents_total"], 3);
+}
+
+#[test]
+fn search_prints_ranked_passages_or_the_api_json() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("index");
+    copy_corpus_files(&corpus, &FILES);
+    let (code, _, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+
+    vigie()
+        .args(["search", "équipes communes d'enquête", "--limit", "3", "--index"])
+        .arg(&index)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1. "))
+        .stdout(predicate::str::contains("[équipes]").or(predicate::str::contains("[Équipes]")));
+
+    let output = vigie()
+        .args(["search", "PNR", "--json", "--limit", "2", "--index"])
+        .arg(&index)
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let body: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(body["query"], "PNR");
+    assert!(body["hits"][0]["highlight"].as_str().unwrap_or_default().contains("<mark>"));
+    assert!(body["hits"][0]["link"].as_str().unwrap_or_default().starts_with("/documents/"));
+}
+
+#[test]
+fn settings_come_from_the_environment_too() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("env-index");
+    copy_corpus_files(&corpus, &FILES[..1]);
+    vigie()
+        .arg("index")
+        .arg(&corpus)
+        .env("VIGIE_INDEX", &index)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 added"));
+    vigie()
+        .args(["search", "Liège"])
+        .env("VIGIE_INDEX", &index)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Liège"));
+}
+
+#[test]
+fn errors_are_clear_and_exit_non_zero() {
+    let dir = tempfile::tempdir().expect("temp");
+    vigie()
+        .args(["search", "PNR", "--index"])
+        .arg(dir.path().join("missing"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("vigie index"));
+    vigie()
+        .args(["serve", "--addr", "not-an-address", "--index"])
+        .arg(dir.path().join("idx"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("VIGIE_ADDR"));
+    vigie()
+        .arg("index")
+        .arg(dir.path().join("nowhere"))
+        .arg("--index")
+        .arg(dir.path().join("idx2"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nowhere"));
+}
+
+#[test]
+fn every_flag_is_documented_in_help() {
+    for (command, flags) in [
+        ("index", vec!["--index", "--threads", "--rebuild", "--json", "VIGIE_INDEX"]),
+        ("serve", vec!["--index", "--addr", "--corpus", "--cors-origins", "VIGIE_ADDR"]),
+        ("search", vec!["--index", "--limit", "--json", "--per-doc", "--from", "--to"]),
+    ] {
+        let assert = vigie().args([command, "--help"]).assert().success();
+        let help = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+        for flag in flags {
+            assert!(help.contains(flag), "`vigie {command} --help` lacks {flag}");
+        }
+    }
+}
