@@ -5,14 +5,15 @@
 //! schema, so [`register`] must run every time an index is opened. May import `error` and
 //! `config` only; knows nothing of schema fields.
 //!
-//! The chain is [`FrenchTokenizer`] (words, elisions, legal references) → remove long tokens →
-//! [`FrenchFolding`] (lowercase, no accents) → [`FrenchStopWords`] → stemmer. Folding comes before
-//! the stop words and the stemmer so that text typed without accents gives the same terms.
+//! The chain is [`FrenchTokenizer`] (words, elisions, legal references) → [`FrenchFolding`]
+//! (lowercase, no accents) → remove long tokens → [`FrenchStopWords`] → stemmer. Folding comes
+//! before the stop words and the stemmer so that text typed without accents gives the same terms.
 //!
 //! ```
 //! use vigie::analysis::analyze;
 //!
-//! assert_eq!(analyze("L'échange des données (UE) 2016/679"), ["echang", "donn", "ue", "2016/679"]);
+//! let terms = analyze("L'échange des données (UE) 2016/679");
+//! assert_eq!(terms, ["echang", "donn", "ue", "2016/679"]);
 //! assert_eq!(analyze("Sécurité"), analyze("SECURITE"));
 //! ```
 
@@ -105,10 +106,11 @@ pub fn build_analyzer(config: &AnalyzerConfig) -> TextAnalyzer {
 /// Tokenizer, long-token removal and folding: the part every variant shares.
 fn base_chain() -> TextAnalyzerBuilder<impl tantivy::tokenizer::Tokenizer> {
     TextAnalyzer::builder(FrenchTokenizer::default())
-        // `RemoveLongFilter` keeps tokens strictly shorter than its limit. Like the stop word
-        // filter it leaves the positions of the kept tokens alone, so a removed token is a gap.
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
         .filter(FrenchFolding)
+        // After folding, so the limit counts the bytes of the term. `RemoveLongFilter` keeps
+        // tokens strictly shorter than its limit and, like the stop word filter, leaves the
+        // positions of the kept tokens alone: a removed token is a gap.
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
 }
 
 /// Builds the default French analyzer: stop words removed, light stemmer.

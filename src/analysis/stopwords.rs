@@ -43,26 +43,44 @@ const FRENCH_STOP_WORDS: &[&str] = &[
     "quoique", "presque", "quelque", "quelques",
 ];
 
-/// The folded stop words, sorted and deduplicated for binary search.
-fn folded_stop_words() -> &'static [String] {
-    static FOLDED: OnceLock<Vec<String>> = OnceLock::new();
-    FOLDED.get_or_init(|| {
-        let mut words: Vec<String> = FRENCH_STOP_WORDS.iter().map(|word| fold(word)).collect();
-        words.sort_unstable();
-        words.dedup();
-        words
+/// The folded stop words, each packed into a `u64` (see [`pack`]), sorted for binary search.
+///
+/// Every folded stop word fits in 8 bytes, and comparing integers is several times faster than
+/// comparing strings: this lookup runs on every token of 72 MB of text.
+fn packed_stop_words() -> &'static [u64] {
+    static PACKED: OnceLock<Vec<u64>> = OnceLock::new();
+    PACKED.get_or_init(|| {
+        let mut packed: Vec<u64> = FRENCH_STOP_WORDS
+            .iter()
+            .filter_map(|word| pack(&fold(word)))
+            .collect();
+        packed.sort_unstable();
+        packed.dedup();
+        packed
     })
 }
 
-/// Longest folded stop word in bytes (`seraient`, `eussions`): longer tokens skip the lookup.
-const LONGEST_STOP_WORD: usize = 8;
+/// Packs a word of at most 8 bytes into a `u64`, zero-padded; `None` for longer words. Tokens
+/// never contain a NUL byte, so distinct words give distinct integers.
+fn pack(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 8 {
+        return None;
+    }
+    let mut buffer = [0u8; 8];
+    buffer[..bytes.len()].copy_from_slice(bytes);
+    Some(u64::from_le_bytes(buffer))
+}
 
-/// True when `folded` (lowercase, accentless) is a French stop word.
+/// True when `folded` (lowercase, accentless) is a French stop word. The filter itself keeps
+/// the table at hand and calls [`is_packed_stop_word`].
+#[cfg(test)]
 pub fn is_stop_word(folded: &str) -> bool {
-    folded.len() <= LONGEST_STOP_WORD
-        && folded_stop_words()
-            .binary_search_by(|word| word.as_str().cmp(folded))
-            .is_ok()
+    is_packed_stop_word(packed_stop_words(), folded)
+}
+
+fn is_packed_stop_word(packed_stop_words: &[u64], folded: &str) -> bool {
+    pack(folded).is_some_and(|packed| packed_stop_words.binary_search(&packed).is_ok())
 }
 
 /// Token filter: drops stop words and keeps the positions of the others, so the gaps stay and
@@ -74,9 +92,10 @@ impl TokenFilter for FrenchStopWords {
     type Tokenizer<T: Tokenizer> = FrenchStopWordsWrapper<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> FrenchStopWordsWrapper<T> {
-        // Built here rather than on the first token, so indexing threads don't race for it.
-        folded_stop_words();
-        FrenchStopWordsWrapper { inner: tokenizer }
+        FrenchStopWordsWrapper {
+            inner: tokenizer,
+            stop_words: packed_stop_words(),
+        }
     }
 }
 
@@ -84,6 +103,7 @@ impl TokenFilter for FrenchStopWords {
 #[derive(Clone)]
 pub struct FrenchStopWordsWrapper<T> {
     inner: T,
+    stop_words: &'static [u64],
 }
 
 impl<T: Tokenizer> Tokenizer for FrenchStopWordsWrapper<T> {
@@ -92,6 +112,7 @@ impl<T: Tokenizer> Tokenizer for FrenchStopWordsWrapper<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         FrenchStopWordsStream {
             tail: self.inner.token_stream(text),
+            stop_words: self.stop_words,
         }
     }
 }
@@ -99,12 +120,13 @@ impl<T: Tokenizer> Tokenizer for FrenchStopWordsWrapper<T> {
 /// The token stream produced by [`FrenchStopWords`].
 pub struct FrenchStopWordsStream<T> {
     tail: T,
+    stop_words: &'static [u64],
 }
 
 impl<T: TokenStream> TokenStream for FrenchStopWordsStream<T> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
-            if !is_stop_word(&self.tail.token().text) {
+            if !is_packed_stop_word(self.stop_words, &self.tail.token().text) {
                 return true;
             }
         }
@@ -125,9 +147,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn longest_stop_word_bound_is_right() {
-        let longest = folded_stop_words().iter().map(String::len).max();
-        assert_eq!(longest, Some(LONGEST_STOP_WORD));
+    fn every_stop_word_is_packed() {
+        for word in FRENCH_STOP_WORDS {
+            assert!(is_stop_word(&fold(word)), "{word}");
+        }
     }
 
     #[test]
