@@ -1,0 +1,171 @@
+//! French stop words, matched on the folded (lowercase, accentless) token text.
+//!
+//! The list is the Snowball French list (as shipped by Lucene), plus the few forms users type
+//! that it lacks (`a`, `où`, `être`) and the words the tokenizer elides, in both forms (`jusqu`
+//! and `jusque`, `lorsqu` and `lorsque`…). It is written
+//! accented, the way it is published, and folded once at first use: the filter runs after
+//! folding, so one folded entry matches both `à` and `a`, `où` and `ou`, `être` and `etre`.
+//! It must run before stemming, which would otherwise turn stop words into content stems.
+
+use std::sync::OnceLock;
+
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+use super::folding::fold;
+
+/// The stop words as published (accented); see the module doc for the additions.
+const FRENCH_STOP_WORDS: &[&str] = &[
+    // Snowball: pronouns, articles, prepositions, conjunctions.
+    "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "en", "et", "eux", "il",
+    "ils", "je", "la", "le", "les", "leur", "leurs", "lui", "ma", "mais", "me", "même", "mes",
+    "moi", "mon", "ne", "nos", "notre", "nous", "on", "ou", "par", "pas", "pour", "qu", "que",
+    "qui", "sa", "se", "ses", "son", "sur", "ta", "te", "tes", "toi", "ton", "tu", "un", "une",
+    "vos", "votre", "vous", "ceci", "cela", "celà", "cet", "cette", "ici", "quel", "quels",
+    "quelle", "quelles", "sans", "soi", // Snowball: elided forms and single letters.
+    "c", "d", "j", "l", "à", "m", "n", "s", "t", "y", // Snowball: forms of « être ».
+    "été", "étée", "étées", "étés", "étant", "étante", "étants", "étantes", "suis", "es", "est",
+    "sommes", "êtes", "sont", "serai", "seras", "sera", "serons", "serez", "seront", "serais",
+    "serait", "serions", "seriez", "seraient", "étais", "était", "étions", "étiez", "étaient",
+    "fus", "fut", "fûmes", "fûtes", "furent", "sois", "soit", "soyons", "soyez", "soient", "fusse",
+    "fusses", "fût", "fussions", "fussiez", "fussent",
+    // Snowball: forms of « avoir ».
+    "ayant", "ayante", "ayantes", "ayants", "eu", "eue", "eues", "eus", "ai", "as", "avons", "avez",
+    "ont", "aurai", "auras", "aura", "aurons", "aurez", "auront", "aurais", "aurait", "aurions",
+    "auriez", "auraient", "avais", "avait", "avions", "aviez", "avaient", "eut", "eûmes", "eûtes",
+    "eurent", "aie", "aies", "ait", "ayons", "ayez", "aient", "eusse", "eusses", "eût", "eussions",
+    "eussiez", "eussent",
+    // Additions: what users type without accents or the list lacks.
+    "a", "où", "être",
+    // Additions: the words the tokenizer elides, in both forms. Their elided form is dropped
+    // before an apostrophe, so the full form must go too, or `lorsque` would stem to a lone
+    // `lorsqu`; the elided form also arrives alone when the apostrophe is followed by a space.
+    "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu", "quelqu", "jusque", "lorsque", "puisque",
+    "quoique", "presque", "quelque", "quelques",
+];
+
+/// The folded stop words, each packed into a `u64` (see [`pack`]), sorted for binary search.
+///
+/// Every folded stop word fits in 8 bytes, and comparing integers is several times faster than
+/// comparing strings: this lookup runs on every token of 72 MB of text.
+fn packed_stop_words() -> &'static [u64] {
+    static PACKED: OnceLock<Vec<u64>> = OnceLock::new();
+    PACKED.get_or_init(|| {
+        let mut packed: Vec<u64> = FRENCH_STOP_WORDS
+            .iter()
+            .filter_map(|word| pack(&fold(word)))
+            .collect();
+        packed.sort_unstable();
+        packed.dedup();
+        packed
+    })
+}
+
+/// Packs a word of at most 8 bytes into a `u64`, zero-padded; `None` for longer words. Tokens
+/// never contain a NUL byte, so distinct words give distinct integers.
+fn pack(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 8 {
+        return None;
+    }
+    let mut buffer = [0u8; 8];
+    buffer[..bytes.len()].copy_from_slice(bytes);
+    Some(u64::from_le_bytes(buffer))
+}
+
+/// True when `folded` (lowercase, accentless) is a French stop word. The filter itself keeps
+/// the table at hand and calls [`is_packed_stop_word`].
+#[cfg(test)]
+pub fn is_stop_word(folded: &str) -> bool {
+    is_packed_stop_word(packed_stop_words(), folded)
+}
+
+fn is_packed_stop_word(packed_stop_words: &[u64], folded: &str) -> bool {
+    pack(folded).is_some_and(|packed| packed_stop_words.binary_search(&packed).is_ok())
+}
+
+/// Token filter: drops stop words and keeps the positions of the others, so the gaps stay and
+/// phrase queries still line up with the original text.
+#[derive(Clone, Default)]
+pub struct FrenchStopWords;
+
+impl TokenFilter for FrenchStopWords {
+    type Tokenizer<T: Tokenizer> = FrenchStopWordsWrapper<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> FrenchStopWordsWrapper<T> {
+        FrenchStopWordsWrapper {
+            inner: tokenizer,
+            stop_words: packed_stop_words(),
+        }
+    }
+}
+
+/// The tokenizer produced by [`FrenchStopWords`].
+#[derive(Clone)]
+pub struct FrenchStopWordsWrapper<T> {
+    inner: T,
+    stop_words: &'static [u64],
+}
+
+impl<T: Tokenizer> Tokenizer for FrenchStopWordsWrapper<T> {
+    type TokenStream<'a> = FrenchStopWordsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        FrenchStopWordsStream {
+            tail: self.inner.token_stream(text),
+            stop_words: self.stop_words,
+        }
+    }
+}
+
+/// The token stream produced by [`FrenchStopWords`].
+pub struct FrenchStopWordsStream<T> {
+    tail: T,
+    stop_words: &'static [u64],
+}
+
+impl<T: TokenStream> TokenStream for FrenchStopWordsStream<T> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            if !is_packed_stop_word(self.stop_words, &self.tail.token().text) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stop_word_is_packed() {
+        for word in FRENCH_STOP_WORDS {
+            assert!(is_stop_word(&fold(word)), "{word}");
+        }
+    }
+
+    #[test]
+    fn accented_and_folded_forms_are_stop_words() {
+        for word in ["a", "ou", "etre", "ete", "meme", "le", "jusqu", "l", "qu"] {
+            assert!(is_stop_word(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn content_words_are_kept() {
+        for word in [
+            "securite", "sis", "pnr", "si", "loi", "article", "police", "etat",
+        ] {
+            assert!(!is_stop_word(word), "{word}");
+        }
+    }
+}

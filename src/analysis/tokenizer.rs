@@ -1,0 +1,316 @@
+//! The word tokenizer for French legal text: words, elisions and legal references.
+//!
+//! tantivy's `SimpleTokenizer` splits on every apostrophe and every punctuation mark, which
+//! leaves `jusqu` and `aujourd` as junk and cuts `421-2-6` into three numbers. Here:
+//!
+//! - a word is a run of Unicode alphanumerics (combining marks included, for NFD input);
+//! - an apostrophe between two word characters either drops an elision before it
+//!   (`l'échange` → `échange`, see [`super::elision`]) or joins the parts (`aujourd'hui`);
+//! - `-`, `/` and `.` between two digits join them (`2016/681`, `421-2-6`, `12.500`), while a
+//!   hyphen between letters separates words (`couvre-feu` → `couvre`, `feu`);
+//! - a letter directly before an article number is split off (`L232-1` → `L`, `232-1`), so
+//!   `L232-1`, `L.232-1` and `L. 232-1` give the same tokens at the same relative positions.
+//!
+//! Every token's offsets are the byte range of exactly its word in the original text (the elision
+//! excluded), and positions count emitted words, so highlighting and phrase queries line up.
+//! The text keeps its original case; folding is the next filter's job.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::char::is_combining_mark;
+
+use super::elision::{is_apostrophe, is_elision};
+
+/// Splits French text into words; see the module doc for the rules.
+#[derive(Clone, Default)]
+pub struct FrenchTokenizer {
+    token: Token,
+}
+
+impl Tokenizer for FrenchTokenizer {
+    type TokenStream<'a> = FrenchTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> FrenchTokenStream<'a> {
+        self.token.reset();
+        FrenchTokenStream {
+            text,
+            cursor: 0,
+            token: &mut self.token,
+            pending_number: None,
+        }
+    }
+}
+
+/// The token stream produced by [`FrenchTokenizer`].
+pub struct FrenchTokenStream<'a> {
+    text: &'a str,
+    /// Byte offset where the search for the next word starts.
+    cursor: usize,
+    token: &'a mut Token,
+    /// The byte range of an article number whose letter prefix was just emitted.
+    pending_number: Option<(usize, usize)>,
+}
+
+/// What stands right after a run of word characters.
+enum Joiner {
+    /// An apostrophe (of this many bytes) followed by a word character.
+    Apostrophe(usize),
+    /// A separator between two digits, kept in the token as this ASCII character.
+    Numeric(char, usize),
+    /// A soft hyphen between word characters: invisible, so the word goes on without it.
+    Invisible(usize),
+    /// Anything else ends the word.
+    End,
+}
+
+impl FrenchTokenStream<'_> {
+    /// The character starting at byte `offset`, if any.
+    fn char_at(&self, offset: usize) -> Option<char> {
+        self.text.get(offset..)?.chars().next()
+    }
+
+    /// True when a word character starts at byte `offset`.
+    fn is_word_char_at(&self, offset: usize) -> bool {
+        match self.text.as_bytes().get(offset) {
+            Some(byte) if byte.is_ascii() => byte.is_ascii_alphanumeric(),
+            Some(_) => self.char_at(offset).is_some_and(is_word_char),
+            None => false,
+        }
+    }
+
+    /// True when the byte at `offset` is an ASCII digit.
+    fn is_digit_at(&self, offset: usize) -> bool {
+        self.text
+            .as_bytes()
+            .get(offset)
+            .is_some_and(u8::is_ascii_digit)
+    }
+
+    /// The end of the run of word characters starting at `offset`.
+    fn run_end(&self, mut offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        while let Some(&byte) = bytes.get(offset) {
+            if byte.is_ascii() {
+                if !byte.is_ascii_alphanumeric() {
+                    break;
+                }
+                offset += 1;
+            } else {
+                match self.char_at(offset) {
+                    Some(character) if is_word_char(character) => {
+                        offset += character.len_utf8();
+                    }
+                    _ => break,
+                }
+            }
+        }
+        offset
+    }
+
+    /// The start of the next word at or after `offset`.
+    fn next_word_start(&self, mut offset: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        while let Some(&byte) = bytes.get(offset) {
+            if byte.is_ascii() {
+                if byte.is_ascii_alphanumeric() {
+                    return Some(offset);
+                }
+                offset += 1;
+            } else {
+                let character = self.char_at(offset)?;
+                if is_word_char(character) {
+                    return Some(offset);
+                }
+                offset += character.len_utf8();
+            }
+        }
+        None
+    }
+
+    /// Classifies what follows a run of word characters ending at `offset`.
+    fn joiner_at(&self, offset: usize) -> Joiner {
+        let Some(character) = self.char_at(offset) else {
+            return Joiner::End;
+        };
+        let length = character.len_utf8();
+        let next = offset + length;
+        if is_apostrophe(character) && self.is_word_char_at(next) {
+            return Joiner::Apostrophe(length);
+        }
+        if character == '\u{00AD}' && self.is_word_char_at(next) {
+            return Joiner::Invisible(length);
+        }
+        // The run ends on a char boundary, so an ASCII digit byte before `offset` is the run's
+        // last character.
+        let between_digits = offset > 0 && self.is_digit_at(offset - 1) && self.is_digit_at(next);
+        if between_digits {
+            match character {
+                '-' | '/' | '.' => return Joiner::Numeric(character, length),
+                // Non-breaking hyphens from word processors mean the same as `-`.
+                '\u{2010}' | '\u{2011}' => return Joiner::Numeric('-', length),
+                _ => {}
+            }
+        }
+        Joiner::End
+    }
+
+    /// Emits `text[from..to]`, whose token text is already in `self.token.text`.
+    fn emit(&mut self, from: usize, to: usize) -> bool {
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.position_length = 1;
+        true
+    }
+}
+
+impl TokenStream for FrenchTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.token.text.clear();
+        if let Some((from, to)) = self.pending_number.take() {
+            self.token.text.push_str(&self.text[from..to]);
+            return self.emit(from, to);
+        }
+        let Some(word_start) = self.next_word_start(self.cursor) else {
+            self.cursor = self.text.len();
+            return false;
+        };
+        // Where the emitted word starts: after the last elision dropped.
+        let mut segment_start = word_start;
+        let mut offset = word_start;
+        loop {
+            let run_end = self.run_end(offset);
+            self.token.text.push_str(&self.text[offset..run_end]);
+            offset = run_end;
+            match self.joiner_at(offset) {
+                Joiner::Apostrophe(length) => {
+                    offset += length;
+                    if is_elision(&self.token.text) {
+                        self.token.text.clear();
+                        segment_start = offset;
+                    }
+                }
+                Joiner::Numeric(kept, length) => {
+                    self.token.text.push(kept);
+                    offset += length;
+                }
+                Joiner::Invisible(length) => offset += length,
+                Joiner::End => break,
+            }
+        }
+        self.cursor = offset;
+        let raw = &self.text[segment_start..offset];
+        if raw.len() == self.token.text.len() && is_prefixed_number(raw) {
+            self.token.text.truncate(1);
+            self.pending_number = Some((segment_start + 1, offset));
+            return self.emit(segment_start, segment_start + 1);
+        }
+        self.emit(segment_start, offset)
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// Letters, digits, and the combining marks of decomposed accented letters.
+fn is_word_char(character: char) -> bool {
+    character.is_alphanumeric() || is_combining_mark(character)
+}
+
+/// True for an article number with a one-letter prefix: `L232-1`, `R40`, `D1.2`.
+/// `H5N1` and `G7a` are left whole: a letter after the digits means it is not an article.
+fn is_prefixed_number(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    bytes.len() >= 2
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1].is_ascii_digit()
+        && bytes[2..]
+            .iter()
+            .all(|byte| byte.is_ascii_digit() || matches!(byte, b'-' | b'/' | b'.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (text, position, from, to) of every token.
+    fn tokens(text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut tokenizer = FrenchTokenizer::default();
+        let mut stream = tokenizer.token_stream(text);
+        let mut tokens = Vec::new();
+        while let Some(token) = stream.next() {
+            tokens.push((
+                token.text.clone(),
+                token.position,
+                token.offset_from,
+                token.offset_to,
+            ));
+        }
+        tokens
+    }
+
+    fn texts(text: &str) -> Vec<String> {
+        tokens(text).into_iter().map(|token| token.0).collect()
+    }
+
+    #[test]
+    fn elision_is_dropped_and_offsets_cover_the_word() {
+        let text = "l’échange";
+        let found = tokens(text);
+        assert_eq!(found.len(), 1);
+        let (word, position, from, to) = &found[0];
+        assert_eq!(word, "échange");
+        assert_eq!(*position, 0);
+        assert_eq!(&text[*from..*to], "échange");
+    }
+
+    #[test]
+    fn non_elided_apostrophe_joins() {
+        assert_eq!(texts("d'aujourd'hui"), ["aujourdhui"]);
+        assert_eq!(texts("prud’hommes"), ["prudhommes"]);
+        let text = "aujourd'hui";
+        assert_eq!(tokens(text)[0].2..tokens(text)[0].3, 0..text.len());
+    }
+
+    #[test]
+    fn numbers_and_prefixes() {
+        assert_eq!(texts("L232-1"), ["L", "232-1"]);
+        assert_eq!(texts("L.851-2"), ["L", "851-2"]);
+        assert_eq!(texts("L. 851-2."), ["L", "851-2"]);
+        assert_eq!(
+            texts("H5N1 2016/681 12.500 1°"),
+            ["H5N1", "2016/681", "12.500", "1"]
+        );
+        assert_eq!(texts("421\u{2011}2\u{2011}6"), ["421-2-6"]);
+        let text = "L232-1";
+        let found = tokens(text);
+        assert_eq!((found[0].1, found[0].2, found[0].3), (0, 0, 1));
+        assert_eq!((found[1].1, found[1].2, found[1].3), (1, 1, 6));
+    }
+
+    #[test]
+    fn hyphen_between_letters_splits() {
+        assert_eq!(
+            texts("couvre-feu COVID-19"),
+            ["couvre", "feu", "COVID", "19"]
+        );
+    }
+
+    #[test]
+    fn soft_hyphen_and_nfd_stay_inside_the_word() {
+        assert_eq!(texts("sécu\u{AD}rité"), ["sécurité"]);
+        assert_eq!(texts("se\u{301}curite\u{301}"), ["se\u{301}curite\u{301}"]);
+    }
+
+    #[test]
+    fn dangling_apostrophes_and_dots_separate() {
+        assert_eq!(
+            texts("l' État 'cité' art. 3."),
+            ["l", "État", "cité", "art", "3"]
+        );
+    }
+}
