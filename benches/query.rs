@@ -9,7 +9,9 @@ use vigie::index::VigieIndex;
 use vigie::search::{Engine, SearchRequest, SearchSettings};
 
 fn shared(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(path)
 }
 
 fn dev_queries() -> Vec<String> {
@@ -23,7 +25,13 @@ fn dev_queries() -> Vec<String> {
 fn query_latency(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temporary folder");
     let index = VigieIndex::open_or_create(&dir.path().join("index")).expect("index");
-    sync_paths(&index, &[shared("corpus")], &SyncOptions::default(), &NoProgress).expect("indexes");
+    sync_paths(
+        &index,
+        &[shared("corpus")],
+        &SyncOptions::default(),
+        &NoProgress,
+    )
+    .expect("indexes");
     let engine = Engine::new(index, SearchSettings::default());
     let queries = dev_queries();
     assert_eq!(queries.len(), 50);
@@ -31,9 +39,16 @@ fn query_latency(c: &mut Criterion) {
     let requests: Vec<SearchRequest> = queries.iter().map(SearchRequest::new).collect();
     let answered = requests
         .iter()
-        .filter(|request| engine.search(request).is_ok_and(|results| !results.hits.is_empty()))
+        .filter(|request| {
+            engine
+                .search(request)
+                .is_ok_and(|results| !results.hits.is_empty())
+        })
         .count();
-    assert!(answered >= 45, "only {answered} of 50 dev queries return passages");
+    assert!(
+        answered >= 45,
+        "only {answered} of 50 dev queries return passages"
+    );
 
     let mut group = c.benchmark_group("query");
     group.bench_function("dev_queries_top10_highlighted_each", |bench| {

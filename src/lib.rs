@@ -5,10 +5,11 @@
 //! ranked, highlighted passages) → [`http`] and [`cli`], thin front ends.
 
 pub mod analysis;
-pub mod error;
-pub mod ingest;
-pub mod index;
-pub mod search;
-pub mod http;
-pub mod config;
 pub mod cli;
+pub mod config;
+pub mod error;
+pub mod eval;
+pub mod http;
+pub mod index;
+pub mod ingest;
+pub mod search;

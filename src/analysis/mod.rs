@@ -27,7 +27,8 @@ mod tokenizer;
 mod tests;
 
 use tantivy::tokenizer::{
-    Language, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer, TextAnalyzerBuilder, TokenStream,
+    Language, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer, TextAnalyzerBuilder,
+    TokenStream,
 };
 
 pub use folding::FrenchFolding;

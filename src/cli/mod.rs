@@ -3,6 +3,7 @@
 //! Thin: each subcommand reads its settings into one [`Config`], calls the library, and prints.
 //! `anyhow` is used here, at the top, to report errors with context.
 
+mod eval;
 mod index;
 mod progress;
 mod search;
@@ -36,6 +37,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Search the index and print the ranked passages.
     Search(SearchArgs),
+    /// Measure retrieval quality on a qrels set (folder) or a passage-hit set (.jsonl file).
+    Eval(EvalArgs),
 }
 
 /// Where the index lives.
@@ -80,7 +83,12 @@ pub struct ServeArgs {
     #[arg(long)]
     pub no_sync: bool,
     /// Origins allowed to call the API from a browser, comma-separated [default: none].
-    #[arg(long = "cors-origins", env = "VIGIE_CORS_ORIGINS", value_name = "ORIGINS", value_delimiter = ',')]
+    #[arg(
+        long = "cors-origins",
+        env = "VIGIE_CORS_ORIGINS",
+        value_name = "ORIGINS",
+        value_delimiter = ','
+    )]
     pub cors_origins: Option<Vec<String>>,
 }
 
@@ -118,6 +126,32 @@ pub struct SearchArgs {
     pub json: bool,
 }
 
+/// Arguments of `vigie eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A qrels folder (corpus.jsonl, queries.jsonl, qrels.tsv) or a passage-hit file (.jsonl).
+    #[arg(value_name = "SET")]
+    pub set: PathBuf,
+    /// Index to build or reuse [default: a folder named after the set in the temporary directory].
+    #[arg(long = "index", value_name = "DIR")]
+    pub index_dir: Option<PathBuf>,
+    /// Corpus to index [default: SET/corpus.jsonl, or ../corpus beside a passage-hit file].
+    #[arg(long, value_name = "PATH")]
+    pub corpus: Option<PathBuf>,
+    /// Rebuild the evaluation index from scratch.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Print the scores as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write a TREC run file (qrels sets).
+    #[arg(long, value_name = "FILE")]
+    pub run: Option<PathBuf>,
+    /// List each query's rank (passage-hit sets).
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
 /// Exit code when some files could not be indexed (the rest was).
 pub const EXIT_SOME_FILES_FAILED: u8 = 2;
 
@@ -152,6 +186,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ..base
             })?;
             search::run(&args, &config)
+        }
+        Command::Eval(args) => {
+            let config = Config::load(base)?;
+            eval::run(&args, &config)
         }
     }
 }

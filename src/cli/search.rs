@@ -63,7 +63,11 @@ fn heading_line(rank: usize, hit: &Hit) -> String {
         details.push(format!("art. {article}"));
     }
     details.push(format!("{} §{}", hit.doc_id, hit.passage));
-    line.push_str(&format!(" — {} [score {:.2}]", details.join(", "), hit.score));
+    line.push_str(&format!(
+        " — {} [score {:.2}]",
+        details.join(", "),
+        hit.score
+    ));
     line
 }
 

@@ -12,9 +12,17 @@ pub fn ndcg_at(ranking: &[String], relevant: &HashMap<String, u32>, depth: usize
         .iter()
         .take(depth)
         .enumerate()
-        .filter_map(|(index, id)| relevant.get(id).map(|grade| f64::from(*grade) / discount(index + 1)))
+        .filter_map(|(index, id)| {
+            relevant
+                .get(id)
+                .map(|grade| f64::from(*grade) / discount(index + 1))
+        })
         .sum();
-    let mut grades: Vec<u32> = relevant.values().copied().filter(|grade| *grade > 0).collect();
+    let mut grades: Vec<u32> = relevant
+        .values()
+        .copied()
+        .filter(|grade| *grade > 0)
+        .collect();
     grades.sort_unstable_by(|a, b| b.cmp(a));
     let ideal: f64 = grades
         .iter()
@@ -30,7 +38,11 @@ pub fn ndcg_at(ranking: &[String], relevant: &HashMap<String, u32>, depth: usize
 }
 
 /// Reciprocal rank of the first relevant id within `depth`, 0 if none.
-pub fn reciprocal_rank_at(ranking: &[String], relevant: &HashMap<String, u32>, depth: usize) -> f64 {
+pub fn reciprocal_rank_at(
+    ranking: &[String],
+    relevant: &HashMap<String, u32>,
+    depth: usize,
+) -> f64 {
     ranking
         .iter()
         .take(depth)
@@ -43,7 +55,11 @@ pub fn recall_at(ranking: &[String], relevant: &HashMap<String, u32>, depth: usi
     if relevant.is_empty() {
         return 0.0;
     }
-    let found = ranking.iter().take(depth).filter(|id| relevant.contains_key(*id)).count();
+    let found = ranking
+        .iter()
+        .take(depth)
+        .filter(|id| relevant.contains_key(*id))
+        .count();
     found as f64 / relevant.len() as f64
 }
 

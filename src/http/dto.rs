@@ -57,7 +57,8 @@ impl SearchParams {
                 "`per_doc` must be at least 1",
             ));
         }
-        let non_empty = |value: &Option<String>| value.clone().filter(|text| !text.trim().is_empty());
+        let non_empty =
+            |value: &Option<String>| value.clone().filter(|text| !text.trim().is_empty());
         Ok(SearchRequest {
             query,
             limit,
@@ -146,7 +147,10 @@ mod tests {
             limit: Some("5000".into()),
             ..SearchParams::default()
         };
-        assert_eq!(params.to_request().map(|request| request.limit), Ok(MAX_LIMIT));
+        assert_eq!(
+            params.to_request().map(|request| request.limit),
+            Ok(MAX_LIMIT)
+        );
         let bad = SearchParams {
             offset: Some("-1".into()),
             ..SearchParams::default()

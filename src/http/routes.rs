@@ -29,8 +29,8 @@ pub async fn search(
     State(state): State<AppState>,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let Query(params) =
-        params.map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))?;
+    let Query(params) = params
+        .map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))?;
     let request = params.to_request()?;
     let results = blocking(&state.engine, move |engine| Ok(engine.search(&request)?)).await?;
     Ok(Json(SearchResponse::from(results)))

@@ -15,6 +15,9 @@ use crate::analysis::{ANALYZER_NAME, KEYWORD_ANALYZER_NAME};
 /// existing index answer wrongly; opening an older index then asks for a rebuild.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Name of the document id field, for reading its fast column.
+pub const DOC_ID_FIELD: &str = "doc_id";
+
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -75,7 +78,7 @@ impl Fields {
         );
         let stored_u64 = NumericOptions::default().set_stored();
         let fields = Fields {
-            doc_id: builder.add_text_field("doc_id", STRING | STORED | FAST),
+            doc_id: builder.add_text_field(DOC_ID_FIELD, STRING | STORED | FAST),
             ordinal: builder.add_u64_field("ordinal", INDEXED | STORED | FAST),
             body: builder.add_text_field("body", analyzed(ANALYZER_NAME) | STORED),
             title: builder.add_text_field("title", analyzed(ANALYZER_NAME) | STORED),

@@ -174,7 +174,9 @@ pub fn sync_paths(
                 for document in &outcome.documents {
                     seen_ids.insert(document.id.clone());
                     match stored.get(&document.id) {
-                        Some(previous) if is_unchanged(previous, &document.content_hash, origin) => {
+                        Some(previous)
+                            if is_unchanged(previous, &document.content_hash, origin) =>
+                        {
                             report.unchanged += 1;
                             continue;
                         }

@@ -22,6 +22,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis;
 use crate::error::{IndexError, SearchError};
+use crate::index::schema::DOC_ID_FIELD;
 use crate::index::{engine, VigieIndex};
 use query::{ParsedQuery, QueryBuilder, Weights};
 use snippet::Highlighter;
@@ -127,11 +128,17 @@ impl Engine {
         };
         loop {
             let (total, any_hits) = searcher
-                .search(&any_query, &(Count, TopDocs::with_limit(window).order_by_score()))
+                .search(
+                    &any_query,
+                    &(Count, TopDocs::with_limit(window).order_by_score()),
+                )
                 .map_err(engine)?;
             let all_hits = match &all_query {
                 Some(all_query) => searcher
-                    .search(all_query.as_ref(), &TopDocs::with_limit(window).order_by_score())
+                    .search(
+                        all_query.as_ref(),
+                        &TopDocs::with_limit(window).order_by_score(),
+                    )
                     .map_err(engine)?,
                 None => Vec::new(),
             };
@@ -148,7 +155,11 @@ impl Engine {
                 None => ranked,
             };
             if ranked.len() >= page_end || exhausted {
-                let page = ranked.into_iter().skip(request.offset).take(limit).collect();
+                let page = ranked
+                    .into_iter()
+                    .skip(request.offset)
+                    .take(limit)
+                    .collect();
                 return Ok((total, page));
             }
             window = (window * 4).min(total);
@@ -164,28 +175,37 @@ impl Engine {
     ) -> Result<Vec<Candidate>, SearchError> {
         let mut per_document: HashMap<String, usize> = HashMap::new();
         let mut kept = Vec::with_capacity(ranked.len());
-        let mut doc_id = String::new();
         for candidate in ranked {
-            let segment = searcher.segment_reader(candidate.address.segment_ord);
-            let column = segment
-                .fast_fields()
-                .str("doc_id")
-                .map_err(engine)?;
-            doc_id.clear();
-            if let Some(column) = column {
-                if let Some(ordinal) = column.term_ords(candidate.address.doc_id).next() {
-                    column
-                        .ord_to_str(ordinal, &mut doc_id)
-                        .map_err(|error| IndexError::Engine(error.to_string()))?;
-                }
-            }
-            let count = per_document.entry(doc_id.clone()).or_insert(0);
+            let doc_id = doc_id_of(searcher, candidate.address)?;
+            let count = per_document.entry(doc_id).or_insert(0);
             if *count < cap {
                 *count += 1;
                 kept.push(candidate);
             }
         }
         Ok(kept)
+    }
+
+    /// Ranks passages like [`Engine::search`] but returns only their document ids and scores,
+    /// without loading stored text or highlighting: for evaluation runs.
+    pub fn rank_ids(&self, request: &SearchRequest) -> Result<Vec<RankedId>, SearchError> {
+        validate(request)?;
+        let mut analyzer = analysis::french_analyzer();
+        let parsed = query::parse(&request.query, &mut analyzer);
+        if parsed.groups.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.index.searcher();
+        let (_, candidates) = self.rank(&searcher, &parsed, request, request.limit)?;
+        candidates
+            .into_iter()
+            .map(|candidate| {
+                Ok(RankedId {
+                    doc_id: doc_id_of(&searcher, candidate.address)?,
+                    score: candidate.score,
+                })
+            })
+            .collect()
     }
 
     fn hit(
@@ -224,7 +244,10 @@ impl Engine {
             IndexRecordOption::Basic,
         );
         let addresses = searcher
-            .search(&passages_query as &dyn Query, &tantivy::collector::DocSetCollector)
+            .search(
+                &passages_query as &dyn Query,
+                &tantivy::collector::DocSetCollector,
+            )
             .map_err(engine)?;
         let mut stored_passages = Vec::with_capacity(addresses.len());
         for address in addresses {
@@ -266,6 +289,30 @@ impl Engine {
             size_bytes: self.index.size_on_disk(),
         })
     }
+}
+
+/// A ranked passage reduced to its document id and score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedId {
+    /// The passage's document.
+    pub doc_id: String,
+    /// Its score.
+    pub score: f32,
+}
+
+/// Reads a passage's document id from the fast field, without touching the doc store.
+fn doc_id_of(searcher: &Searcher, address: DocAddress) -> Result<String, SearchError> {
+    let segment = searcher.segment_reader(address.segment_ord);
+    let column = segment.fast_fields().str(DOC_ID_FIELD).map_err(engine)?;
+    let mut doc_id = String::new();
+    if let Some(column) = column {
+        if let Some(ordinal) = column.term_ords(address.doc_id).next() {
+            column
+                .ord_to_str(ordinal, &mut doc_id)
+                .map_err(|error| IndexError::Engine(error.to_string()))?;
+        }
+    }
+    Ok(doc_id)
 }
 
 /// Rejects requests that cannot be answered as asked.

@@ -46,7 +46,9 @@ impl ParsedQuery {
         for clause in self.groups.iter().flatten() {
             match clause {
                 Clause::Term(term) => terms.push(term.as_str()),
-                Clause::Phrase(phrase) => terms.extend(phrase.iter().map(|(_, term)| term.as_str())),
+                Clause::Phrase(phrase) => {
+                    terms.extend(phrase.iter().map(|(_, term)| term.as_str()))
+                }
             }
         }
         terms
@@ -264,7 +266,11 @@ impl QueryBuilder<'_> {
                 IndexRecordOption::Basic,
             )));
         }
-        if let Some(source) = filters.source.as_deref().filter(|source| !source.is_empty()) {
+        if let Some(source) = filters
+            .source
+            .as_deref()
+            .filter(|source| !source.is_empty())
+        {
             queries.push(Box::new(TermQuery::new(
                 Term::from_field_text(self.fields.source_key, &analysis::normalize_keyword(source)),
                 IndexRecordOption::Basic,
@@ -336,9 +342,18 @@ mod tests {
         assert_eq!(
             words(r#"PNR "équipes communes" -Schengen OR"#),
             vec![
-                Lexeme::Word { text: "PNR".into(), excluded: false },
-                Lexeme::Quoted { text: "équipes communes".into(), excluded: false },
-                Lexeme::Word { text: "Schengen".into(), excluded: true },
+                Lexeme::Word {
+                    text: "PNR".into(),
+                    excluded: false
+                },
+                Lexeme::Quoted {
+                    text: "équipes communes".into(),
+                    excluded: false
+                },
+                Lexeme::Word {
+                    text: "Schengen".into(),
+                    excluded: true
+                },
                 Lexeme::Or,
             ]
         );
@@ -348,10 +363,19 @@ mod tests {
     fn lexer_forgives_unclosed_quotes_and_lone_dashes() {
         assert_eq!(
             words(r#"- "mandat d'arrêt"#),
-            vec![Lexeme::Quoted { text: "mandat d'arrêt".into(), excluded: false }]
+            vec![Lexeme::Quoted {
+                text: "mandat d'arrêt".into(),
+                excluded: false
+            }]
         );
         assert!(words("   ").is_empty());
-        assert_eq!(words("\"\""), vec![Lexeme::Quoted { text: String::new(), excluded: false }]);
+        assert_eq!(
+            words("\"\""),
+            vec![Lexeme::Quoted {
+                text: String::new(),
+                excluded: false
+            }]
+        );
     }
 
     #[test]
@@ -359,8 +383,14 @@ mod tests {
         assert_eq!(
             words("article 421-2-6"),
             vec![
-                Lexeme::Word { text: "article".into(), excluded: false },
-                Lexeme::Word { text: "421-2-6".into(), excluded: false },
+                Lexeme::Word {
+                    text: "article".into(),
+                    excluded: false
+                },
+                Lexeme::Word {
+                    text: "421-2-6".into(),
+                    excluded: false
+                },
             ]
         );
     }
@@ -370,7 +400,10 @@ mod tests {
         assert_eq!(date_bound("2018", "from", false).ok(), Some(20_180_101));
         assert_eq!(date_bound("2018", "to", true).ok(), Some(20_181_231));
         assert_eq!(date_bound("2018-05", "to", true).ok(), Some(20_180_531));
-        assert_eq!(date_bound("2018-05-29", "from", false).ok(), Some(20_180_529));
+        assert_eq!(
+            date_bound("2018-05-29", "from", false).ok(),
+            Some(20_180_529)
+        );
         assert!(date_bound("mai 2018", "from", false).is_err());
         assert!(date_bound("2018-13-01", "from", false).is_err());
         assert!(date_bound("18", "from", false).is_err());

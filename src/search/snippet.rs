@@ -46,7 +46,11 @@ impl Highlighter {
                 continue;
             }
             let (start, end) = (token.offset_from, token.offset_to);
-            if end > text.len() || start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            if end > text.len()
+                || start >= end
+                || !text.is_char_boundary(start)
+                || !text.is_char_boundary(end)
+            {
                 continue;
             }
             match ranges.last_mut() {
@@ -110,7 +114,10 @@ mod tests {
     fn marks_words_and_reports_character_ranges() {
         let text = "Renforcer la sécurité intérieure";
         let highlighted = highlighter("sécurité").highlight(text);
-        assert_eq!(highlighted.html, "Renforcer la <mark>sécurité</mark> intérieure");
+        assert_eq!(
+            highlighted.html,
+            "Renforcer la <mark>sécurité</mark> intérieure"
+        );
         assert_eq!(highlighted.char_ranges, vec![[13, 21]]);
         let [start, end] = highlighted.char_ranges[0];
         let word: String = text.chars().skip(start).take(end - start).collect();

@@ -19,8 +19,16 @@ async fn search(query: &str, extra: &str) -> (StatusCode, serde_json::Value) {
 async fn indexing_the_shared_corpus_reports_no_failure() {
     let report = &corpus_index().report;
     assert_eq!(report.failed, 0, "failures: {:?}", report.failures);
-    assert!(report.documents_total >= 80, "{} documents", report.documents_total);
-    assert!(report.passages_total > 3_000, "{} passages", report.passages_total);
+    assert!(
+        report.documents_total >= 80,
+        "{} documents",
+        report.documents_total
+    );
+    assert!(
+        report.passages_total > 3_000,
+        "{} passages",
+        report.passages_total
+    );
 }
 
 #[tokio::test]
@@ -40,21 +48,35 @@ async fn a_search_returns_ranked_highlighted_passages_with_their_document() {
     assert!(body["took_ms"].as_f64().is_some());
     let hits = body["hits"].as_array().cloned().unwrap_or_default();
     assert_eq!(hits.len(), 5);
-    let scores: Vec<f64> = hits.iter().filter_map(|hit| hit["score"].as_f64()).collect();
-    assert!(scores.windows(2).all(|pair| pair[0] >= pair[1]), "{scores:?}");
+    let scores: Vec<f64> = hits
+        .iter()
+        .filter_map(|hit| hit["score"].as_f64())
+        .collect();
+    assert!(
+        scores.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{scores:?}"
+    );
     for hit in &hits {
         for field in ["doc_id", "title", "source", "text", "highlight", "link"] {
             assert!(hit[field].is_string(), "{field} missing in {hit}");
         }
         assert!(hit["passage"].is_u64());
-        assert!(hit["highlight"].as_str().unwrap_or_default().contains("<mark>"));
+        assert!(hit["highlight"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("<mark>"));
         let text: Vec<char> = hit["text"].as_str().unwrap_or_default().chars().collect();
         for range in hit["highlights"].as_array().cloned().unwrap_or_default() {
-            let (start, end) = (range[0].as_u64().unwrap_or(0) as usize, range[1].as_u64().unwrap_or(0) as usize);
+            let (start, end) = (
+                range[0].as_u64().unwrap_or(0) as usize,
+                range[1].as_u64().unwrap_or(0) as usize,
+            );
             let word: String = text[start..end].iter().collect();
             let terms = analyze(&word);
             assert!(
-                terms.iter().any(|term| analyze("coopération policière").contains(term)),
+                terms
+                    .iter()
+                    .any(|term| analyze("coopération policière").contains(term)),
                 "highlighted {word:?} is not a query word"
             );
         }
@@ -83,7 +105,9 @@ async fn an_elided_query_finds_the_plural_and_marks_it() {
         .map(|hit| hit["highlight"].as_str().unwrap_or_default().to_string())
         .collect();
     assert!(
-        highlights.iter().any(|html| html.contains("<mark>échanges</mark>")),
+        highlights
+            .iter()
+            .any(|html| html.contains("<mark>échanges</mark>")),
         "{highlights:?}"
     );
 }
@@ -98,7 +122,9 @@ async fn a_quoted_phrase_matches_the_words_in_order() {
         let terms = analyze(text);
         let phrase = analyze("équipes communes d'enquête");
         assert!(
-            terms.windows(phrase.len()).any(|window| window == phrase.as_slice()),
+            terms
+                .windows(phrase.len())
+                .any(|window| window == phrase.as_slice()),
             "phrase absent from {text}"
         );
     }
@@ -156,7 +182,10 @@ async fn passages_holding_every_word_rank_above_those_holding_fewer() {
         })
         .collect();
     assert!(complete.first().copied().unwrap_or(false));
-    let first_incomplete = complete.iter().position(|all| !all).unwrap_or(complete.len());
+    let first_incomplete = complete
+        .iter()
+        .position(|all| !all)
+        .unwrap_or(complete.len());
     assert!(
         complete[first_incomplete..].iter().all(|all| !all),
         "a passage with every word ranks below one with fewer: {complete:?}"
@@ -181,7 +210,9 @@ async fn per_doc_caps_passages_per_document() {
     assert_eq!(unique.len(), docs.len());
     let (_, two) = search("terrorisme", "&limit=30&per_doc=2").await;
     let docs = hit_docs(&two);
-    assert!(docs.iter().all(|doc| docs.iter().filter(|other| *other == doc).count() <= 2));
+    assert!(docs
+        .iter()
+        .all(|doc| docs.iter().filter(|other| *other == doc).count() <= 2));
 }
 
 #[tokio::test]
@@ -200,14 +231,28 @@ async fn filters_restrict_documents_sources_and_dates() {
         .map(|hit| hit["date"].as_str().unwrap_or_default().to_string())
         .collect();
     assert!(!dates.is_empty());
-    assert!(dates.iter().all(|date| date.starts_with("2018")), "{dates:?}");
+    assert!(
+        dates.iter().all(|date| date.starts_with("2018")),
+        "{dates:?}"
+    );
 
     let (_, all) = search("coopération", "&limit=1").await;
-    let source = all["hits"][0]["source"].as_str().unwrap_or_default().to_string();
-    let (_, by_source) = search("coopération", &format!("&source={}&limit=50", encode(&source.to_uppercase()))).await;
+    let source = all["hits"][0]["source"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (_, by_source) = search(
+        "coopération",
+        &format!("&source={}&limit=50", encode(&source.to_uppercase())),
+    )
+    .await;
     let sources: Vec<&str> = by_source["hits"]
         .as_array()
-        .map(|hits| hits.iter().filter_map(|hit| hit["source"].as_str()).collect())
+        .map(|hits| {
+            hits.iter()
+                .filter_map(|hit| hit["source"].as_str())
+                .collect()
+        })
         .unwrap_or_default();
     assert!(!sources.is_empty());
     assert!(sources.iter().all(|found| *found == source));
@@ -223,15 +268,26 @@ async fn unreadable_queries_and_parameters_get_400_json_never_500() {
         ("/search?q=", "empty_query"),
         ("/search", "empty_query"),
         ("/search?q=%20%20", "empty_query"),
-        ("/search?q=s%C3%A9curit%C3%A9&limit=abc", "invalid_parameter"),
-        ("/search?q=s%C3%A9curit%C3%A9&offset=-3", "invalid_parameter"),
-        ("/search?q=s%C3%A9curit%C3%A9&offset=100000", "offset_too_large"),
+        (
+            "/search?q=s%C3%A9curit%C3%A9&limit=abc",
+            "invalid_parameter",
+        ),
+        (
+            "/search?q=s%C3%A9curit%C3%A9&offset=-3",
+            "invalid_parameter",
+        ),
+        (
+            "/search?q=s%C3%A9curit%C3%A9&offset=100000",
+            "offset_too_large",
+        ),
         ("/search?q=-terrorisme", "only_exclusions"),
     ] {
         let (status, body) = get(uri).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
         assert_eq!(body["code"], code, "{uri}");
-        assert!(body["message"].as_str().is_some_and(|message| !message.is_empty()));
+        assert!(body["message"]
+            .as_str()
+            .is_some_and(|message| !message.is_empty()));
     }
     let long = "terrorisme ".repeat(200);
     let (status, body) = get(&format!("/search?q={}", encode(&long))).await;
@@ -275,10 +331,15 @@ async fn a_document_is_served_whole_with_passages_in_order() {
     let (status, body) = get(&format!("/documents/{DECLARATION}")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["id"], DECLARATION);
-    assert!(body["title"].as_str().is_some_and(|title| !title.is_empty()));
+    assert!(body["title"]
+        .as_str()
+        .is_some_and(|title| !title.is_empty()));
     let passages = body["passages"].as_array().cloned().unwrap_or_default();
     assert!(passages.len() > 10);
-    let numbers: Vec<u64> = passages.iter().filter_map(|p| p["passage"].as_u64()).collect();
+    let numbers: Vec<u64> = passages
+        .iter()
+        .filter_map(|p| p["passage"].as_u64())
+        .collect();
     assert_eq!(numbers, (0..passages.len() as u64).collect::<Vec<_>>());
     let (status, nested) = get("/documents/other-languages/traite-de-prum-2005.nl.md").await;
     assert_eq!(status, StatusCode::OK, "{nested}");
@@ -298,8 +359,14 @@ async fn the_page_break_paragraph_of_the_declaration_is_one_passage() {
     )
     .await;
     let text = normalized(&hit_texts(&body).concat());
-    assert!(text.contains("mettre en oeuvre cette coopération,"), "{text}");
-    assert!(text.contains("dont la réorganisation des structures"), "{text}");
+    assert!(
+        text.contains("mettre en oeuvre cette coopération,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("dont la réorganisation des structures"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -317,13 +384,19 @@ async fn markup_in_documents_is_escaped_in_highlights() {
     .await;
     let (status, body) = reply.into_json();
     assert_eq!(status, StatusCode::OK);
-    let highlight = body["hits"][0]["highlight"].as_str().unwrap_or_default().to_string();
+    let highlight = body["hits"][0]["highlight"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     assert!(highlight.contains("<mark>"), "{highlight}");
     assert!(!highlight.contains("<script"), "{highlight}");
     assert!(!highlight.contains("<img"), "{highlight}");
     assert!(highlight.contains("&lt;script&gt;"), "{highlight}");
     let stripped = highlight.replace("<mark>", "").replace("</mark>", "");
-    assert!(!stripped.contains('<') && !stripped.contains('>'), "{highlight}");
+    assert!(
+        !stripped.contains('<') && !stripped.contains('>'),
+        "{highlight}"
+    );
 }
 
 #[tokio::test]
@@ -336,7 +409,9 @@ async fn cors_is_off_by_default_and_on_for_configured_origins() {
     };
     let open = get_with("/search?q=PNR", &settings, &origin).await;
     assert_eq!(
-        open.headers.get("access-control-allow-origin").and_then(|v| v.to_str().ok()),
+        open.headers
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
         Some("https://intranet.example")
     );
     let preflight = crate::support::request(
@@ -350,5 +425,8 @@ async fn cors_is_off_by_default_and_on_for_configured_origins() {
     )
     .await;
     assert!(preflight.status.is_success());
-    assert!(preflight.headers.get("access-control-allow-methods").is_some());
+    assert!(preflight
+        .headers
+        .get("access-control-allow-methods")
+        .is_some());
 }

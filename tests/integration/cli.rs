@@ -60,7 +60,10 @@ fn reindexing_skips_unchanged_replaces_changed_deletes_removed_and_reports_broke
 
     let (code, again, _) = index_json(&corpus, &index);
     assert_eq!(code, Some(0));
-    assert_eq!((again["added"].clone(), again["unchanged"].clone()), (0.into(), 3.into()));
+    assert_eq!(
+        (again["added"].clone(), again["unchanged"].clone()),
+        (0.into(), 3.into())
+    );
     assert_eq!(again["passages_total"].as_u64(), Some(passages));
 
     let declaration = corpus.join(FILES[0]);
@@ -77,8 +80,13 @@ fn reindexing_skips_unchanged_replaces_changed_deletes_removed_and_reports_broke
     assert_eq!(changed["deleted"], 1);
     assert_eq!(changed["failed"], 1);
     assert_eq!(changed["documents_total"], 2);
-    let reason = changed["failures"][0]["reason"].as_str().unwrap_or_default();
-    assert!(reason.contains("broken.txt") && reason.contains("UTF-8"), "{reason}");
+    let reason = changed["failures"][0]["reason"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        reason.contains("broken.txt") && reason.contains("UTF-8"),
+        "{reason}"
+    );
 
     vigie()
         .args(["search", "zèbres", "--index"])
@@ -121,7 +129,13 @@ fn search_prints_ranked_passages_or_the_api_json() {
     assert_eq!(code, Some(0));
 
     vigie()
-        .args(["search", "équipes communes d'enquête", "--limit", "3", "--index"])
+        .args([
+            "search",
+            "équipes communes d'enquête",
+            "--limit",
+            "3",
+            "--index",
+        ])
         .arg(&index)
         .assert()
         .success()
@@ -136,8 +150,14 @@ fn search_prints_ranked_passages_or_the_api_json() {
     assert!(output.status.success());
     let body: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(body["query"], "PNR");
-    assert!(body["hits"][0]["highlight"].as_str().unwrap_or_default().contains("<mark>"));
-    assert!(body["hits"][0]["link"].as_str().unwrap_or_default().starts_with("/documents/"));
+    assert!(body["hits"][0]["highlight"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("<mark>"));
+    assert!(body["hits"][0]["link"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("/documents/"));
 }
 
 #[test]
@@ -189,9 +209,31 @@ fn errors_are_clear_and_exit_non_zero() {
 #[test]
 fn every_flag_is_documented_in_help() {
     for (command, flags) in [
-        ("index", vec!["--index", "--threads", "--rebuild", "--json", "VIGIE_INDEX"]),
-        ("serve", vec!["--index", "--addr", "--corpus", "--cors-origins", "VIGIE_ADDR"]),
-        ("search", vec!["--index", "--limit", "--json", "--per-doc", "--from", "--to"]),
+        (
+            "index",
+            vec!["--index", "--threads", "--rebuild", "--json", "VIGIE_INDEX"],
+        ),
+        (
+            "serve",
+            vec![
+                "--index",
+                "--addr",
+                "--corpus",
+                "--cors-origins",
+                "VIGIE_ADDR",
+            ],
+        ),
+        (
+            "search",
+            vec![
+                "--index",
+                "--limit",
+                "--json",
+                "--per-doc",
+                "--from",
+                "--to",
+            ],
+        ),
     ] {
         let assert = vigie().args([command, "--help"]).assert().success();
         let help = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();

@@ -45,7 +45,10 @@ fn pinned_dev_queries_find_their_passage() {
     assert_eq!(queries.len(), 50);
     let mut failures = Vec::new();
     for (id, max_rank) in PINNED {
-        let query = queries.iter().find(|query| query.id == *id).expect("pinned id exists");
+        let query = queries
+            .iter()
+            .find(|query| query.id == *id)
+            .expect("pinned id exists");
         match rank_of_hit(query, 10) {
             Some(rank) if rank <= *max_rank => {}
             found => failures.push(format!(

@@ -41,8 +41,13 @@ pub fn corpus_index() -> &'static CorpusIndex {
         let dir = tempfile::tempdir().expect("temporary folder");
         let path = dir.path().join("index");
         let index = VigieIndex::open_or_create(&path).expect("index opens");
-        let report = sync_paths(&index, &[shared_corpus()], &SyncOptions::default(), &NoProgress)
-            .expect("corpus indexes");
+        let report = sync_paths(
+            &index,
+            &[shared_corpus()],
+            &SyncOptions::default(),
+            &NoProgress,
+        )
+        .expect("corpus indexes");
         let engine = Arc::new(Engine::new(index, SearchSettings::default()));
         CorpusIndex {
             _dir: dir,
@@ -55,7 +60,9 @@ pub fn corpus_index() -> &'static CorpusIndex {
 
 /// Sends one GET request to the real router on the corpus index.
 pub async fn get(uri: &str) -> (StatusCode, serde_json::Value) {
-    get_with(uri, &HttpSettings::default(), &[]).await.into_json()
+    get_with(uri, &HttpSettings::default(), &[])
+        .await
+        .into_json()
 }
 
 /// A response: status, headers and body bytes.
@@ -142,7 +149,10 @@ pub fn encode(value: &str) -> String {
 
 /// Collapses whitespace runs and lower-cases, as the evaluation's hit rule compares text.
 pub fn normalized(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Builds an on-disk index of `files` (name, content) written into a fresh folder.
@@ -156,7 +166,11 @@ pub fn index_of_files(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Arc<Engine
     let index = VigieIndex::open_or_create(&dir.path().join("index")).expect("index opens");
     let report =
         sync_paths(&index, &[corpus], &SyncOptions::default(), &NoProgress).expect("indexes");
-    (dir, Arc::new(Engine::new(index, SearchSettings::default())), report)
+    (
+        dir,
+        Arc::new(Engine::new(index, SearchSettings::default())),
+        report,
+    )
 }
 
 /// The text of every hit of a search response.
