@@ -26,8 +26,6 @@ pub fn shared_eval() -> PathBuf {
 pub struct CorpusIndex {
     /// Keeps the index folder alive for the whole run.
     _dir: tempfile::TempDir,
-    /// Where the index is.
-    pub path: PathBuf,
     /// The report of the build.
     pub report: SyncReport,
     /// An engine on it.
@@ -51,7 +49,6 @@ pub fn corpus_index() -> &'static CorpusIndex {
         let engine = Arc::new(Engine::new(index, SearchSettings::default()));
         CorpusIndex {
             _dir: dir,
-            path,
             report,
             engine,
         }
