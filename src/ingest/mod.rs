@@ -5,10 +5,28 @@
 //! segmentation into passages. Knows nothing of the index: it may import only
 //! [`crate::error`].
 
+mod html;
+mod jsonl;
+mod markdown;
+pub mod metadata;
+mod segment;
+mod text;
+
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+use walkdir::WalkDir;
+
 use crate::error::IngestError;
+
+/// Version of the ingest logic, mixed into every content hash: bump it when a change to
+/// ingestion changes documents, so their old hashes no longer match and they are re-indexed.
+pub const INGEST_VERSION: &str = "vigie-ingest-1";
+
+/// File extensions Vigie reads (lowercase, without the dot).
+pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "jsonl"];
 
 /// Largest passage, in characters; longer paragraphs are cut at sentence ends.
 pub const MAX_PASSAGE_CHARS: usize = 1200;
@@ -90,20 +108,276 @@ pub struct FileOutcome {
 
 /// Walks `paths` (files and folders, recursively) and returns the files Vigie can read,
 /// sorted by path. Unreadable entries are returned as errors beside the files found.
+///
+/// Hidden files and folders (name starting with `.`) are skipped, symbolic links are followed
+/// (a link loop is reported, not walked), and files of other types inside folders are ignored;
+/// a file given explicitly with an unsupported extension is an [`IngestError::Unsupported`].
 pub fn discover(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<IngestError>) {
-    todo_discover(paths)
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for given in paths {
+        let metadata = match std::fs::metadata(given) {
+            Ok(metadata) => metadata,
+            Err(source) => {
+                errors.push(IngestError::Io {
+                    path: given.clone(),
+                    source,
+                });
+                continue;
+            }
+        };
+        if metadata.is_file() {
+            if kind_of(given).is_none() {
+                errors.push(IngestError::Unsupported {
+                    path: given.clone(),
+                });
+                continue;
+            }
+            let root = given
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            let relative = given
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            files.push(SourceFile {
+                root,
+                path: given.clone(),
+                relative,
+            });
+            continue;
+        }
+        let walker = WalkDir::new(given)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+        for entry_result in walker {
+            let entry = match entry_result {
+                Ok(entry) => entry,
+                Err(error) => {
+                    let path = error
+                        .path()
+                        .map_or_else(|| given.clone(), Path::to_path_buf);
+                    let source = error
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("symbolic link loop"));
+                    errors.push(IngestError::Io { path, source });
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() || kind_of(entry.path()).is_none() {
+                continue;
+            }
+            let relative_path = entry.path().strip_prefix(given).unwrap_or(entry.path());
+            let relative = relative_path
+                .components()
+                .map(|component| component.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            files.push(SourceFile {
+                root: given.clone(),
+                path: entry.path().to_path_buf(),
+                relative,
+            });
+        }
+    }
+    files.sort_by(|left, right| left.path.cmp(&right.path));
+    files.dedup_by(|left, right| left.path == right.path);
+    (files, errors)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// The format of a file, from its extension (case-insensitive), if Vigie reads it.
+pub fn kind_of(path: &Path) -> Option<DocumentKind> {
+    let extension = path.extension()?.to_string_lossy().to_lowercase();
+    match extension.as_str() {
+        "txt" => Some(DocumentKind::Text),
+        "md" | "markdown" => Some(DocumentKind::Markdown),
+        "html" | "htm" => Some(DocumentKind::Html),
+        "jsonl" => Some(DocumentKind::Jsonl),
+        _ => None,
+    }
+}
+
+/// Hex blake3 digest of `bytes` and [`INGEST_VERSION`].
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(INGEST_VERSION.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(bytes);
+    hasher.finalize().to_hex().to_string()
+}
+
+/// Normalizes line ends to `\n` and the text to Unicode NFC, copying only when needed.
+pub(crate) fn clean_text(text: &str) -> Cow<'_, str> {
+    let unified: Cow<'_, str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    if is_nfc_quick(unified.chars()) == IsNormalized::Yes {
+        unified
+    } else {
+        Cow::Owned(unified.nfc().collect())
+    }
+}
+
+/// Checks raw bytes are text and returns them as a string without BOM.
+fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, IngestError> {
+    let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if without_bom.contains(&0) {
+        return Err(IngestError::Binary {
+            path: path.to_path_buf(),
+        });
+    }
+    let text = std::str::from_utf8(without_bom).map_err(|error| IngestError::InvalidUtf8 {
+        path: path.to_path_buf(),
+        offset: error.valid_up_to() + (bytes.len() - without_bom.len()),
+    })?;
+    let control_count = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
+        .count();
+    if control_count * 10 > text.chars().count() {
+        return Err(IngestError::Binary {
+            path: path.to_path_buf(),
+        });
+    }
+    if text.trim().is_empty() {
+        return Err(IngestError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(text)
+}
+
+/// Who published a document that states nothing: the first folder of its path, else its name.
+fn fallback_source(file: &SourceFile) -> String {
+    match file.relative.split_once('/') {
+        Some((first_folder, _)) => first_folder.to_string(),
+        None => file.relative.clone(),
+    }
+}
+
+fn file_name(file: &SourceFile) -> String {
+    file.path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.relative.clone())
 }
 
 /// Reads one file into documents.
 pub fn read_file(file: &SourceFile) -> Result<FileOutcome, IngestError> {
-    todo_read(file)
+    let kind = kind_of(&file.path).ok_or_else(|| IngestError::Unsupported {
+        path: file.path.clone(),
+    })?;
+    let bytes = std::fs::read(&file.path).map_err(|source| IngestError::Io {
+        path: file.path.clone(),
+        source,
+    })?;
+    let raw_text = decode(&file.path, &bytes)?;
+    let name_language = metadata::language_from_file_name(&file_name(file));
+    if kind == DocumentKind::Jsonl {
+        return Ok(read_jsonl(file, raw_text, name_language.as_deref()));
+    }
+    let text = clean_text(raw_text);
+    let (blocks, stated) = match kind {
+        DocumentKind::Text => (text::parse(&text), Stated::default()),
+        DocumentKind::Markdown => {
+            let parsed = markdown::parse(&text);
+            let stated = Stated {
+                title: parsed.front_matter.title.or(parsed.first_heading),
+                date: parsed.front_matter.date,
+                source: parsed.front_matter.source,
+                url: parsed.front_matter.url,
+                language: parsed
+                    .front_matter
+                    .language
+                    .as_deref()
+                    .and_then(metadata::normalize_language),
+            };
+            (parsed.blocks, stated)
+        }
+        DocumentKind::Html | DocumentKind::Jsonl => {
+            let parsed = html::parse(&text);
+            let stated = Stated {
+                title: parsed.title,
+                date: parsed.date,
+                source: parsed.source,
+                url: parsed.url,
+                language: parsed.language,
+            };
+            (parsed.blocks, stated)
+        }
+    };
+    let segmented = segment::segment(blocks);
+    if segmented.passages.is_empty() {
+        return Err(IngestError::Empty {
+            path: file.path.clone(),
+        });
+    }
+    let date = stated
+        .date
+        .or_else(|| (kind != DocumentKind::Html).then(|| metadata::find_first_date(&segmented.text)).flatten());
+    let title = stated
+        .title
+        .filter(|title| !title.trim().is_empty())
+        .unwrap_or_else(|| metadata::guess_title(&segmented.text));
+    let document = Document {
+        id: file.relative.clone(),
+        title,
+        date,
+        source: stated.source.unwrap_or_else(|| fallback_source(file)),
+        url: stated.url,
+        language: name_language
+            .or(stated.language)
+            .unwrap_or_else(|| "fr".to_string()),
+        kind,
+        content_hash: content_hash(&bytes),
+        text: segmented.text,
+        passages: segmented.passages,
+    };
+    Ok(FileOutcome {
+        documents: vec![document],
+        line_errors: Vec::new(),
+    })
 }
 
-fn todo_discover(_paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<IngestError>) {
-    unimplemented!()
+/// Metadata a file states about itself.
+#[derive(Default)]
+struct Stated {
+    title: Option<String>,
+    date: Option<String>,
+    source: Option<String>,
+    url: Option<String>,
+    language: Option<String>,
 }
-fn todo_read(_file: &SourceFile) -> Result<FileOutcome, IngestError> {
-    unimplemented!()
+
+fn read_jsonl(file: &SourceFile, text: &str, name_language: Option<&str>) -> FileOutcome {
+    let source = fallback_source(file);
+    let context = jsonl::FileContext {
+        path: &file.path,
+        fallback_source: &source,
+        fallback_language: name_language,
+    };
+    let mut outcome = FileOutcome::default();
+    for (index, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        match jsonl::read_line(&context, index + 1, line) {
+            Ok(document) => outcome.documents.push(document),
+            Err(error) => outcome.line_errors.push(error),
+        }
+    }
+    outcome
 }
-#[allow(dead_code)]
-fn _unused(_p: &Path) {}
+
+#[cfg(test)]
+mod tests;

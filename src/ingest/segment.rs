@@ -1,0 +1,515 @@
+//! Segmentation: cleaned [`Block`]s → the document's readable text and its [`Passage`]s.
+//!
+//! Format readers (text, Markdown, HTML, JSON Lines) turn their input into blocks (headings and
+//! paragraphs whose lines are already joined); this module lays them out as one text — units
+//! separated by a blank line, the paragraphs of one law article separated by a single newline —
+//! and cuts passages as byte ranges of that text, so `passage.text == text[byte_range]` holds by
+//! construction. Imports nothing outside `ingest`.
+
+use std::ops::Range;
+
+use super::{Passage, MAX_PASSAGE_CHARS};
+
+/// A unit of readable content produced by a format reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Block {
+    /// A heading; `article` is set when it introduces a law article (`Article L232-1`).
+    Heading {
+        text: String,
+        article: Option<String>,
+    },
+    /// A paragraph or list item; `article_start` is set when it opens a law article
+    /// (`**Art. 5.** …` in the Belgian codes).
+    Paragraph {
+        text: String,
+        article_start: Option<String>,
+    },
+}
+
+impl Block {
+    /// A plain paragraph (no article).
+    pub(crate) fn paragraph(text: String) -> Self {
+        Block::Paragraph {
+            text,
+            article_start: None,
+        }
+    }
+}
+
+/// Fewest words a passage outside an article must have (shorter fragments are headings or chrome).
+const MIN_FRAGMENT_WORDS: usize = 3;
+/// Fewest characters a passage outside an article must have.
+const MIN_FRAGMENT_CHARS: usize = 20;
+
+/// Abbreviations after which a period never ends a sentence (lowercased, without the period).
+const ABBREVIATIONS: &[&str] = &[
+    "art", "arts", "n°", "no", "nos", "m", "mm", "mme", "mmes", "mlle", "l", "r", "d", "a", "p",
+    "pp", "cf", "al", "alin", "chap", "sect", "ex", "vol", "éd", "dr", "me", "st", "ste", "av",
+    "bd", "dir", "min", "coll", "op", "cit", "ibid", "réf", "tél", "fig", "suiv", "sq", "env",
+];
+
+/// Prefix-like words after which a hyphen at a line end is a real hyphen (`franco-` + `belge`).
+const HYPHEN_PREFIXES: &[&str] = &[
+    "franco", "belgo", "germano", "anglo", "italo", "hispano", "luso", "euro", "afro", "irako",
+    "anti", "contre", "extra", "inter", "intra", "infra", "supra", "ultra", "non", "post", "pré",
+    "pro", "quasi", "semi", "sous", "sur", "vice", "néo", "auto", "co", "ex", "mi", "demi",
+    "arrière", "avant", "après", "bien", "grand", "haut", "mal", "micro", "macro", "multi",
+    "pluri", "porte", "garde", "chef", "socio", "cyber", "trans", "pseudo", "mini", "maxi",
+    "nord", "sud", "est", "ouest", "centre", "petit", "belle", "beau", "arrière", "outre",
+    "quatre", "vingt", "trente", "cent", "dix", "sept", "huit", "neuf", "deux", "trois",
+];
+
+/// Joins the hard-wrapped lines of one paragraph into one line.
+///
+/// Lines are trimmed, whitespace runs collapsed, and lines joined with a space. A line ending in
+/// letter + `-` followed by a line starting with a lowercase letter is a split word: the hyphen is
+/// dropped (`coopé-` + `ration` → `coopération`) unless it is a real hyphen, which we assume when
+/// the part before it is a prefix-like word of [`HYPHEN_PREFIXES`] (`franco-belge`,
+/// `sous-traitant`) or the next word itself holds a hyphen (`c'est-à-dire`, `Hauts-de-France`);
+/// then the lines are joined with the hyphen and no space.
+pub(crate) fn join_wrapped_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+    let mut joined = String::new();
+    for raw_line in lines {
+        let line = collapse_whitespace(raw_line);
+        if line.is_empty() {
+            continue;
+        }
+        if joined.is_empty() {
+            joined.push_str(&line);
+            continue;
+        }
+        match hyphen_join(&joined, &line) {
+            HyphenJoin::DropHyphen => {
+                joined.pop();
+                joined.push_str(&line);
+            }
+            HyphenJoin::KeepHyphen => joined.push_str(&line),
+            HyphenJoin::NotHyphenated => {
+                joined.push(' ');
+                joined.push_str(&line);
+            }
+        }
+    }
+    joined
+}
+
+enum HyphenJoin {
+    DropHyphen,
+    KeepHyphen,
+    NotHyphenated,
+}
+
+fn hyphen_join(before: &str, next_line: &str) -> HyphenJoin {
+    let Some(without_hyphen) = before.strip_suffix('-') else {
+        return HyphenJoin::NotHyphenated;
+    };
+    let ends_with_letter = without_hyphen
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphabetic);
+    let next_starts_lower = next_line.chars().next().is_some_and(char::is_lowercase);
+    if !ends_with_letter || !next_starts_lower {
+        return HyphenJoin::NotHyphenated;
+    }
+    let last_word = without_hyphen
+        .rsplit(|c: char| c.is_whitespace() || c == '\'' || c == '’' || c == '-' || c == '(')
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let next_word = next_line.split(char::is_whitespace).next().unwrap_or("");
+    let next_word_core = next_word.trim_end_matches(|c: char| !c.is_alphanumeric());
+    if HYPHEN_PREFIXES.contains(&last_word.as_str()) || next_word_core.contains('-') {
+        HyphenJoin::KeepHyphen
+    } else {
+        HyphenJoin::DropHyphen
+    }
+}
+
+/// Trims `text` and collapses every run of whitespace (including no-break spaces) to one space.
+pub(crate) fn collapse_whitespace(text: &str) -> String {
+    let mut collapsed = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for character in text.chars() {
+        if character.is_whitespace() {
+            pending_space = !collapsed.is_empty();
+        } else {
+            if pending_space {
+                collapsed.push(' ');
+                pending_space = false;
+            }
+            collapsed.push(character);
+        }
+    }
+    collapsed
+}
+
+/// Whether a paragraph outside an article is too short to be quoted on its own.
+pub(crate) fn is_fragment(text: &str) -> bool {
+    text.chars().count() < MIN_FRAGMENT_CHARS
+        || text.split_whitespace().count() < MIN_FRAGMENT_WORDS
+}
+
+/// The document text and passages built from blocks.
+#[derive(Debug, Default)]
+pub(crate) struct Segmented {
+    /// The readable text of the whole document.
+    pub(crate) text: String,
+    /// Passages, slices of `text`.
+    pub(crate) passages: Vec<Passage>,
+}
+
+/// An article being collected: its label, the heading its passages carry, its paragraphs.
+struct OpenArticle {
+    label: String,
+    heading: Option<String>,
+    paragraphs: Vec<String>,
+}
+
+struct Builder {
+    text: String,
+    passages: Vec<Passage>,
+}
+
+impl Builder {
+    /// Starts a new unit of text (separated from the previous one by a blank line).
+    fn start_unit(&mut self) {
+        if !self.text.is_empty() {
+            self.text.push_str("\n\n");
+        }
+    }
+
+    fn push_passage(
+        &mut self,
+        range: Range<usize>,
+        heading: Option<&String>,
+        article: Option<&String>,
+    ) {
+        let slice = &self.text[range.clone()];
+        let leading = slice.len() - slice.trim_start().len();
+        let trailing = slice.len() - slice.trim_end().len();
+        if leading + trailing >= slice.len() {
+            return;
+        }
+        let byte_range = range.start + leading..range.end - trailing;
+        let ordinal = u32::try_from(self.passages.len()).unwrap_or(u32::MAX);
+        self.passages.push(Passage {
+            ordinal,
+            text: self.text[byte_range.clone()].to_string(),
+            byte_range,
+            heading: heading.cloned(),
+            article: article.cloned(),
+        });
+    }
+
+    /// Adds a long-or-short range, cutting it at sentence ends when it exceeds the maximum.
+    fn push_split(&mut self, range: Range<usize>, heading: Option<&String>, article: Option<&String>) {
+        let pieces = split_long(&self.text[range.clone()], MAX_PASSAGE_CHARS);
+        for piece in pieces {
+            self.push_passage(range.start + piece.start..range.start + piece.end, heading, article);
+        }
+    }
+
+    fn emit_paragraph(&mut self, paragraph: &str, heading: Option<&String>) {
+        self.start_unit();
+        let start = self.text.len();
+        self.text.push_str(paragraph);
+        if !is_fragment(paragraph) {
+            self.push_split(start..self.text.len(), heading, None);
+        }
+    }
+
+    fn emit_heading(&mut self, heading_text: &str) {
+        self.start_unit();
+        self.text.push_str(heading_text);
+    }
+
+    fn emit_article(&mut self, article: OpenArticle) {
+        if article.paragraphs.is_empty() {
+            return;
+        }
+        self.start_unit();
+        let mut paragraph_ranges = Vec::with_capacity(article.paragraphs.len());
+        for (index, paragraph) in article.paragraphs.iter().enumerate() {
+            if index > 0 {
+                self.text.push('\n');
+            }
+            let start = self.text.len();
+            self.text.push_str(paragraph);
+            paragraph_ranges.push((start..self.text.len(), paragraph.chars().count()));
+        }
+        let heading = article.heading.as_ref();
+        let label = Some(&article.label);
+        let whole_start = paragraph_ranges.first().map_or(0, |(range, _)| range.start);
+        let total_chars = self.text[whole_start..].chars().count();
+        if total_chars <= MAX_PASSAGE_CHARS {
+            self.push_passage(whole_start..self.text.len(), heading, label);
+            return;
+        }
+        // Pack whole paragraphs greedily; a paragraph too long on its own is cut at sentence ends.
+        let mut piece: Option<(Range<usize>, usize)> = None;
+        for (range, chars) in paragraph_ranges {
+            if chars > MAX_PASSAGE_CHARS {
+                if let Some((open, _)) = piece.take() {
+                    self.push_passage(open, heading, label);
+                }
+                self.push_split(range, heading, label);
+                continue;
+            }
+            piece = match piece.take() {
+                Some((open, open_chars)) if open_chars + 1 + chars <= MAX_PASSAGE_CHARS => {
+                    Some((open.start..range.end, open_chars + 1 + chars))
+                }
+                Some((open, _)) => {
+                    self.push_passage(open, heading, label);
+                    Some((range, chars))
+                }
+                None => Some((range, chars)),
+            };
+        }
+        if let Some((open, _)) = piece {
+            self.push_passage(open, heading, label);
+        }
+    }
+}
+
+/// Lays blocks out as one text and cuts it into passages.
+///
+/// One passage per paragraph or list item; one per law article (its paragraphs joined by `\n`),
+/// split at paragraph boundaries when longer than [`MAX_PASSAGE_CHARS`]. Headings are not
+/// passages: the nearest one becomes the `heading` of the passages below it.
+pub(crate) fn segment(blocks: Vec<Block>) -> Segmented {
+    let mut builder = Builder {
+        text: String::new(),
+        passages: Vec::new(),
+    };
+    let mut current_heading: Option<String> = None;
+    let mut open_article: Option<OpenArticle> = None;
+    for block in blocks {
+        match block {
+            Block::Heading { text, article } => {
+                if let Some(finished) = open_article.take() {
+                    builder.emit_article(finished);
+                }
+                if text.is_empty() {
+                    continue;
+                }
+                builder.emit_heading(&text);
+                match article {
+                    Some(label) => {
+                        // `Article 5 - Principes …` says more than the section above it.
+                        let has_title = text.split_whitespace().count() > 2;
+                        let heading = if has_title {
+                            Some(text)
+                        } else {
+                            current_heading.clone()
+                        };
+                        open_article = Some(OpenArticle {
+                            label,
+                            heading,
+                            paragraphs: Vec::new(),
+                        });
+                    }
+                    None => current_heading = Some(text),
+                }
+            }
+            Block::Paragraph {
+                text,
+                article_start,
+            } => {
+                if text.is_empty() {
+                    continue;
+                }
+                if let Some(label) = article_start {
+                    if let Some(finished) = open_article.take() {
+                        builder.emit_article(finished);
+                    }
+                    open_article = Some(OpenArticle {
+                        label,
+                        heading: current_heading.clone(),
+                        paragraphs: vec![text],
+                    });
+                } else if let Some(article) = open_article.as_mut() {
+                    article.paragraphs.push(text);
+                } else {
+                    builder.emit_paragraph(&text, current_heading.as_ref());
+                }
+            }
+        }
+    }
+    if let Some(finished) = open_article.take() {
+        builder.emit_article(finished);
+    }
+    if builder.passages.is_empty() && !builder.text.trim().is_empty() {
+        // Only fragments: better one short passage than an unsearchable document.
+        let whole = 0..builder.text.len();
+        builder.push_split(whole, None, None);
+    }
+    Segmented {
+        text: builder.text,
+        passages: builder.passages,
+    }
+}
+
+/// Byte offsets just after each sentence end in `text`: `. ! ? ;` (or `…`) followed by
+/// whitespace and an uppercase letter, a digit or an opening quote, never after an abbreviation.
+pub(crate) fn sentence_ends(text: &str) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut characters = text.char_indices().peekable();
+    while let Some((position, character)) = characters.next() {
+        if !matches!(character, '.' | '!' | '?' | ';' | '…') {
+            continue;
+        }
+        let end = position + character.len_utf8();
+        let after = &text[end..];
+        let mut rest = after.chars();
+        if !rest.next().is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let next_visible = after.trim_start().chars().next();
+        let opens_sentence = next_visible
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '«' | '"' | '('));
+        if !opens_sentence {
+            continue;
+        }
+        if character == '.' && is_abbreviation(&text[..position]) {
+            continue;
+        }
+        ends.push(end);
+        while characters.peek().is_some_and(|&(_, c)| c.is_whitespace()) {
+            characters.next();
+        }
+    }
+    ends
+}
+
+/// Whether the word just before a period is an abbreviation (or a single letter, an initial).
+fn is_abbreviation(before_period: &str) -> bool {
+    let word = before_period
+        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '\'' || c == '’')
+        .next()
+        .unwrap_or("");
+    if word.chars().count() == 1 && word.chars().all(char::is_alphabetic) {
+        return true;
+    }
+    let lowered = word.to_lowercase();
+    ABBREVIATIONS.contains(&lowered.as_str())
+}
+
+/// Cuts `text` into pieces of at most `max_chars` characters: at sentence ends when possible,
+/// else at the last word boundary, else at a character boundary. Returns trimmed byte ranges.
+pub(crate) fn split_long(text: &str, max_chars: usize) -> Vec<Range<usize>> {
+    let ends = sentence_ends(text);
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    loop {
+        start += text[start..].len() - text[start..].trim_start().len();
+        if start >= text.len() {
+            break;
+        }
+        let rest = &text[start..];
+        let Some((limit_offset, _)) = rest.char_indices().nth(max_chars) else {
+            pieces.push(start..start + rest.trim_end().len());
+            break;
+        };
+        let limit = start + limit_offset;
+        let first_end_after = ends.partition_point(|&end| end <= limit);
+        let sentence_cut = ends[..first_end_after]
+            .last()
+            .copied()
+            .filter(|&end| end > start);
+        let cut = sentence_cut
+            .or_else(|| {
+                text[start..limit]
+                    .rfind(char::is_whitespace)
+                    .filter(|&offset| offset > 0)
+                    .map(|offset| start + offset)
+            })
+            .unwrap_or(limit);
+        let piece = &text[start..cut];
+        pieces.push(start..start + piece.trim_end().len());
+        start = cut;
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hyphenated_line_end_is_repaired() {
+        assert_eq!(join_wrapped_lines(["la coopé-", "ration"]), "la coopération");
+        assert_eq!(join_wrapped_lines(["franco-", "belge"]), "franco-belge");
+        assert_eq!(join_wrapped_lines(["c'est-", "à-dire"]), "c'est-à-dire");
+        assert_eq!(join_wrapped_lines(["sous-", "traitants"]), "sous-traitants");
+        assert_eq!(join_wrapped_lines(["Paris -", "Lille"]), "Paris - Lille");
+        assert_eq!(join_wrapped_lines(["  a   b ", "", " c"]), "a b c");
+    }
+
+    #[test]
+    fn sentences_are_not_cut_after_abbreviations() {
+        let text = "Voir l'art. 5 du code. Selon M. Dupont, le n° 3 suffit. L. 851-2 aussi! Fin";
+        let ends = sentence_ends(text);
+        let cut: Vec<&str> = ends.iter().map(|&end| &text[..end]).collect();
+        assert_eq!(
+            cut,
+            vec![
+                "Voir l'art. 5 du code.",
+                "Voir l'art. 5 du code. Selon M. Dupont, le n° 3 suffit.",
+                "Voir l'art. 5 du code. Selon M. Dupont, le n° 3 suffit. L. 851-2 aussi!",
+            ]
+        );
+    }
+
+    #[test]
+    fn long_text_is_split_within_limits_on_char_boundaries() {
+        let sentence = "Élément très long sans ponctuation é à ç ";
+        let text = sentence.repeat(100);
+        for max in [7, 50, 1200] {
+            let pieces = split_long(&text, max);
+            assert!(!pieces.is_empty());
+            for piece in pieces {
+                let slice = &text[piece];
+                assert!(!slice.is_empty() && slice.chars().count() <= max);
+            }
+        }
+        let no_space = "é".repeat(3000);
+        let pieces = split_long(&no_space, 1200);
+        assert_eq!(pieces.len(), 3);
+    }
+
+    #[test]
+    fn article_is_one_passage_and_long_article_splits_at_paragraphs() {
+        let long_paragraph = "Mot ".repeat(200).trim_end().to_string();
+        let blocks = vec![
+            Block::Heading {
+                text: "Section 1".into(),
+                article: None,
+            },
+            Block::Heading {
+                text: "Article L1".into(),
+                article: Some("L1".into()),
+            },
+            Block::paragraph("Premier alinéa de l'article.".into()),
+            Block::paragraph("1° premier point ;".into()),
+            Block::Heading {
+                text: "Article L2".into(),
+                article: Some("L2".into()),
+            },
+            Block::paragraph(long_paragraph.clone()),
+            Block::paragraph(long_paragraph.clone()),
+        ];
+        let segmented = segment(blocks);
+        assert_eq!(segmented.passages.len(), 3);
+        let first = &segmented.passages[0];
+        assert_eq!(first.text, "Premier alinéa de l'article.\n1° premier point ;");
+        assert_eq!(first.article.as_deref(), Some("L1"));
+        assert_eq!(first.heading.as_deref(), Some("Section 1"));
+        for (ordinal, passage) in segmented.passages.iter().enumerate() {
+            assert_eq!(passage.ordinal as usize, ordinal);
+            assert_eq!(passage.text, segmented.text[passage.byte_range.clone()]);
+            assert!(passage.text.chars().count() <= MAX_PASSAGE_CHARS);
+        }
+        assert_eq!(segmented.passages[2].article.as_deref(), Some("L2"));
+    }
+}
