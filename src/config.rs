@@ -19,6 +19,11 @@ pub const DEFAULT_INDEX_DIR: &str = "index";
 /// Default corpus folder, indexed by `serve` at start-up.
 pub const DEFAULT_CORPUS_DIR: &str = "corpus";
 
+/// Default weight of a title match relative to a passage match.
+pub const DEFAULT_TITLE_BOOST: f32 = 0.5;
+/// Default weight of a heading or article-number match relative to a passage match.
+pub const DEFAULT_CONTEXT_BOOST: f32 = 1.0;
+
 /// The settings in force.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -36,6 +41,8 @@ pub struct Config {
     pub commit_every: usize,
     /// Weight of a title match relative to a passage match.
     pub title_boost: f32,
+    /// Weight of a heading or article-number match relative to a passage match.
+    pub context_boost: f32,
 }
 
 /// Values given on the command line or in the environment; `None` when not given.
@@ -66,6 +73,7 @@ struct FileSettings {
     threads: Option<usize>,
     commit_every: Option<usize>,
     title_boost: Option<f32>,
+    context_boost: Option<f32>,
 }
 
 impl Config {
@@ -105,14 +113,8 @@ impl Config {
                 reason: "must be at least 1".to_string(),
             });
         }
-        let title_boost = file.title_boost.unwrap_or(0.5);
-        if !(title_boost.is_finite() && title_boost >= 0.0) {
-            return Err(ConfigError::Invalid {
-                name: "title_boost".to_string(),
-                value: title_boost.to_string(),
-                reason: "must be a non-negative number".to_string(),
-            });
-        }
+        let title_boost = weight("title_boost", file.title_boost, DEFAULT_TITLE_BOOST)?;
+        let context_boost = weight("context_boost", file.context_boost, DEFAULT_CONTEXT_BOOST)?;
         let cors_origins: Vec<String> = overrides
             .cors_origins
             .or(file.cors_origins)
@@ -148,6 +150,21 @@ impl Config {
             threads,
             commit_every,
             title_boost,
+            context_boost,
+        })
+    }
+}
+
+/// A ranking weight from the file, or its default; must be a finite non-negative number.
+fn weight(name: &str, value: Option<f32>, default: f32) -> Result<f32, ConfigError> {
+    let value = value.unwrap_or(default);
+    if value.is_finite() && value >= 0.0 {
+        Ok(value)
+    } else {
+        Err(ConfigError::Invalid {
+            name: name.to_string(),
+            value: value.to_string(),
+            reason: "must be a non-negative number".to_string(),
         })
     }
 }

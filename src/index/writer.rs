@@ -56,9 +56,11 @@ impl DocumentWriter {
             entry.add_text(fields.kind, kind_name(document.kind));
             if let Some(heading) = &passage.heading {
                 entry.add_text(fields.heading, heading);
+                entry.add_text(fields.context, heading);
             }
             if let Some(article) = &passage.article {
                 entry.add_text(fields.article, article);
+                entry.add_text(fields.context, format!("article {article}"));
             }
             entry.add_u64(fields.byte_start, passage.byte_range.start as u64);
             entry.add_u64(fields.byte_end, passage.byte_range.end as u64);

@@ -44,6 +44,7 @@ impl SearchSettings {
         SearchSettings {
             weights: Weights {
                 title_boost: config.title_boost,
+                context_boost: config.context_boost,
             },
         }
     }

@@ -14,6 +14,7 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 use tantivy::Term;
 
 use crate::analysis;
+use crate::config::{DEFAULT_CONTEXT_BOOST, DEFAULT_TITLE_BOOST};
 use crate::error::SearchError;
 use crate::index::schema::date_key;
 use crate::index::Fields;
@@ -171,11 +172,16 @@ pub fn parse(query: &str, analyzer: &mut TextAnalyzer) -> ParsedQuery {
 pub struct Weights {
     /// Multiplier of a match in the document title relative to one in the passage.
     pub title_boost: f32,
+    /// Multiplier of a match in the passage's heading or article number.
+    pub context_boost: f32,
 }
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights { title_boost: 0.5 }
+        Weights {
+            title_boost: DEFAULT_TITLE_BOOST,
+            context_boost: DEFAULT_CONTEXT_BOOST,
+        }
     }
 }
 
@@ -203,16 +209,16 @@ impl QueryBuilder<'_> {
         }
     }
 
-    /// A clause matched in the passage body or, with a boost, in the title.
+    /// A clause matched in the passage body or, with their boosts, in the title or the
+    /// passage's heading and article number.
     fn clause(&self, clause: &Clause) -> Box<dyn Query> {
-        let body = self.clause_on(clause, self.fields.body);
-        let title = self.clause_on(clause, self.fields.title);
+        let boosted = |field, boost| -> Box<dyn Query> {
+            Box::new(BoostQuery::new(self.clause_on(clause, field), boost))
+        };
         Box::new(BooleanQuery::new(vec![
-            (Occur::Should, body),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(title, self.weights.title_boost)),
-            ),
+            (Occur::Should, self.clause_on(clause, self.fields.body)),
+            (Occur::Should, boosted(self.fields.title, self.weights.title_boost)),
+            (Occur::Should, boosted(self.fields.context, self.weights.context_boost)),
         ]))
     }
 
