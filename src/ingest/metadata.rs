@@ -19,7 +19,7 @@ static DATE_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
         \b(?P<day>\d{1,2}|1er|premier)\s+
           (?P<month_name>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)
           \s+(?P<year>\d{4})\b
-        | \b(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})\b
+        | \b(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})(?:[^\d]|$)
         | \b(?P<num_day>\d{1,2})[/.-](?P<num_month>\d{1,2})[/.-](?P<num_year>\d{4})\b
         ",
     )
