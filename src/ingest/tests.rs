@@ -46,7 +46,8 @@ fn collapse_lowercase(text: &str) -> String {
 fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> SourceFile {
     let path = dir.join(name);
     let mut file = std::fs::File::create(&path).unwrap_or_else(|error| panic!("{error}"));
-    file.write_all(bytes).unwrap_or_else(|error| panic!("{error}"));
+    file.write_all(bytes)
+        .unwrap_or_else(|error| panic!("{error}"));
     SourceFile {
         root: dir.to_path_buf(),
         path,
@@ -77,12 +78,20 @@ fn whole_corpus_reads_without_errors_and_passages_are_sound() {
         assert!(outcome.line_errors.is_empty());
         for document in &outcome.documents {
             assert_eq!(document.id, file.relative);
-            assert!(!document.title.trim().is_empty(), "{}: no title", document.id);
+            assert!(
+                !document.title.trim().is_empty(),
+                "{}: no title",
+                document.id
+            );
             assert!(!document.passages.is_empty(), "{}: no passage", document.id);
             for (ordinal, passage) in document.passages.iter().enumerate() {
                 let chars = passage.text.chars().count();
                 assert_eq!(passage.ordinal as usize, ordinal, "{}", document.id);
-                assert!(!passage.text.trim().is_empty(), "{}: empty passage", document.id);
+                assert!(
+                    !passage.text.trim().is_empty(),
+                    "{}: empty passage",
+                    document.id
+                );
                 assert_eq!(passage.text, passage.text.trim(), "{}", document.id);
                 assert!(chars <= MAX_PASSAGE_CHARS, "{}: {chars} chars", document.id);
                 assert_eq!(
@@ -141,7 +150,9 @@ fn declaration_page_break_paragraph_is_one_passage() {
     assert!(document.title.starts_with("À l'invitation de la France"));
     let joined = document.passages.iter().filter(|passage| {
         passage.text.contains("mettre en oeuvre cette coopération,")
-            && passage.text.contains("dont la réorganisation des structures")
+            && passage
+                .text
+                .contains("dont la réorganisation des structures")
     });
     assert_eq!(joined.count(), 1);
     let items = document
@@ -173,14 +184,19 @@ fn markdown_code_article_is_one_passage() {
         .filter(|passage| passage.article.as_deref() == Some("L211-2"))
         .collect();
     assert_eq!(article.len(), 1);
-    assert!(article[0].text.starts_with("La déclaration est faite à la mairie"));
-    assert!(article[0].text.ends_with("en délivre immédiatement un récépissé."));
+    assert!(article[0]
+        .text
+        .starts_with("La déclaration est faite à la mairie"));
+    assert!(article[0]
+        .text
+        .ends_with("en délivre immédiatement un récépissé."));
     assert_eq!(article[0].text.matches('\n').count(), 2);
     assert_eq!(
         article[0].heading.as_deref(),
         Some("Section 1 : Manifestations sur la voie publique")
     );
-    let l232_1 = read_corpus_file("fr-csi-L-livre2-titre3-traitements-donnees-enquetes-administratives.md");
+    let l232_1 =
+        read_corpus_file("fr-csi-L-livre2-titre3-traitements-donnees-enquetes-administratives.md");
     let passages: Vec<&Passage> = l232_1
         .passages
         .iter()
@@ -199,7 +215,10 @@ fn belgian_articles_and_front_matter() {
     assert_eq!(document.source, "JUSTICE");
     assert_eq!(document.date.as_deref(), Some("1867-06-08"));
     assert_eq!(document.language, "fr");
-    assert!(document.url.as_deref().is_some_and(|url| url.starts_with("http")));
+    assert!(document
+        .url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("http")));
     let article_5: Vec<&Passage> = document
         .passages
         .iter()
@@ -207,10 +226,10 @@ fn belgian_articles_and_front_matter() {
         .collect();
     assert_eq!(article_5.len(), 1);
     assert!(article_5[0].text.contains("les sociétés momentanées"));
-    assert!(document
-        .passages
-        .iter()
-        .any(|passage| passage.article.as_deref().is_some_and(|label| label.ends_with("bis"))));
+    assert!(document.passages.iter().any(|passage| passage
+        .article
+        .as_deref()
+        .is_some_and(|label| label.ends_with("bis"))));
 }
 
 #[test]
@@ -224,7 +243,13 @@ fn html_page_text_and_metadata() {
         "Police et sécurité : lutte contre l'apologie du terrorisme sur internet"
     );
     assert_eq!(document.date.as_deref(), Some("2014-04-29"));
-    for chrome in ["Aller au contenu", "ouvre_popup", "jquery", "sf-menu", "Anciens députés"] {
+    for chrome in [
+        "Aller au contenu",
+        "ouvre_popup",
+        "jquery",
+        "sf-menu",
+        "Anciens députés",
+    ] {
         assert!(!document.text.contains(chrome), "{chrome} in text");
     }
 }
@@ -233,8 +258,9 @@ fn html_page_text_and_metadata() {
 fn languages_and_sources_fall_back_to_the_path() {
     let document = read_corpus_file("other-languages/traite-de-prum-2005.nl.md");
     assert_eq!(document.language, "nl");
-    let english =
-        read_corpus_file("other-languages/edpb-guidelines-9-2022-personal-data-breach-notification.en.md");
+    let english = read_corpus_file(
+        "other-languages/edpb-guidelines-9-2022-personal-data-breach-notification.en.md",
+    );
     assert_eq!(english.language, "en");
     assert_eq!(english.source, "other-languages");
     let guide = read_corpus_file("cnil-guide-delegue-protection-donnees.fr.md");
@@ -267,7 +293,10 @@ fn bad_files_are_rejected_with_the_right_error() {
         Err(IngestError::InvalidUtf8 { offset: 3, .. })
     ));
     let binary = write_file(dir.path(), "binary.txt", b"texte\0binaire");
-    assert!(matches!(read_file(&binary), Err(IngestError::Binary { .. })));
+    assert!(matches!(
+        read_file(&binary),
+        Err(IngestError::Binary { .. })
+    ));
     for (name, bytes) in [
         ("empty.txt", &b""[..]),
         ("blank.md", &b"  \n\r\n\t \n"[..]),
@@ -281,20 +310,37 @@ fn bad_files_are_rejected_with_the_right_error() {
             "{name}"
         );
     }
-    let bom = write_file(dir.path(), "bom2.txt", b"\xEF\xBB\xBFPremier paragraphe du texte ici.\r\n");
+    let bom = write_file(
+        dir.path(),
+        "bom2.txt",
+        b"\xEF\xBB\xBFPremier paragraphe du texte ici.\r\n",
+    );
     let outcome = read_file(&bom).unwrap_or_else(|error| panic!("{error}"));
-    assert_eq!(outcome.documents[0].text, "Premier paragraphe du texte ici.");
+    assert_eq!(
+        outcome.documents[0].text,
+        "Premier paragraphe du texte ici."
+    );
 }
 
 #[test]
 fn text_is_normalized_to_nfc_and_hash_tracks_bytes() {
     let dir = temp_dir();
-    let decomposed = write_file(dir.path(), "nfd.txt", "Se\u{301}curite\u{301} inte\u{301}rieure des E\u{301}tats.".as_bytes());
+    let decomposed = write_file(
+        dir.path(),
+        "nfd.txt",
+        "Se\u{301}curite\u{301} inte\u{301}rieure des E\u{301}tats.".as_bytes(),
+    );
     let outcome = read_file(&decomposed).unwrap_or_else(|error| panic!("{error}"));
     let document = &outcome.documents[0];
     assert_eq!(document.text, "Sécurité intérieure des États.");
-    assert_eq!(document.content_hash, content_hash("Se\u{301}curite\u{301} inte\u{301}rieure des E\u{301}tats.".as_bytes()));
-    assert_ne!(document.content_hash, blake3::hash(b"x").to_hex().to_string());
+    assert_eq!(
+        document.content_hash,
+        content_hash("Se\u{301}curite\u{301} inte\u{301}rieure des E\u{301}tats.".as_bytes())
+    );
+    assert_ne!(
+        document.content_hash,
+        blake3::hash(b"x").to_hex().to_string()
+    );
     assert_eq!(document.content_hash.len(), 64);
 }
 
@@ -312,7 +358,11 @@ fn jsonl_bad_lines_are_reported_and_others_kept() {
     );
     let file = write_file(dir.path(), "docs.jsonl", lines.as_bytes());
     let outcome = read_file(&file).unwrap_or_else(|error| panic!("{error}"));
-    let ids: Vec<&str> = outcome.documents.iter().map(|document| document.id.as_str()).collect();
+    let ids: Vec<&str> = outcome
+        .documents
+        .iter()
+        .map(|document| document.id.as_str())
+        .collect();
     assert_eq!(ids, vec!["a1", "42"]);
     let bad_lines: Vec<usize> = outcome
         .line_errors
@@ -343,13 +393,33 @@ fn discover_filters_sorts_and_reports() {
     let root = dir.path();
     std::fs::create_dir_all(root.join("sous/dossier")).unwrap_or_else(|error| panic!("{error}"));
     std::fs::create_dir_all(root.join(".cache")).unwrap_or_else(|error| panic!("{error}"));
-    for name in ["b.TXT", "a.md", "sous/dossier/c.html", "sous/d.jsonl", "image.png", ".hidden.md", ".cache/e.md", "f.markdown", "g.htm"] {
+    for name in [
+        "b.TXT",
+        "a.md",
+        "sous/dossier/c.html",
+        "sous/d.jsonl",
+        "image.png",
+        ".hidden.md",
+        ".cache/e.md",
+        "f.markdown",
+        "g.htm",
+    ] {
         write_file(root, name, b"Texte.");
     }
     let (files, errors) = discover(&[root.to_path_buf()]);
     assert!(errors.is_empty(), "{errors:?}");
     let relatives: Vec<&str> = files.iter().map(|file| file.relative.as_str()).collect();
-    assert_eq!(relatives, vec!["a.md", "b.TXT", "f.markdown", "g.htm", "sous/d.jsonl", "sous/dossier/c.html"]);
+    assert_eq!(
+        relatives,
+        vec![
+            "a.md",
+            "b.TXT",
+            "f.markdown",
+            "g.htm",
+            "sous/d.jsonl",
+            "sous/dossier/c.html"
+        ]
+    );
     assert!(files.iter().all(|file| file.root == root));
 
     let (single, errors) = discover(&[root.join("sous/d.jsonl")]);
@@ -390,7 +460,11 @@ fn scale_jsonl_throughput() {
     let started = Instant::now();
     let outcome = read_file(&file).unwrap_or_else(|error| panic!("{error}"));
     let elapsed = started.elapsed();
-    let passages: usize = outcome.documents.iter().map(|document| document.passages.len()).sum();
+    let passages: usize = outcome
+        .documents
+        .iter()
+        .map(|document| document.passages.len())
+        .sum();
     let megabytes = output.stdout.len() as f64 / 1e6;
     println!(
         "scale: {} documents, {passages} passages, {} bad lines, {megabytes:.1} MB in {elapsed:?} = {:.0} MB/s",
