@@ -72,7 +72,8 @@ struct Line<'a> {
 }
 
 static TRAILING_ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bArt(?:icle|\.)\s+([^\s,;:]+)\s*$").expect("the article pattern is a valid regex")
+    Regex::new(r"(?i)\bArt(?:icle|\.)\s+([^\s,;:]+)\s*$")
+        .expect("the article pattern is a valid regex")
 });
 
 /// The file-level facts every line's document falls back on.
@@ -99,7 +100,11 @@ fn text_blocks(text: &str, article: Option<String>) -> Vec<Block> {
     blocks
 }
 
-fn bad_line(context: &FileContext<'_>, line_number: usize, reason: impl Into<String>) -> IngestError {
+fn bad_line(
+    context: &FileContext<'_>,
+    line_number: usize,
+    reason: impl Into<String>,
+) -> IngestError {
     IngestError::BadLine {
         path: context.path.to_path_buf(),
         line: line_number,
@@ -120,18 +125,30 @@ pub(crate) fn read_line(
         .map(|LineId(id)| id)
         .filter(|id| !id.trim().is_empty())
         .ok_or_else(|| bad_line(context, line_number, "missing \"id\""))?;
-    let raw_text = parsed
-        .text
-        .ok_or_else(|| bad_line(context, line_number, format!("document {id:?}: missing \"text\"")))?;
+    let raw_text = parsed.text.ok_or_else(|| {
+        bad_line(
+            context,
+            line_number,
+            format!("document {id:?}: missing \"text\""),
+        )
+    })?;
     let normalized_text = clean_text(&raw_text);
     if normalized_text.trim().is_empty() {
-        return Err(bad_line(context, line_number, format!("document {id:?}: empty \"text\"")));
+        return Err(bad_line(
+            context,
+            line_number,
+            format!("document {id:?}: empty \"text\""),
+        ));
     }
     let title_field = parsed
         .title
         .map(|title| clean_text(&title).trim().to_string())
         .filter(|title| !title.is_empty());
-    let section = parsed.section.as_deref().or(parsed.code.as_deref()).map(str::trim);
+    let section = parsed
+        .section
+        .as_deref()
+        .or(parsed.code.as_deref())
+        .map(str::trim);
     let article = title_field
         .as_deref()
         .and_then(|title| TRAILING_ARTICLE.captures(title))
@@ -162,7 +179,10 @@ pub(crate) fn read_line(
         title,
         date: parsed.date.as_deref().and_then(parse_french_date),
         source,
-        url: parsed.url.map(|url| url.trim().to_string()).filter(|url| !url.is_empty()),
+        url: parsed
+            .url
+            .map(|url| url.trim().to_string())
+            .filter(|url| !url.is_empty()),
         language,
         kind: DocumentKind::Jsonl,
         content_hash: content_hash(line.as_bytes()),

@@ -37,13 +37,16 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").expect("the link pattern is a valid regex")
 });
 static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>").expect("the tag pattern is a valid regex")
+    Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+        .expect("the tag pattern is a valid regex")
 });
 static ARTICLE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:article|artikel|art\.)\s+([^\s,:]+)").expect("the article pattern is a valid regex")
+    Regex::new(r"^(?i:article|artikel|art\.)\s+([^\s,:]+)")
+        .expect("the article pattern is a valid regex")
 });
 static BELGIAN_ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\*\*\s*Art(?:icle)?\.?\s*([^*\s]+?)\.?\s*\*\*").expect("the Belgian article pattern is a valid regex")
+    Regex::new(r"^\*\*\s*Art(?:icle)?\.?\s*([^*\s]+?)\.?\s*\*\*")
+        .expect("the Belgian article pattern is a valid regex")
 });
 
 /// Splits a leading `---` … `---` YAML block from the body and reads its simple `key: value` lines.
@@ -68,7 +71,10 @@ fn split_front_matter(text: &str) -> (FrontMatter, &str) {
         let Some((key, raw_value)) = line.split_once(':') else {
             continue;
         };
-        let value = raw_value.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+        let value = raw_value
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'')
+            .trim();
         if value.is_empty() {
             continue;
         }

@@ -19,7 +19,7 @@ static DATE_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
         \b(?P<day>\d{1,2}|1er|premier)\s+
           (?P<month_name>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)
           \s+(?P<year>\d{4})\b
-        | \b(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})\b
+        | \b(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})(?:[^\d]|$)
         | \b(?P<num_day>\d{1,2})[/.-](?P<num_month>\d{1,2})[/.-](?P<num_year>\d{4})\b
         ",
     )
@@ -49,7 +49,9 @@ fn month_number(name: &str) -> Option<u32> {
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         _ => 31,
     }
@@ -77,9 +79,17 @@ fn date_from_captures(captures: &regex::Captures<'_>) -> Option<String> {
         return iso_date(number("year")?, month_number(month_name.as_str())?, day);
     }
     if captures.name("iso_year").is_some() {
-        return iso_date(number("iso_year")?, number("iso_month")?, number("iso_day")?);
+        return iso_date(
+            number("iso_year")?,
+            number("iso_month")?,
+            number("iso_day")?,
+        );
     }
-    iso_date(number("num_year")?, number("num_month")?, number("num_day")?)
+    iso_date(
+        number("num_year")?,
+        number("num_month")?,
+        number("num_day")?,
+    )
 }
 
 /// Parses a date written alone (`29 mai 2018`, `le 1er février 2016`, `8 JUIN 1867`,
@@ -145,7 +155,10 @@ pub fn truncate_at_word(text: &str, max_chars: usize) -> String {
 /// A title for a document that states none: its first unit when that looks like a title (one
 /// short line without a final period), else its first sentence, shortened at a word boundary.
 pub fn guess_title(text: &str) -> String {
-    let first_unit = text.split("\n\n").map(str::trim).find(|unit| !unit.is_empty());
+    let first_unit = text
+        .split("\n\n")
+        .map(str::trim)
+        .find(|unit| !unit.is_empty());
     let Some(first_unit) = first_unit else {
         return String::new();
     };
@@ -199,7 +212,10 @@ mod tests {
 
     #[test]
     fn languages_come_from_names_and_tags() {
-        assert_eq!(language_from_file_name("traite.nl.md").as_deref(), Some("nl"));
+        assert_eq!(
+            language_from_file_name("traite.nl.md").as_deref(),
+            Some("nl")
+        );
         assert_eq!(language_from_file_name("a.en.md").as_deref(), Some("en"));
         assert_eq!(language_from_file_name("fr-code.md"), None);
         assert_eq!(language_from_file_name("fr.md"), None);
@@ -210,7 +226,10 @@ mod tests {
 
     #[test]
     fn titles_are_guessed_from_text() {
-        assert_eq!(guess_title("Déclaration conjointe\n\nTexte."), "Déclaration conjointe");
+        assert_eq!(
+            guess_title("Déclaration conjointe\n\nTexte."),
+            "Déclaration conjointe"
+        );
         let long = "À l'invitation de la France, les Premiers ministres de la République française et du Royaume de Belgique se sont réunis. Suite.";
         let title = guess_title(long);
         assert!(title.chars().count() <= MAX_TITLE_CHARS + 1, "{title}");

@@ -133,10 +133,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<IngestError>) {
                 });
                 continue;
             }
-            let root = given
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default();
+            let root = given.parent().map(Path::to_path_buf).unwrap_or_default();
             let relative = given
                 .file_name()
                 .map(|name| name.to_string_lossy().into_owned())
@@ -321,9 +318,11 @@ pub fn read_file(file: &SourceFile) -> Result<FileOutcome, IngestError> {
             path: file.path.clone(),
         });
     }
-    let date = stated
-        .date
-        .or_else(|| (kind != DocumentKind::Html).then(|| metadata::find_first_date(&segmented.text)).flatten());
+    let date = stated.date.or_else(|| {
+        (kind != DocumentKind::Html)
+            .then(|| metadata::find_first_date(&segmented.text))
+            .flatten()
+    });
     let title = stated
         .title
         .filter(|title| !title.trim().is_empty())

@@ -54,9 +54,9 @@ const HYPHEN_PREFIXES: &[&str] = &[
     "anti", "contre", "extra", "inter", "intra", "infra", "supra", "ultra", "non", "post", "pré",
     "pro", "quasi", "semi", "sous", "sur", "vice", "néo", "auto", "co", "ex", "mi", "demi",
     "arrière", "avant", "après", "bien", "grand", "haut", "mal", "micro", "macro", "multi",
-    "pluri", "porte", "garde", "chef", "socio", "cyber", "trans", "pseudo", "mini", "maxi",
-    "nord", "sud", "est", "ouest", "centre", "petit", "belle", "beau", "arrière", "outre",
-    "quatre", "vingt", "trente", "cent", "dix", "sept", "huit", "neuf", "deux", "trois",
+    "pluri", "porte", "garde", "chef", "socio", "cyber", "trans", "pseudo", "mini", "maxi", "nord",
+    "sud", "est", "ouest", "centre", "petit", "belle", "beau", "arrière", "outre", "quatre",
+    "vingt", "trente", "cent", "dix", "sept", "huit", "neuf", "deux", "trois",
 ];
 
 /// Joins the hard-wrapped lines of one paragraph into one line.
@@ -202,10 +202,19 @@ impl Builder {
     }
 
     /// Adds a long-or-short range, cutting it at sentence ends when it exceeds the maximum.
-    fn push_split(&mut self, range: Range<usize>, heading: Option<&String>, article: Option<&String>) {
+    fn push_split(
+        &mut self,
+        range: Range<usize>,
+        heading: Option<&String>,
+        article: Option<&String>,
+    ) {
         let pieces = split_long(&self.text[range.clone()], MAX_PASSAGE_CHARS);
         for piece in pieces {
-            self.push_passage(range.start + piece.start..range.start + piece.end, heading, article);
+            self.push_passage(
+                range.start + piece.start..range.start + piece.end,
+                heading,
+                article,
+            );
         }
     }
 
@@ -366,8 +375,9 @@ pub(crate) fn sentence_ends(text: &str) -> Vec<usize> {
             continue;
         }
         let next_visible = after.trim_start().chars().next();
-        let opens_sentence = next_visible
-            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '«' | '"' | '('));
+        let opens_sentence = next_visible.is_some_and(|c| {
+            c.is_uppercase() || c.is_ascii_digit() || matches!(c, '«' | '"' | '(')
+        });
         if !opens_sentence {
             continue;
         }
@@ -438,7 +448,10 @@ mod tests {
 
     #[test]
     fn hyphenated_line_end_is_repaired() {
-        assert_eq!(join_wrapped_lines(["la coopé-", "ration"]), "la coopération");
+        assert_eq!(
+            join_wrapped_lines(["la coopé-", "ration"]),
+            "la coopération"
+        );
         assert_eq!(join_wrapped_lines(["franco-", "belge"]), "franco-belge");
         assert_eq!(join_wrapped_lines(["c'est-", "à-dire"]), "c'est-à-dire");
         assert_eq!(join_wrapped_lines(["sous-", "traitants"]), "sous-traitants");
@@ -502,7 +515,10 @@ mod tests {
         let segmented = segment(blocks);
         assert_eq!(segmented.passages.len(), 3);
         let first = &segmented.passages[0];
-        assert_eq!(first.text, "Premier alinéa de l'article.\n1° premier point ;");
+        assert_eq!(
+            first.text,
+            "Premier alinéa de l'article.\n1° premier point ;"
+        );
         assert_eq!(first.article.as_deref(), Some("L1"));
         assert_eq!(first.heading.as_deref(), Some("Section 1"));
         for (ordinal, passage) in segmented.passages.iter().enumerate() {

@@ -1,0 +1,477 @@
+//! Tests of the whole ingest path on the real corpus (`../shared/corpus`, or
+//! `VIGIE_SHARED_CORPUS`) and on hostile files written to a temporary folder.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::*;
+
+/// The shared corpus: beside the crate, or where `VIGIE_SHARED_CORPUS` says.
+fn corpus_dir() -> PathBuf {
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if beside.is_dir() {
+        return beside;
+    }
+    let from_env = std::env::var_os("VIGIE_SHARED_CORPUS")
+        .map(PathBuf::from)
+        .filter(|path| path.is_dir());
+    from_env.unwrap_or_else(|| {
+        panic!("shared corpus not found: tried {beside:?} and $VIGIE_SHARED_CORPUS")
+    })
+}
+
+fn read_corpus_file(name: &str) -> Document {
+    let root = corpus_dir();
+    let file = SourceFile {
+        path: root.join(name),
+        root,
+        relative: name.to_string(),
+    };
+    let outcome = read_file(&file).unwrap_or_else(|error| panic!("{name}: {error}"));
+    outcome
+        .documents
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("{name}: no document"))
+}
+
+fn collapse_lowercase(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> SourceFile {
+    let path = dir.join(name);
+    let mut file = std::fs::File::create(&path).unwrap_or_else(|error| panic!("{error}"));
+    file.write_all(bytes)
+        .unwrap_or_else(|error| panic!("{error}"));
+    SourceFile {
+        root: dir.to_path_buf(),
+        path,
+        relative: name.to_string(),
+    }
+}
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::TempDir::new().unwrap_or_else(|error| panic!("{error}"))
+}
+
+#[test]
+fn whole_corpus_reads_without_errors_and_passages_are_sound() {
+    let started = Instant::now();
+    let (files, errors) = discover(&[corpus_dir()]);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(files.len() >= 75, "only {} files", files.len());
+    assert!(files
+        .iter()
+        .any(|file| file.relative == "other-languages/traite-de-prum-2005.nl.md"));
+    let mut passage_count = 0usize;
+    let mut total_chars = 0usize;
+    let mut longest = 0usize;
+    let mut bytes = 0u64;
+    for file in &files {
+        bytes += std::fs::metadata(&file.path).map_or(0, |metadata| metadata.len());
+        let outcome = read_file(file).unwrap_or_else(|error| panic!("{error}"));
+        assert!(outcome.line_errors.is_empty());
+        for document in &outcome.documents {
+            assert_eq!(document.id, file.relative);
+            assert!(
+                !document.title.trim().is_empty(),
+                "{}: no title",
+                document.id
+            );
+            assert!(!document.passages.is_empty(), "{}: no passage", document.id);
+            for (ordinal, passage) in document.passages.iter().enumerate() {
+                let chars = passage.text.chars().count();
+                assert_eq!(passage.ordinal as usize, ordinal, "{}", document.id);
+                assert!(
+                    !passage.text.trim().is_empty(),
+                    "{}: empty passage",
+                    document.id
+                );
+                assert_eq!(passage.text, passage.text.trim(), "{}", document.id);
+                assert!(chars <= MAX_PASSAGE_CHARS, "{}: {chars} chars", document.id);
+                assert_eq!(
+                    passage.text,
+                    document.text[passage.byte_range.clone()],
+                    "{}",
+                    document.id
+                );
+                passage_count += 1;
+                total_chars += chars;
+                longest = longest.max(chars);
+            }
+        }
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "corpus: {} files, {bytes} bytes, {passage_count} passages, mean {} chars, max {longest} chars, read in {elapsed:?}",
+        files.len(),
+        total_chars / passage_count.max(1),
+    );
+    assert!(passage_count > 3_000, "{passage_count} passages");
+}
+
+#[test]
+fn every_dev_query_phrase_is_inside_one_passage() {
+    let queries_path = corpus_dir().join("../eval/security-queries.dev.jsonl");
+    let queries = std::fs::read_to_string(&queries_path)
+        .unwrap_or_else(|error| panic!("{queries_path:?}: {error}"));
+    let mut misses = Vec::new();
+    let mut checked = 0;
+    for line in queries.lines().filter(|line| !line.trim().is_empty()) {
+        let query: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|error| panic!("{error}"));
+        let doc = query["doc"].as_str().unwrap_or_default();
+        let phrase = collapse_lowercase(query["must_contain"].as_str().unwrap_or_default());
+        let document = read_corpus_file(doc);
+        let found = document
+            .passages
+            .iter()
+            .any(|passage| collapse_lowercase(&passage.text).contains(&phrase));
+        if !found {
+            misses.push(format!("{doc}: {phrase}"));
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 50);
+    assert!(misses.is_empty(), "phrases split or lost: {misses:#?}");
+}
+
+#[test]
+fn declaration_page_break_paragraph_is_one_passage() {
+    let document = read_corpus_file("declaration-franco-belge-2018.fr.txt");
+    assert_eq!(document.kind, DocumentKind::Text);
+    assert_eq!(document.language, "fr");
+    assert_eq!(document.date.as_deref(), Some("2016-02-01"));
+    assert!(document.title.starts_with("À l'invitation de la France"));
+    let joined = document.passages.iter().filter(|passage| {
+        passage.text.contains("mettre en oeuvre cette coopération,")
+            && passage
+                .text
+                .contains("dont la réorganisation des structures")
+    });
+    assert_eq!(joined.count(), 1);
+    let items = document
+        .passages
+        .iter()
+        .filter(|passage| passage.text.starts_with("De poursuivre"))
+        .count();
+    assert!(items >= 4, "{items} items");
+    let hyphen_artefact = regex::Regex::new(r"\p{Ll}- \p{Ll}").expect("valid regex");
+    for passage in &document.passages {
+        assert!(!hyphen_artefact.is_match(&passage.text), "{}", passage.text);
+        assert!(!passage.text.starts_with(' '));
+        assert!(!passage.text.contains('\n'), "{}", passage.text);
+    }
+    assert!(document
+        .passages
+        .iter()
+        .any(|passage| passage.text.contains("engagements pris à la conférence")));
+}
+
+#[test]
+fn markdown_code_article_is_one_passage() {
+    let document = read_corpus_file("fr-csi-L-livre2-titre1-ordre-public.md");
+    assert_eq!(document.kind, DocumentKind::Markdown);
+    assert!(document.title.starts_with("Code de la sécurité intérieure"));
+    let article: Vec<&Passage> = document
+        .passages
+        .iter()
+        .filter(|passage| passage.article.as_deref() == Some("L211-2"))
+        .collect();
+    assert_eq!(article.len(), 1);
+    assert!(article[0]
+        .text
+        .starts_with("La déclaration est faite à la mairie"));
+    assert!(article[0]
+        .text
+        .ends_with("en délivre immédiatement un récépissé."));
+    assert_eq!(article[0].text.matches('\n').count(), 2);
+    assert_eq!(
+        article[0].heading.as_deref(),
+        Some("Section 1 : Manifestations sur la voie publique")
+    );
+    let l232_1 =
+        read_corpus_file("fr-csi-L-livre2-titre3-traitements-donnees-enquetes-administratives.md");
+    let passages: Vec<&Passage> = l232_1
+        .passages
+        .iter()
+        .filter(|passage| passage.article.as_deref() == Some("L232-1"))
+        .collect();
+    assert!(!passages.is_empty());
+    assert!(passages
+        .iter()
+        .all(|passage| !passage.text.contains("####") && !passage.text.contains("**")));
+}
+
+#[test]
+fn belgian_articles_and_front_matter() {
+    let document = read_corpus_file("be-code-penal-1867-consolide.fr.md");
+    assert_eq!(document.title, "CODE PENAL");
+    assert_eq!(document.source, "JUSTICE");
+    assert_eq!(document.date.as_deref(), Some("1867-06-08"));
+    assert_eq!(document.language, "fr");
+    assert!(document
+        .url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("http")));
+    let article_5: Vec<&Passage> = document
+        .passages
+        .iter()
+        .filter(|passage| passage.article.as_deref() == Some("5"))
+        .collect();
+    assert_eq!(article_5.len(), 1);
+    assert!(article_5[0].text.contains("les sociétés momentanées"));
+    assert!(document.passages.iter().any(|passage| passage
+        .article
+        .as_deref()
+        .is_some_and(|label| label.ends_with("bis"))));
+}
+
+#[test]
+fn html_page_text_and_metadata() {
+    let name = "an-dossier-legislatif-leg14-lutte-apologie-terrorisme-internet.fr.html";
+    let document = read_corpus_file(name);
+    assert_eq!(document.kind, DocumentKind::Html);
+    assert_eq!(document.source, "Assemblée nationale");
+    assert_eq!(
+        document.title,
+        "Police et sécurité : lutte contre l'apologie du terrorisme sur internet"
+    );
+    assert_eq!(document.date.as_deref(), Some("2014-04-29"));
+    for chrome in [
+        "Aller au contenu",
+        "ouvre_popup",
+        "jquery",
+        "sf-menu",
+        "Anciens députés",
+    ] {
+        assert!(!document.text.contains(chrome), "{chrome} in text");
+    }
+}
+
+#[test]
+fn languages_and_sources_fall_back_to_the_path() {
+    let document = read_corpus_file("other-languages/traite-de-prum-2005.nl.md");
+    assert_eq!(document.language, "nl");
+    let english = read_corpus_file(
+        "other-languages/edpb-guidelines-9-2022-personal-data-breach-notification.en.md",
+    );
+    assert_eq!(english.language, "en");
+    assert_eq!(english.source, "other-languages");
+    let guide = read_corpus_file("cnil-guide-delegue-protection-donnees.fr.md");
+    assert_eq!(guide.source, "cnil-guide-delegue-protection-donnees.fr.md");
+    assert!(!guide.text.contains("](#"), "table of contents kept");
+}
+
+#[test]
+fn html_script_content_never_appears() {
+    let dir = temp_dir();
+    let file = write_file(
+        dir.path(),
+        "page.html",
+        b"<html><body><p>Texte visible de la page web.</p><script>alert('SCRIPT_SECRET')</script><style>p{}</style><noscript>NOSCRIPT_SECRET</noscript></body></html>",
+    );
+    let outcome = read_file(&file).unwrap_or_else(|error| panic!("{error}"));
+    let document = &outcome.documents[0];
+    assert!(!document.text.contains("SCRIPT_SECRET"));
+    assert!(!document.text.contains("p{}"));
+    assert!(!document.text.contains("NOSCRIPT_SECRET"));
+    assert_eq!(document.passages[0].text, "Texte visible de la page web.");
+}
+
+#[test]
+fn bad_files_are_rejected_with_the_right_error() {
+    let dir = temp_dir();
+    let invalid = write_file(dir.path(), "latin1.txt", b"caf\xe9 au lait");
+    assert!(matches!(
+        read_file(&invalid),
+        Err(IngestError::InvalidUtf8 { offset: 3, .. })
+    ));
+    let binary = write_file(dir.path(), "binary.txt", b"texte\0binaire");
+    assert!(matches!(
+        read_file(&binary),
+        Err(IngestError::Binary { .. })
+    ));
+    for (name, bytes) in [
+        ("empty.txt", &b""[..]),
+        ("blank.md", &b"  \n\r\n\t \n"[..]),
+        ("bom.txt", &b"\xEF\xBB\xBF\n"[..]),
+        ("empty.jsonl", &b"\n\n"[..]),
+        ("tags.html", &b"<html><script>x()</script></html>"[..]),
+    ] {
+        let file = write_file(dir.path(), name, bytes);
+        assert!(
+            matches!(read_file(&file), Err(IngestError::Empty { .. })),
+            "{name}"
+        );
+    }
+    let bom = write_file(
+        dir.path(),
+        "bom2.txt",
+        b"\xEF\xBB\xBFPremier paragraphe du texte ici.\r\n",
+    );
+    let outcome = read_file(&bom).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(
+        outcome.documents[0].text,
+        "Premier paragraphe du texte ici."
+    );
+}
+
+#[test]
+fn text_is_normalized_to_nfc_and_hash_tracks_bytes() {
+    let dir = temp_dir();
+    let decomposed = write_file(
+        dir.path(),
+        "nfd.txt",
+        "Se\u{301}curite\u{301} inte\u{301}rieure des E\u{301}tats.".as_bytes(),
+    );
+    let outcome = read_file(&decomposed).unwrap_or_else(|error| panic!("{error}"));
+    let document = &outcome.documents[0];
+    assert_eq!(document.text, "Sécurité intérieure des États.");
+    assert_eq!(
+        document.content_hash,
+        content_hash("Se\u{301}curite\u{301} inte\u{301}rieure des E\u{301}tats.".as_bytes())
+    );
+    assert_ne!(
+        document.content_hash,
+        blake3::hash(b"x").to_hex().to_string()
+    );
+    assert_eq!(document.content_hash.len(), 64);
+}
+
+#[test]
+fn jsonl_bad_lines_are_reported_and_others_kept() {
+    let dir = temp_dir();
+    let lines = concat!(
+        "{\"id\": \"a1\", \"title\": \"Code civil — Article 17-1\", \"code\": \"Code civil\", \"section\": \"Livre Ier\", \"text\": \"Premier alinéa.\\n\\nSecond alinéa.\"}\n",
+        "\n",
+        "{not json}\n",
+        "{\"title\": \"sans id\", \"text\": \"x\"}\n",
+        "{\"id\": 42, \"title\": \"Numéro\", \"text\": \"Un texte suffisant pour un passage.\", \"date\": \"29 mai 2018\", \"language\": \"fra\"}\n",
+        "{\"id\": \"vide\", \"title\": \"t\", \"text\": \"   \"}\n",
+        "{\"id\": \"sans-texte\", \"title\": \"t\"}\n",
+    );
+    let file = write_file(dir.path(), "docs.jsonl", lines.as_bytes());
+    let outcome = read_file(&file).unwrap_or_else(|error| panic!("{error}"));
+    let ids: Vec<&str> = outcome
+        .documents
+        .iter()
+        .map(|document| document.id.as_str())
+        .collect();
+    assert_eq!(ids, vec!["a1", "42"]);
+    let bad_lines: Vec<usize> = outcome
+        .line_errors
+        .iter()
+        .map(|error| match error {
+            IngestError::BadLine { line, .. } => *line,
+            other => panic!("unexpected {other}"),
+        })
+        .collect();
+    assert_eq!(bad_lines, vec![3, 4, 6, 7]);
+    let first = &outcome.documents[0];
+    assert_eq!(first.kind, DocumentKind::Jsonl);
+    assert_eq!(first.source, "Code civil");
+    assert_eq!(first.passages.len(), 1);
+    assert_eq!(first.passages[0].text, "Premier alinéa.\nSecond alinéa.");
+    assert_eq!(first.passages[0].article.as_deref(), Some("17-1"));
+    assert_eq!(first.passages[0].heading.as_deref(), Some("Livre Ier"));
+    let second = &outcome.documents[1];
+    assert_eq!(second.date.as_deref(), Some("2018-05-29"));
+    assert_eq!(second.language, "fr");
+    assert_eq!(second.source, "docs.jsonl");
+    assert_ne!(first.content_hash, second.content_hash);
+}
+
+#[test]
+fn discover_filters_sorts_and_reports() {
+    let dir = temp_dir();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("sous/dossier")).unwrap_or_else(|error| panic!("{error}"));
+    std::fs::create_dir_all(root.join(".cache")).unwrap_or_else(|error| panic!("{error}"));
+    for name in [
+        "b.TXT",
+        "a.md",
+        "sous/dossier/c.html",
+        "sous/d.jsonl",
+        "image.png",
+        ".hidden.md",
+        ".cache/e.md",
+        "f.markdown",
+        "g.htm",
+    ] {
+        write_file(root, name, b"Texte.");
+    }
+    let (files, errors) = discover(&[root.to_path_buf()]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let relatives: Vec<&str> = files.iter().map(|file| file.relative.as_str()).collect();
+    assert_eq!(
+        relatives,
+        vec![
+            "a.md",
+            "b.TXT",
+            "f.markdown",
+            "g.htm",
+            "sous/d.jsonl",
+            "sous/dossier/c.html"
+        ]
+    );
+    assert!(files.iter().all(|file| file.root == root));
+
+    let (single, errors) = discover(&[root.join("sous/d.jsonl")]);
+    assert!(errors.is_empty());
+    assert_eq!(single[0].relative, "d.jsonl");
+    assert_eq!(single[0].root, root.join("sous"));
+
+    let (none, errors) = discover(&[root.join("image.png"), root.join("missing")]);
+    assert!(none.is_empty());
+    assert!(matches!(errors[0], IngestError::Unsupported { .. }));
+    assert!(matches!(errors[1], IngestError::Io { .. }));
+}
+
+#[cfg(unix)]
+#[test]
+fn discover_survives_a_symlink_loop() {
+    let dir = temp_dir();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("a")).unwrap_or_else(|error| panic!("{error}"));
+    write_file(root, "a/doc.md", b"Texte.");
+    std::os::unix::fs::symlink(root, root.join("a/loop")).unwrap_or_else(|error| panic!("{error}"));
+    let (files, _errors) = discover(&[root.to_path_buf()]);
+    assert_eq!(files.len(), 1);
+}
+
+/// Ingests the scale file when present: `cargo test --release --lib scale -- --ignored --nocapture`.
+#[test]
+#[ignore = "reads 72 MB; run on demand"]
+fn scale_jsonl_throughput() {
+    let gz = corpus_dir().join("../scale/codes-en-vigueur.jsonl.gz");
+    let dir = temp_dir();
+    let output = std::process::Command::new("gzip")
+        .arg("-dc")
+        .arg(&gz)
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    let file = write_file(dir.path(), "codes.jsonl", &output.stdout);
+    let started = Instant::now();
+    let outcome = read_file(&file).unwrap_or_else(|error| panic!("{error}"));
+    let elapsed = started.elapsed();
+    let passages: usize = outcome
+        .documents
+        .iter()
+        .map(|document| document.passages.len())
+        .sum();
+    let megabytes = output.stdout.len() as f64 / 1e6;
+    println!(
+        "scale: {} documents, {passages} passages, {} bad lines, {megabytes:.1} MB in {elapsed:?} = {:.0} MB/s",
+        outcome.documents.len(),
+        outcome.line_errors.len(),
+        megabytes / elapsed.as_secs_f64()
+    );
+    assert_eq!(outcome.documents.len(), 90_078);
+    assert!(outcome.line_errors.is_empty());
+}

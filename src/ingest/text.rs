@@ -31,7 +31,9 @@ fn is_page_number(trimmed: &str) -> bool {
         .trim();
     !core.is_empty()
         && core.len() <= 9
-        && core.chars().all(|c| c.is_ascii_digit() || c == '/' || c == ' ')
+        && core
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '/' || c == ' ')
         && core.chars().any(|c| c.is_ascii_digit())
 }
 
@@ -115,7 +117,12 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
         let line = raw_line.trim_end();
         let trimmed = line.trim_start();
         if trimmed.is_empty() || is_page_number(trimmed) {
-            flush(&mut lines, current_is_item, current_after_break, &mut raw_paragraphs);
+            flush(
+                &mut lines,
+                current_is_item,
+                current_after_break,
+                &mut raw_paragraphs,
+            );
             blank_run += 1;
             if !trimmed.is_empty() || blank_run >= 2 {
                 page_break_pending = true;
@@ -125,7 +132,12 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
         let marker_len = bullet_marker_len(trimmed);
         let starts_item = indentation(line) >= 2 || marker_len.is_some();
         if starts_item && !lines.is_empty() {
-            flush(&mut lines, current_is_item, current_after_break, &mut raw_paragraphs);
+            flush(
+                &mut lines,
+                current_is_item,
+                current_after_break,
+                &mut raw_paragraphs,
+            );
         }
         if lines.is_empty() {
             current_is_item = starts_item;
@@ -135,7 +147,12 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
         }
         lines.push(&trimmed[marker_len.unwrap_or(0)..]);
     }
-    flush(&mut lines, current_is_item, current_after_break, &mut raw_paragraphs);
+    flush(
+        &mut lines,
+        current_is_item,
+        current_after_break,
+        &mut raw_paragraphs,
+    );
 
     let mut merged: Vec<RawParagraph> = Vec::with_capacity(raw_paragraphs.len());
     for paragraph in raw_paragraphs {
