@@ -14,7 +14,7 @@
 use scraper::{Html, Node, Selector};
 
 use super::markdown::strip_inline;
-use super::metadata::{find_first_date, normalize_language, parse_french_date};
+use super::metadata::{find_latest_date, normalize_language, parse_french_date};
 use super::segment::{collapse_whitespace, join_wrapped_lines, Block};
 use super::text::ends_with_terminal_punctuation;
 
@@ -347,9 +347,15 @@ pub(crate) fn parse(text: &str) -> HtmlDocument {
         .and_then(normalize_language);
     document.blocks = collect_blocks(&html);
     if document.date.is_none() {
-        document.date = document.blocks.iter().find_map(|block| match block {
-            Block::Paragraph { text, .. } | Block::Heading { text, .. } => find_first_date(text),
-        });
+        document.date = document
+            .blocks
+            .iter()
+            .filter_map(|block| match block {
+                Block::Paragraph { text, .. } | Block::Heading { text, .. } => {
+                    find_latest_date(text)
+                }
+            })
+            .max();
     }
     document
 }

@@ -107,6 +107,34 @@ pub fn find_first_date(text: &str) -> Option<String> {
         .find_map(|captures| date_from_captures(&captures))
 }
 
+/// A source line such as `(Source : site Internet du Premier ministre)`, as plain text
+/// conversions of official pages often end.
+static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?mi)^\s*\(?\s*source\s*:\s*(?P<source>[^()\n]{3,120}?)\s*\)?\s*$")
+        .expect("the source pattern is a valid regex")
+});
+
+/// The source a text states on a line of its own (`(Source : …)`), if any.
+pub fn find_stated_source(text: &str) -> Option<String> {
+    SOURCE_LINE
+        .captures(text)
+        .and_then(|captures| captures.name("source"))
+        .map(|source| source.as_str().trim().to_string())
+        .filter(|source| !source.is_empty())
+}
+
+/// The latest complete, valid date in running text, as `YYYY-MM-DD`.
+///
+/// A text is written on or after every date it mentions, so the latest one is the best estimate
+/// of its own date when no metadata states it: a declaration that recalls `le 1er février 2016`
+/// and `29 mai 2018` dates from 2018; a consolidated code is as of its latest amendment.
+pub fn find_latest_date(text: &str) -> Option<String> {
+    DATE_PATTERN
+        .captures_iter(text)
+        .filter_map(|captures| date_from_captures(&captures))
+        .max()
+}
+
 /// Normalizes a language tag (`fr`, `fra`, `fr-FR`, `French`) to ISO 639-1, if recognised.
 pub fn normalize_language(tag: &str) -> Option<String> {
     let lowered = tag.trim().to_lowercase();
@@ -208,6 +236,18 @@ mod tests {
     fn first_complete_date_skips_dates_without_year() {
         let text = "à Liège le 29 mai, et formalisée par une déclaration le 1er février 2016";
         assert_eq!(find_first_date(text).as_deref(), Some("2016-02-01"));
+        let later = "le 1er février 2016, puis le 29 mai 2018 et le 30 novembre 2017";
+        assert_eq!(find_latest_date(later).as_deref(), Some("2018-05-29"));
+        assert_eq!(find_latest_date("à Liège le 29 mai,"), None);
+        assert_eq!(
+            find_stated_source("Fin du texte./.\n\n(Source : site Internet du Premier ministre)\n")
+                .as_deref(),
+            Some("site Internet du Premier ministre")
+        );
+        assert_eq!(
+            find_stated_source("La source : est ici dans une phrase."),
+            None
+        );
     }
 
     #[test]

@@ -284,7 +284,13 @@ pub fn read_file(file: &SourceFile) -> Result<FileOutcome, IngestError> {
     }
     let text = clean_text(raw_text);
     let (blocks, stated) = match kind {
-        DocumentKind::Text => (text::parse(&text), Stated::default()),
+        DocumentKind::Text => {
+            let stated = Stated {
+                source: metadata::find_stated_source(&text),
+                ..Stated::default()
+            };
+            (text::parse(&text), stated)
+        }
         DocumentKind::Markdown => {
             let parsed = markdown::parse(&text);
             let stated = Stated {
@@ -320,7 +326,7 @@ pub fn read_file(file: &SourceFile) -> Result<FileOutcome, IngestError> {
     }
     let date = stated.date.or_else(|| {
         (kind != DocumentKind::Html)
-            .then(|| metadata::find_first_date(&segmented.text))
+            .then(|| metadata::find_latest_date(&segmented.text))
             .flatten()
     });
     let title = stated

@@ -146,7 +146,8 @@ fn declaration_page_break_paragraph_is_one_passage() {
     let document = read_corpus_file("declaration-franco-belge-2018.fr.txt");
     assert_eq!(document.kind, DocumentKind::Text);
     assert_eq!(document.language, "fr");
-    assert_eq!(document.date.as_deref(), Some("2016-02-01"));
+    assert_eq!(document.date.as_deref(), Some("2018-05-29"));
+    assert_eq!(document.source, "site Internet du Premier ministre");
     assert!(document.title.starts_with("À l'invitation de la France"));
     let joined = document.passages.iter().filter(|passage| {
         passage.text.contains("mettre en oeuvre cette coopération,")
@@ -242,7 +243,7 @@ fn html_page_text_and_metadata() {
         document.title,
         "Police et sécurité : lutte contre l'apologie du terrorisme sur internet"
     );
-    assert_eq!(document.date.as_deref(), Some("2014-04-29"));
+    assert_eq!(document.date.as_deref(), Some("2014-06-12"));
     for chrome in [
         "Aller au contenu",
         "ouvre_popup",

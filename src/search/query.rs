@@ -217,8 +217,14 @@ impl QueryBuilder<'_> {
         };
         Box::new(BooleanQuery::new(vec![
             (Occur::Should, self.clause_on(clause, self.fields.body)),
-            (Occur::Should, boosted(self.fields.title, self.weights.title_boost)),
-            (Occur::Should, boosted(self.fields.context, self.weights.context_boost)),
+            (
+                Occur::Should,
+                boosted(self.fields.title, self.weights.title_boost),
+            ),
+            (
+                Occur::Should,
+                boosted(self.fields.context, self.weights.context_boost),
+            ),
         ]))
     }
 
