@@ -21,8 +21,10 @@ pub const DEFAULT_CORPUS_DIR: &str = "corpus";
 
 /// Default weight of a title match relative to a passage match.
 pub const DEFAULT_TITLE_BOOST: f32 = 0.5;
-/// Default weight of a heading or article-number match relative to a passage match.
+/// Default weight of a heading match relative to a passage match.
 pub const DEFAULT_CONTEXT_BOOST: f32 = 1.0;
+/// Default weight of a match on the passage's article number relative to a passage match.
+pub const DEFAULT_ARTICLE_BOOST: f32 = 2.0;
 
 /// The settings in force.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,8 +43,10 @@ pub struct Config {
     pub commit_every: usize,
     /// Weight of a title match relative to a passage match.
     pub title_boost: f32,
-    /// Weight of a heading or article-number match relative to a passage match.
+    /// Weight of a heading match relative to a passage match.
     pub context_boost: f32,
+    /// Weight of a match on the passage's article number relative to a passage match.
+    pub article_boost: f32,
 }
 
 /// Values given on the command line or in the environment; `None` when not given.
@@ -74,6 +78,7 @@ struct FileSettings {
     commit_every: Option<usize>,
     title_boost: Option<f32>,
     context_boost: Option<f32>,
+    article_boost: Option<f32>,
 }
 
 impl Config {
@@ -115,6 +120,7 @@ impl Config {
         }
         let title_boost = weight("title_boost", file.title_boost, DEFAULT_TITLE_BOOST)?;
         let context_boost = weight("context_boost", file.context_boost, DEFAULT_CONTEXT_BOOST)?;
+        let article_boost = weight("article_boost", file.article_boost, DEFAULT_ARTICLE_BOOST)?;
         let cors_origins: Vec<String> = overrides
             .cors_origins
             .or(file.cors_origins)
@@ -151,6 +157,7 @@ impl Config {
             commit_every,
             title_boost,
             context_boost,
+            article_boost,
         })
     }
 }

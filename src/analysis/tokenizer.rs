@@ -9,7 +9,11 @@
 //! - `-`, `/` and `.` between two digits join them (`2016/681`, `421-2-6`, `12.500`), while a
 //!   hyphen between letters separates words (`couvre-feu` → `couvre`, `feu`);
 //! - a letter directly before an article number is split off (`L232-1` → `L`, `232-1`), so
-//!   `L232-1`, `L.232-1` and `L. 232-1` give the same tokens at the same relative positions.
+//!   `L232-1`, `L.232-1` and `L. 232-1` give the same tokens at the same relative positions;
+//! - an article number with its code letter (`L232-1`, `L.232-1`, or a capital `L`, `R`, `D` or
+//!   `A` then `. ` and the number) also gives the whole reference (`L232-1`) at the number's
+//!   position: `232-1` finds the article of every part of a code, `L. 232-1` only the
+//!   legislative one.
 //!
 //! Every token's offsets are the byte range of exactly its word in the original text (the elision
 //! excluded), and positions count emitted words, so highlighting and phrase queries line up.
@@ -36,6 +40,8 @@ impl Tokenizer for FrenchTokenizer {
             cursor: 0,
             token: &mut self.token,
             pending_number: None,
+            pending_prefix: None,
+            pending_reference: None,
         }
     }
 }
@@ -48,6 +54,11 @@ pub struct FrenchTokenStream<'a> {
     token: &'a mut Token,
     /// The byte range of an article number whose letter prefix was just emitted.
     pending_number: Option<(usize, usize)>,
+    /// A code letter just emitted before a spaced article number: the letter and its offset.
+    pending_prefix: Option<(char, usize)>,
+    /// A whole reference (`L232-1`) to emit at the position of the number just emitted:
+    /// its token text and byte range.
+    pending_reference: Option<(String, usize, usize)>,
 }
 
 /// What stands right after a run of word characters.
@@ -153,6 +164,23 @@ impl FrenchTokenStream<'_> {
         Joiner::End
     }
 
+    /// True when a spaced article number follows a code letter ending at `offset`: an optional
+    /// `.`, optional spaces, then a digit (`L. 232-1`, `R 40`).
+    fn article_number_follows(&self, offset: usize) -> bool {
+        let rest = &self.text[offset..];
+        let rest = rest.strip_prefix('.').unwrap_or(rest);
+        let rest = rest.trim_start_matches([' ', '\u{00A0}', '\u{202F}']);
+        rest.as_bytes().first().is_some_and(u8::is_ascii_digit)
+    }
+
+    /// Emits a token at the position of the previous one (a second form of the same words).
+    fn emit_same_position(&mut self, from: usize, to: usize) -> bool {
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position_length = 1;
+        true
+    }
+
     /// Emits `text[from..to]`, whose token text is already in `self.token.text`.
     fn emit(&mut self, from: usize, to: usize) -> bool {
         self.token.offset_from = from;
@@ -166,10 +194,21 @@ impl FrenchTokenStream<'_> {
 impl TokenStream for FrenchTokenStream<'_> {
     fn advance(&mut self) -> bool {
         self.token.text.clear();
+        if let Some((reference, from, to)) = self.pending_reference.take() {
+            self.token.text.push_str(&reference);
+            return self.emit_same_position(from, to);
+        }
         if let Some((from, to)) = self.pending_number.take() {
-            self.token.text.push_str(&self.text[from..to]);
+            let number = &self.text[from..to];
+            self.token.text.push_str(number);
+            let prefix_start = from.saturating_sub(1);
+            let mut reference = String::with_capacity(1 + number.len());
+            reference.push_str(&self.text[prefix_start..from]);
+            reference.push_str(number);
+            self.pending_reference = Some((reference, prefix_start, to));
             return self.emit(from, to);
         }
+        let prefix = self.pending_prefix.take();
         let Some(word_start) = self.next_word_start(self.cursor) else {
             self.cursor = self.text.len();
             return false;
@@ -204,6 +243,16 @@ impl TokenStream for FrenchTokenStream<'_> {
             self.pending_number = Some((segment_start + 1, offset));
             return self.emit(segment_start, segment_start + 1);
         }
+        let is_number = raw.as_bytes().first().is_some_and(u8::is_ascii_digit);
+        if let Some((letter, letter_start)) = prefix.filter(|_| is_number) {
+            let mut reference = String::with_capacity(1 + self.token.text.len());
+            reference.push(letter);
+            reference.push_str(&self.token.text);
+            self.pending_reference = Some((reference, letter_start, offset));
+        }
+        if is_code_letter(raw) && self.article_number_follows(offset) {
+            self.pending_prefix = raw.chars().next().map(|letter| (letter, segment_start));
+        }
         self.emit(segment_start, offset)
     }
 
@@ -219,6 +268,12 @@ impl TokenStream for FrenchTokenStream<'_> {
 /// Letters, digits, and the combining marks of decomposed accented letters.
 fn is_word_char(character: char) -> bool {
     character.is_alphanumeric() || is_combining_mark(character)
+}
+
+/// True for the capital letter of a code part that prefixes article numbers when written
+/// apart (`L. 232-1`): legislative, regulatory, decree, order.
+fn is_code_letter(word: &str) -> bool {
+    matches!(word, "L" | "R" | "D" | "A")
 }
 
 /// True for an article number with a one-letter prefix: `L232-1`, `R40`, `D1.2`.
@@ -278,9 +333,12 @@ mod tests {
 
     #[test]
     fn numbers_and_prefixes() {
-        assert_eq!(texts("L232-1"), ["L", "232-1"]);
-        assert_eq!(texts("L.851-2"), ["L", "851-2"]);
-        assert_eq!(texts("L. 851-2."), ["L", "851-2"]);
+        assert_eq!(texts("L232-1"), ["L", "232-1", "L232-1"]);
+        assert_eq!(texts("L.851-2"), ["L", "851-2", "L851-2"]);
+        assert_eq!(texts("L. 851-2."), ["L", "851-2", "L851-2"]);
+        assert_eq!(texts("R 40-29"), ["R", "40-29", "R40-29"]);
+        // A lower-case letter apart is a word, not a code letter.
+        assert_eq!(texts("l 40"), ["l", "40"]);
         assert_eq!(
             texts("H5N1 2016/681 12.500 1°"),
             ["H5N1", "2016/681", "12.500", "1"]
@@ -290,6 +348,10 @@ mod tests {
         let found = tokens(text);
         assert_eq!((found[0].1, found[0].2, found[0].3), (0, 0, 1));
         assert_eq!((found[1].1, found[1].2, found[1].3), (1, 1, 6));
+        assert_eq!((found[2].1, found[2].2, found[2].3), (1, 0, 6));
+        let spaced = tokens("art. L. 851-2 du code");
+        assert_eq!(spaced[3], ("L851-2".to_string(), 2, 5, 13));
+        assert_eq!(spaced[4].1, 3, "the next word follows the number");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::analysis::{ANALYZER_NAME, KEYWORD_ANALYZER_NAME};
 
 /// Version of the on-disk layout (schema + analyzer). Bump it whenever a change would make an
 /// existing index answer wrongly; opening an older index then asks for a rebuild.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Name of the document id field, for reading its fast column.
 pub const DOC_ID_FIELD: &str = "doc_id";
@@ -29,9 +29,11 @@ pub struct Fields {
     pub body: Field,
     /// Document title, analyzed.
     pub title: Field,
-    /// The passage's heading and article number, analyzed (`Article 113-13` makes the
-    /// article findable by its number although the number is not in its text).
+    /// The passage's heading, analyzed.
     pub context: Field,
+    /// The number of the law article the passage belongs to, analyzed: the article is found
+    /// by its number (`113-13`, `L. 232-1`) although the number is not in its text.
+    pub article_number: Field,
     /// ISO date `YYYY-MM-DD`, stored.
     pub date: Field,
     /// Date as the number `YYYYMMDD`, for range filters.
@@ -86,6 +88,7 @@ impl Fields {
             body: builder.add_text_field("body", analyzed(ANALYZER_NAME) | STORED),
             title: builder.add_text_field("title", analyzed(ANALYZER_NAME) | STORED),
             context: builder.add_text_field("context", analyzed(ANALYZER_NAME)),
+            article_number: builder.add_text_field("article_number", analyzed(ANALYZER_NAME)),
             date: builder.add_text_field("date", STORED),
             date_key: builder.add_u64_field("date_key", INDEXED | FAST),
             source: builder.add_text_field("source", STORED),

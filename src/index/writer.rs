@@ -60,7 +60,7 @@ impl DocumentWriter {
             }
             if let Some(article) = &passage.article {
                 entry.add_text(fields.article, article);
-                entry.add_text(fields.context, format!("article {article}"));
+                entry.add_text(fields.article_number, article);
             }
             entry.add_u64(fields.byte_start, passage.byte_range.start as u64);
             entry.add_u64(fields.byte_end, passage.byte_range.end as u64);

@@ -45,6 +45,7 @@ impl SearchSettings {
             weights: Weights {
                 title_boost: config.title_boost,
                 context_boost: config.context_boost,
+                article_boost: config.article_boost,
             },
         }
     }
@@ -143,13 +144,7 @@ impl Engine {
                     .map_err(engine)?,
                 None => Vec::new(),
             };
-            let mut seen: HashSet<DocAddress> = HashSet::with_capacity(all_hits.len());
-            let mut ranked: Vec<Candidate> = Vec::with_capacity(window);
-            for (score, address) in all_hits.into_iter().chain(any_hits) {
-                if seen.insert(address) {
-                    ranked.push(Candidate { score, address });
-                }
-            }
+            let ranked = merge_tiers(all_hits, any_hits);
             let exhausted = window >= total;
             let ranked = match request.per_doc {
                 Some(cap) => self.cap_per_document(searcher, ranked, cap.max(1))?,
@@ -290,6 +285,31 @@ impl Engine {
             size_bytes: self.index.size_on_disk(),
         })
     }
+}
+
+/// Puts passages holding every group (`complete`) before the others (`partial`, which may
+/// repeat them). The complete ones get the best partial score added, so that scores
+/// decrease down the list as its order does.
+fn merge_tiers(
+    complete: Vec<(f32, DocAddress)>,
+    partial: Vec<(f32, DocAddress)>,
+) -> Vec<Candidate> {
+    let complete_addresses: HashSet<DocAddress> =
+        complete.iter().map(|(_, address)| *address).collect();
+    let partial_only: Vec<Candidate> = partial
+        .into_iter()
+        .filter(|(_, address)| !complete_addresses.contains(address))
+        .map(|(score, address)| Candidate { score, address })
+        .collect();
+    let bonus = partial_only.first().map_or(0.0, |best| best.score);
+    complete
+        .into_iter()
+        .map(|(score, address)| Candidate {
+            score: score + bonus,
+            address,
+        })
+        .chain(partial_only)
+        .collect()
 }
 
 /// A ranked passage reduced to its document id and score.

@@ -14,7 +14,7 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 use tantivy::Term;
 
 use crate::analysis;
-use crate::config::{DEFAULT_CONTEXT_BOOST, DEFAULT_TITLE_BOOST};
+use crate::config::{DEFAULT_ARTICLE_BOOST, DEFAULT_CONTEXT_BOOST, DEFAULT_TITLE_BOOST};
 use crate::error::SearchError;
 use crate::index::schema::date_key;
 use crate::index::Fields;
@@ -118,12 +118,47 @@ fn lex(query: &str) -> Vec<Lexeme> {
     lexemes
 }
 
+/// Joins a code letter written apart (`L.`, `R`) to the article number after it, so that
+/// `L. 232-1` is analyzed as the one reference it is.
+fn join_article_references(lexemes: Vec<Lexeme>) -> Vec<Lexeme> {
+    let mut joined: Vec<Lexeme> = Vec::with_capacity(lexemes.len());
+    for lexeme in lexemes {
+        if let (
+            Some(Lexeme::Word {
+                text: letter,
+                excluded,
+            }),
+            Lexeme::Word {
+                text: number,
+                excluded: false,
+            },
+        ) = (joined.last_mut(), &lexeme)
+        {
+            let is_code_letter = matches!(letter.trim_end_matches('.'), "L" | "R" | "D" | "A");
+            if is_code_letter && number.starts_with(|c: char| c.is_ascii_digit()) {
+                let excluded = *excluded;
+                let text = format!("{letter} {number}");
+                joined.pop();
+                joined.push(Lexeme::Word { text, excluded });
+                continue;
+            }
+        }
+        joined.push(lexeme);
+    }
+    joined
+}
+
 /// Analyzes one word or phrase into a clause; `None` when nothing is left (stop words only).
 fn analyze_clause(analyzer: &mut TextAnalyzer, text: &str) -> Option<Clause> {
     let mut stream = analyzer.token_stream(text);
     let mut terms: Vec<(usize, String)> = Vec::new();
     while let Some(token) = stream.next() {
-        terms.push((token.position, token.text.clone()));
+        match terms.last_mut() {
+            // A second form at the same position is the more specific one (a whole article
+            // reference `l232-1` after its number `232-1`): the user wrote it, so look for it.
+            Some((position, term)) if *position == token.position => term.clone_from(&token.text),
+            _ => terms.push((token.position, token.text.clone())),
+        }
     }
     let first_position = terms.first()?.0;
     if terms.len() == 1 {
@@ -141,7 +176,7 @@ fn analyze_clause(analyzer: &mut TextAnalyzer, text: &str) -> Option<Clause> {
 pub fn parse(query: &str, analyzer: &mut TextAnalyzer) -> ParsedQuery {
     let mut parsed = ParsedQuery::default();
     let mut join_next = false;
-    for lexeme in lex(query) {
+    for lexeme in join_article_references(lex(query)) {
         let (text, excluded) = match lexeme {
             Lexeme::Or => {
                 join_next = !parsed.groups.is_empty();
@@ -172,8 +207,10 @@ pub fn parse(query: &str, analyzer: &mut TextAnalyzer) -> ParsedQuery {
 pub struct Weights {
     /// Multiplier of a match in the document title relative to one in the passage.
     pub title_boost: f32,
-    /// Multiplier of a match in the passage's heading or article number.
+    /// Multiplier of a match in the passage's heading.
     pub context_boost: f32,
+    /// Multiplier of a match on the number of the article the passage belongs to.
+    pub article_boost: f32,
 }
 
 impl Default for Weights {
@@ -181,6 +218,7 @@ impl Default for Weights {
         Weights {
             title_boost: DEFAULT_TITLE_BOOST,
             context_boost: DEFAULT_CONTEXT_BOOST,
+            article_boost: DEFAULT_ARTICLE_BOOST,
         }
     }
 }
@@ -209,54 +247,56 @@ impl QueryBuilder<'_> {
         }
     }
 
-    /// A clause matched in the passage body or, with their boosts, in the title or the
-    /// passage's heading and article number.
-    fn clause(&self, clause: &Clause) -> Box<dyn Query> {
-        let boosted = |field, boost| -> Box<dyn Query> {
-            Box::new(BoostQuery::new(self.clause_on(clause, field), boost))
-        };
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Should, self.clause_on(clause, self.fields.body)),
-            (
-                Occur::Should,
-                boosted(self.fields.title, self.weights.title_boost),
-            ),
-            (
-                Occur::Should,
-                boosted(self.fields.context, self.weights.context_boost),
-            ),
-        ]))
+    /// The fields a clause is looked for in, with their weights: the passage itself (its text,
+    /// and its heading and article number) and its document's title.
+    fn passage_fields(&self) -> [(Field, f32); 3] {
+        [
+            (self.fields.body, 1.0),
+            (self.fields.context, self.weights.context_boost),
+            (self.fields.article_number, self.weights.article_boost),
+        ]
     }
 
-    fn group(&self, group: &[Clause]) -> Box<dyn Query> {
-        match group {
-            [single] => self.clause(single),
-            alternatives => Box::new(BooleanQuery::new(
-                alternatives
-                    .iter()
-                    .map(|clause| (Occur::Should, self.clause(clause)))
-                    .collect(),
-            )),
+    /// A group (alternatives) matched in any of `fields`, each with its weight.
+    fn group_in(&self, group: &[Clause], fields: &[(Field, f32)]) -> Box<dyn Query> {
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for clause in group {
+            for (field, boost) in fields {
+                let query = self.clause_on(clause, *field);
+                let weighted: Box<dyn Query> = if (*boost - 1.0).abs() < f32::EPSILON {
+                    query
+                } else {
+                    Box::new(BoostQuery::new(query, *boost))
+                };
+                alternatives.push((Occur::Should, weighted));
+            }
         }
+        Box::new(BooleanQuery::new(alternatives))
     }
 
-    /// The query for passages holding every group (`require_all`) or at least one.
+    /// The query for passages holding every group (`require_all`) or at least one. A passage
+    /// holds a group when its text, heading or article number matches it; a match in the
+    /// document title adds to the score but holds nothing by itself.
     pub fn build(
         &self,
         parsed: &ParsedQuery,
         filters: &[Box<dyn Query>],
         require_all: bool,
     ) -> Box<dyn Query> {
+        let passage = self.passage_fields();
+        let title = [(self.fields.title, self.weights.title_boost)];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if require_all {
             for group in &parsed.groups {
-                clauses.push((Occur::Must, self.group(group)));
+                clauses.push((Occur::Must, self.group_in(group, &passage)));
+                clauses.push((Occur::Should, self.group_in(group, &title)));
             }
         } else {
+            let all_fields = [passage[0], passage[1], passage[2], title[0]];
             let any: Vec<(Occur, Box<dyn Query>)> = parsed
                 .groups
                 .iter()
-                .map(|group| (Occur::Should, self.group(group)))
+                .map(|group| (Occur::Should, self.group_in(group, &all_fields)))
                 .collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
@@ -405,6 +445,18 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn an_article_reference_with_its_code_letter_is_searched_whole() {
+        let mut analyzer = analysis::french_analyzer();
+        for query in ["L. 232-1", "L232-1", "l'article L.232-1"] {
+            let parsed = parse(query, &mut analyzer);
+            let last = parsed.groups.last().cloned();
+            assert_eq!(last, Some(vec![Clause::Term("l232-1".into())]), "{query}");
+        }
+        let parsed = parse("232-1", &mut analyzer);
+        assert_eq!(parsed.groups, vec![vec![Clause::Term("232-1".into())]]);
     }
 
     #[test]
