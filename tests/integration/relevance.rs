@@ -36,8 +36,49 @@ fn rank_of_hit(query: &DevQuery, depth: usize) -> Option<usize> {
         .map(|position| position + 1)
 }
 
-/// Dev-set queries whose answering passage must be in the top 10, with its required rank.
-const PINNED: &[(&str, usize)] = &[];
+/// Dev-set queries whose answering passage must be found, with the worst rank allowed: found
+/// first today → within 3; second → within 5; lower → within 10.
+const PINNED: &[(&str, usize)] = &[
+    ("q001", 3),
+    ("q002", 3),
+    ("q003", 5),
+    ("q007", 3),
+    ("q009", 3),
+    ("q010", 5),
+    ("q011", 3),
+    ("q012", 10),
+    ("q013", 5),
+    ("q014", 5),
+    ("q015", 3),
+    ("q016", 3),
+    ("q017", 3),
+    ("q019", 10),
+    ("q020", 3),
+    ("q021", 3),
+    ("q022", 3),
+    ("q023", 5),
+    ("q026", 3),
+    ("q027", 5),
+    ("q028", 3),
+    ("q032", 3),
+    ("q033", 5),
+    ("q034", 3),
+    ("q035", 3),
+    ("q036", 3),
+    ("q037", 3),
+    ("q038", 3),
+    ("q039", 3),
+    ("q041", 3),
+    ("q042", 3),
+    ("q043", 3),
+    ("q044", 5),
+    ("q045", 3),
+    ("q046", 3),
+    ("q047", 10),
+    ("q048", 3),
+    ("q049", 10),
+    ("q050", 5),
+];
 
 #[test]
 fn pinned_dev_queries_find_their_passage() {
