@@ -10,7 +10,6 @@ use super::ServeArgs;
 use crate::config::Config;
 use crate::http::{self, AppState, HttpSettings};
 use crate::index::sync::{sync_paths, SyncOptions};
-use crate::search::{Engine, SearchSettings};
 
 /// Runs `vigie serve`.
 pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
@@ -29,7 +28,7 @@ pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("indexing the corpus {}", config.corpus_dir.display()))?;
         eprintln!("{}", super::index::summary(&report));
     }
-    let engine = Arc::new(Engine::new(index, SearchSettings::from_config(config)));
+    let engine = Arc::new(super::engine(index, config)?);
     let stats = engine.stats()?;
     let router = http::router(
         AppState { engine },
