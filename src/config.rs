@@ -27,6 +27,8 @@ pub const DEFAULT_CONTEXT_BOOST: f32 = 1.0;
 pub const DEFAULT_ARTICLE_BOOST: f32 = 2.0;
 /// Default weight of a match on a synonym relative to a match on the word typed.
 pub const DEFAULT_SYNONYM_BOOST: f32 = 0.5;
+/// Default weight of the bonus for consecutive query words standing close together.
+pub const DEFAULT_PROXIMITY_BOOST: f32 = 0.5;
 
 /// The settings in force.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +53,8 @@ pub struct Config {
     pub article_boost: f32,
     /// Weight of a synonym match relative to a match on the word typed.
     pub synonym_boost: f32,
+    /// Weight of the bonus for consecutive query words standing close together.
+    pub proximity_boost: f32,
     /// A user's synonym file, added to the built-in list.
     pub synonyms_file: Option<PathBuf>,
 }
@@ -88,6 +92,7 @@ struct FileSettings {
     context_boost: Option<f32>,
     article_boost: Option<f32>,
     synonym_boost: Option<f32>,
+    proximity_boost: Option<f32>,
     synonyms: Option<PathBuf>,
 }
 
@@ -132,6 +137,11 @@ impl Config {
         let context_boost = weight("context_boost", file.context_boost, DEFAULT_CONTEXT_BOOST)?;
         let article_boost = weight("article_boost", file.article_boost, DEFAULT_ARTICLE_BOOST)?;
         let synonym_boost = weight("synonym_boost", file.synonym_boost, DEFAULT_SYNONYM_BOOST)?;
+        let proximity_boost = weight(
+            "proximity_boost",
+            file.proximity_boost,
+            DEFAULT_PROXIMITY_BOOST,
+        )?;
         let cors_origins: Vec<String> = overrides
             .cors_origins
             .or(file.cors_origins)
@@ -170,6 +180,7 @@ impl Config {
             context_boost,
             article_boost,
             synonym_boost,
+            proximity_boost,
             synonyms_file: overrides.synonyms_file.or(file.synonyms),
         })
     }

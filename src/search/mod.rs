@@ -49,6 +49,7 @@ impl SearchSettings {
                 context_boost: config.context_boost,
                 article_boost: config.article_boost,
                 synonym_boost: config.synonym_boost,
+                proximity_boost: config.proximity_boost,
             },
         }
     }

@@ -15,7 +15,8 @@ use tantivy::Term;
 
 use crate::analysis;
 use crate::config::{
-    DEFAULT_ARTICLE_BOOST, DEFAULT_CONTEXT_BOOST, DEFAULT_SYNONYM_BOOST, DEFAULT_TITLE_BOOST,
+    DEFAULT_ARTICLE_BOOST, DEFAULT_CONTEXT_BOOST, DEFAULT_PROXIMITY_BOOST, DEFAULT_SYNONYM_BOOST,
+    DEFAULT_TITLE_BOOST,
 };
 use crate::error::SearchError;
 use crate::index::schema::date_key;
@@ -225,6 +226,9 @@ pub fn parse(query: &str, analyzer: &mut TextAnalyzer) -> ParsedQuery {
     parsed
 }
 
+/// How far apart two consecutive query words may stand to earn the proximity bonus.
+pub const PROXIMITY_SLOP: u32 = 4;
+
 /// Weights of the query builder.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
@@ -236,6 +240,8 @@ pub struct Weights {
     pub article_boost: f32,
     /// Multiplier of a match on a synonym of what the user typed.
     pub synonym_boost: f32,
+    /// Multiplier of the bonus for two consecutive query words standing close together.
+    pub proximity_boost: f32,
 }
 
 impl Default for Weights {
@@ -245,6 +251,7 @@ impl Default for Weights {
             context_boost: DEFAULT_CONTEXT_BOOST,
             article_boost: DEFAULT_ARTICLE_BOOST,
             synonym_boost: DEFAULT_SYNONYM_BOOST,
+            proximity_boost: DEFAULT_PROXIMITY_BOOST,
         }
     }
 }
@@ -339,6 +346,11 @@ impl QueryBuilder<'_> {
                 .collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
+        clauses.extend(
+            self.proximity(parsed)
+                .into_iter()
+                .map(|query| (Occur::Should, query)),
+        );
         for excluded in &parsed.excluded {
             clauses.push((Occur::MustNot, self.clause_on(excluded, self.fields.body)));
         }
@@ -346,6 +358,41 @@ impl QueryBuilder<'_> {
             clauses.push((Occur::Must, filter.box_clone()));
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Bonus queries for consecutive query words that stand close together in the passage
+    /// (in order, at most [`PROXIMITY_SLOP`] words apart).
+    fn proximity(&self, parsed: &ParsedQuery) -> Vec<Box<dyn Query>> {
+        if self.weights.proximity_boost <= 0.0 {
+            return Vec::new();
+        }
+        let single_terms: Vec<Option<&str>> = parsed
+            .groups
+            .iter()
+            .map(|group| match group.as_slice() {
+                [Clause::Term(term)] => Some(term.as_str()),
+                _ => None,
+            })
+            .collect();
+        single_terms
+            .windows(2)
+            .filter_map(|pair| match pair {
+                [Some(first), Some(second)] if first != second => {
+                    let phrase = PhraseQuery::new_with_offset_and_slop(
+                        vec![
+                            (0, Term::from_field_text(self.fields.body, first)),
+                            (1, Term::from_field_text(self.fields.body, second)),
+                        ],
+                        PROXIMITY_SLOP,
+                    );
+                    Some(Box::new(BoostQuery::new(
+                        Box::new(phrase),
+                        self.weights.proximity_boost,
+                    )) as Box<dyn Query>)
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// Queries restricting matches to the request's filters.
