@@ -189,8 +189,14 @@ impl Config {
                 });
             }
         }
-        let api_key = secret("api_key (VIGIE_API_KEY)", overrides.api_key.or(file.api_key))?;
-        let read_key = secret("read_key (VIGIE_READ_KEY)", overrides.read_key.or(file.read_key))?;
+        let api_key = secret(
+            "api_key (VIGIE_API_KEY)",
+            overrides.api_key.or(file.api_key),
+        )?;
+        let read_key = secret(
+            "read_key (VIGIE_READ_KEY)",
+            overrides.read_key.or(file.read_key),
+        )?;
         let max_body_bytes = overrides
             .max_body_bytes
             .or(file.max_body_bytes)
@@ -337,6 +343,9 @@ mod tests {
         .err()
         .map(|error| error.to_string())
         .unwrap_or_default();
-        assert!(error.contains("VIGIE_API_KEY") && !error.contains("short\""), "{error}");
+        assert!(
+            error.contains("VIGIE_API_KEY") && !error.contains("short\""),
+            "{error}"
+        );
     }
 }

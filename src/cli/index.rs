@@ -28,7 +28,10 @@ pub fn run(args: &IndexArgs, config: &Config) -> anyhow::Result<ExitCode> {
     }
     if args.watch {
         let folders: Vec<&PathBuf> = args.paths.iter().filter(|path| path.is_dir()).collect();
-        anyhow::ensure!(!folders.is_empty(), "--watch needs at least one folder to watch");
+        anyhow::ensure!(
+            !folders.is_empty(),
+            "--watch needs at least one folder to watch"
+        );
         let mut watches = Vec::new();
         for folder in folders {
             watches.push(start_watch(&index, folder, &options)?);

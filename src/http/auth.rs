@@ -71,7 +71,9 @@ impl Keys {
                 Some(read_key) if holds(read_key) || self.write.as_ref().is_some_and(holds) => {
                     Ok(())
                 }
-                Some(_) => Err(unauthorized("this endpoint needs the read key or the API key")),
+                Some(_) => Err(unauthorized(
+                    "this endpoint needs the read key or the API key",
+                )),
             },
             Access::Write => match &self.write {
                 None => Err(ApiError::new(
@@ -107,10 +109,10 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// Middleware (a route layer, so the matched route is known): refuses requests without the
 /// key their route needs.
 pub async fn guard(State(keys): State<Arc<Keys>>, request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| request.uri().path().to_string(), |path| path.as_str().to_string());
+    let route = request.extensions().get::<MatchedPath>().map_or_else(
+        || request.uri().path().to_string(),
+        |path| path.as_str().to_string(),
+    );
     match keys.check(access(request.method(), &route), request.headers()) {
         Ok(()) => next.run(request).await,
         Err(error) => {
@@ -165,6 +167,8 @@ mod tests {
         assert!(keys.check(Access::Read, &HeaderMap::new()).is_err());
         let disabled = Keys::default().check(Access::Write, &write).err();
         assert_eq!(disabled.map(|error| error.code), Some("writes_disabled"));
-        assert!(Keys::default().check(Access::Read, &HeaderMap::new()).is_ok());
+        assert!(Keys::default()
+            .check(Access::Read, &HeaderMap::new())
+            .is_ok());
     }
 }

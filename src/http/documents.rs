@@ -68,10 +68,12 @@ pub async fn create(
             .map_err(|error| ApiError::bad_request("invalid_body", error.to_string()))?;
         check_document_id(&new_document.id)?;
         let line = serde_json::to_vec(&new_document).map_err(ApiError::internal)?;
-        vec![tokio::task::spawn_blocking(move || read_json_document(&line))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(unreadable)?]
+        vec![
+            tokio::task::spawn_blocking(move || read_json_document(&line))
+                .await
+                .map_err(ApiError::internal)?
+                .map_err(unreadable)?,
+        ]
     } else {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -187,10 +189,11 @@ async fn read_multipart(mut multipart: Multipart) -> Result<Vec<Document>, ApiEr
             "the `file` field has no file name; its extension picks the format",
         ));
     }
-    let outcome = tokio::task::spawn_blocking(move || read_upload(&file_name, id.as_deref(), &bytes))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(unreadable)?;
+    let outcome =
+        tokio::task::spawn_blocking(move || read_upload(&file_name, id.as_deref(), &bytes))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(unreadable)?;
     if let Some(first) = outcome.line_errors.first() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -150,7 +150,10 @@ pub fn check_document_id(id: &str) -> Result<(), ApiError> {
     if id.starts_with('/') || id.starts_with('\\') || drive {
         return refuse("it is an absolute path");
     }
-    if id.split(['/', '\\']).any(|segment| segment == ".." || segment == ".") {
+    if id
+        .split(['/', '\\'])
+        .any(|segment| segment == ".." || segment == ".")
+    {
         return refuse("it has a `.` or `..` segment");
     }
     Ok(())
@@ -260,15 +263,31 @@ mod tests {
 
     #[test]
     fn ids_that_could_leave_the_index_are_refused() {
-        for good in ["a.txt", "dossiers/an/x.html", "LEGIARTI000006", "traité de prüm.md"] {
+        for good in [
+            "a.txt",
+            "dossiers/an/x.html",
+            "LEGIARTI000006",
+            "traité de prüm.md",
+        ] {
             assert!(check_document_id(good).is_ok(), "{good}");
         }
         for bad in [
-            "", "../etc/passwd", "a/../../b", "/etc/passwd", "..", "a\\..\\b", "C:\\x", "./a",
+            "",
+            "../etc/passwd",
+            "a/../../b",
+            "/etc/passwd",
+            "..",
+            "a\\..\\b",
+            "C:\\x",
+            "./a",
             "a\u{0}b",
         ] {
             let error = check_document_id(bad).err();
-            assert_eq!(error.map(|error| error.code), Some("invalid_document_id"), "{bad:?}");
+            assert_eq!(
+                error.map(|error| error.code),
+                Some("invalid_document_id"),
+                "{bad:?}"
+            );
         }
     }
 

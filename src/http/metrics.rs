@@ -125,9 +125,21 @@ impl Registry {
         }
         if let Some(stats) = index {
             let gauges = [
-                ("vigie_index_documents", "Documents in the index.", stats.documents as u64),
-                ("vigie_index_passages", "Passages in the index.", stats.passages),
-                ("vigie_index_size_bytes", "Size of the index on disk, in bytes.", stats.size_bytes),
+                (
+                    "vigie_index_documents",
+                    "Documents in the index.",
+                    stats.documents as u64,
+                ),
+                (
+                    "vigie_index_passages",
+                    "Passages in the index.",
+                    stats.passages,
+                ),
+                (
+                    "vigie_index_size_bytes",
+                    "Size of the index on disk, in bytes.",
+                    stats.size_bytes,
+                ),
             ];
             for (name, help, value) in gauges {
                 header(&mut text, name, "gauge", help);
@@ -152,7 +164,11 @@ fn escape(value: &str) -> String {
 }
 
 /// Middleware: times each request and records it under its route template.
-pub async fn track(State(registry): State<Arc<Registry>>, request: Request, next: Next) -> Response {
+pub async fn track(
+    State(registry): State<Arc<Registry>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let method = request.method().as_str().to_string();
     let route = request
@@ -161,7 +177,12 @@ pub async fn track(State(registry): State<Arc<Registry>>, request: Request, next
         .map_or(UNMATCHED, MatchedPath::as_str)
         .to_string();
     let response = next.run(request).await;
-    registry.observe(&method, &route, response.status().as_u16(), started.elapsed());
+    registry.observe(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
     response
 }
 
@@ -189,7 +210,11 @@ pub async fn serve(
             None
         }
     };
-    Ok(([(header::CONTENT_TYPE, CONTENT_TYPE)], registry.render(stats.as_ref())).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, CONTENT_TYPE)],
+        registry.render(stats.as_ref()),
+    )
+        .into_response())
 }
 
 #[cfg(test)]
@@ -210,10 +235,12 @@ mod tests {
         assert!(text.contains(
             "vigie_http_requests_total{method=\"GET\",route=\"/search\",status=\"200\"} 2"
         ));
-        assert!(text
-            .contains("vigie_http_request_duration_seconds_bucket{route=\"/search\",le=\"0.001\"} 1"));
-        assert!(text
-            .contains("vigie_http_request_duration_seconds_bucket{route=\"/search\",le=\"0.05\"} 3"));
+        assert!(text.contains(
+            "vigie_http_request_duration_seconds_bucket{route=\"/search\",le=\"0.001\"} 1"
+        ));
+        assert!(text.contains(
+            "vigie_http_request_duration_seconds_bucket{route=\"/search\",le=\"0.05\"} 3"
+        ));
         assert!(text.contains("vigie_http_request_duration_seconds_count{route=\"/search\"} 3"));
         assert!(text.contains("vigie_index_passages 9"));
         assert_eq!(escape("a\"b"), "a\\\"b");

@@ -117,7 +117,15 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(middleware::from_fn_with_state(registry, metrics::track))
-        .layer(request_log());
+        .layer(
+            // One line per request (the response's), nothing at its start, no second line
+            // for a 5xx (internal errors are logged where they happen).
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(log_response)
+                .on_failure(()),
+        );
     if settings.cors_origins.is_empty() {
         return router;
     }
@@ -137,36 +145,23 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     )
 }
 
-/// One log line per request: method, route template (never the URL, which may hold a
-/// query), status and latency. Headers, and so keys, are never logged.
-fn request_log() -> TraceLayer<
-    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
-    impl Fn(&axum::http::Request<axum::body::Body>) -> tracing::Span + Clone,
-    (),
-    impl Fn(&axum::response::Response, Duration, &tracing::Span) + Clone,
-    tower_http::trace::DefaultOnBodyChunk,
-    tower_http::trace::DefaultOnEos,
-    (),
-> {
-    TraceLayer::new_for_http()
-        .make_span_with(|request: &axum::http::Request<axum::body::Body>| {
-            let route = request
-                .extensions()
-                .get::<MatchedPath>()
-                .map_or("unmatched", MatchedPath::as_str);
-            tracing::info_span!("request", method = %request.method(), route = %route)
-        })
-        .on_request(())
-        .on_response(
-            |response: &axum::response::Response, latency: Duration, _span: &tracing::Span| {
-                tracing::info!(
-                    status = response.status().as_u16(),
-                    latency_ms = latency.as_secs_f64() * 1000.0,
-                    "answered"
-                );
-            },
-        )
-        .on_failure(())
+/// The span of one request: method and route template (never the URL, which may hold a
+/// query). Headers, and so keys, are never logged.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str);
+    tracing::info_span!("request", method = %request.method(), route = %route)
+}
+
+/// The one log line of a request, in its span: status and latency.
+fn log_response<B>(response: &axum::http::Response<B>, latency: Duration, _span: &tracing::Span) {
+    tracing::info!(
+        status = response.status().as_u16(),
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        "answered"
+    );
 }
 
 /// Serves `router` on `addr` until Ctrl-C or SIGTERM, letting in-flight requests finish.

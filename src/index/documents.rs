@@ -127,8 +127,8 @@ mod tests {
     #[test]
     fn a_document_is_added_then_unchanged_then_replaced_then_removed() {
         let index = VigieIndex::create_in_ram().expect("index");
-        let first = read_json_document(br#"{"id": "n", "title": "N", "text": "Le PNR."}"#)
-            .expect("reads");
+        let first =
+            read_json_document(br#"{"id": "n", "title": "N", "text": "Le PNR."}"#).expect("reads");
         let put = |document: &Document| {
             index
                 .put_documents(std::slice::from_ref(document))
@@ -138,8 +138,8 @@ mod tests {
         assert_eq!(put(&first), WriteStatus::Added);
         assert_eq!(index.passage_count(), 1);
         assert_eq!(put(&first), WriteStatus::Unchanged);
-        let second = read_json_document(br#"{"id": "n", "title": "N", "text": "Le SIS."}"#)
-            .expect("reads");
+        let second =
+            read_json_document(br#"{"id": "n", "title": "N", "text": "Le SIS."}"#).expect("reads");
         assert_eq!(put(&second), WriteStatus::Replaced);
         assert_eq!(index.passage_count(), 1);
         assert!(index.remove_document("n").expect("removes"));

@@ -23,9 +23,7 @@ impl WriteGate {
         let (busy, released) = &*self.busy;
         let mut taken = busy.lock().unwrap_or_else(PoisonError::into_inner);
         while *taken {
-            taken = released
-                .wait(taken)
-                .unwrap_or_else(PoisonError::into_inner);
+            taken = released.wait(taken).unwrap_or_else(PoisonError::into_inner);
         }
         *taken = true;
         Turn { gate: self.clone() }

@@ -270,7 +270,11 @@ mod tests {
         ));
         assert!(matters(Path::new("/data/corpus/sub"), folder, None));
         assert!(!matters(Path::new("/data/corpus/.git/x.txt"), folder, None));
-        assert!(!matters(Path::new("/data/corpus/note.md.swp"), folder, None));
+        assert!(!matters(
+            Path::new("/data/corpus/note.md.swp"),
+            folder,
+            None
+        ));
         assert!(!matters(
             Path::new("/data/corpus/index/meta.json"),
             folder,

@@ -60,7 +60,10 @@ fn files_added_changed_and_removed_in_a_watched_folder_are_indexed() {
         docs_with(&engine, "zanzibarique") == ["b.txt"]
     });
 
-    write(&folder.join("b.txt"), "Le mot quetzalcoatlique le remplace.");
+    write(
+        &folder.join("b.txt"),
+        "Le mot quetzalcoatlique le remplace.",
+    );
     eventually("a changed file", || {
         docs_with(&engine, "quetzalcoatlique") == ["b.txt"]
             && docs_with(&engine, "zanzibarique").is_empty()

@@ -43,10 +43,18 @@ const AUTH: &str = "Bearer test-write-key-0123456789";
 async fn a_posted_document_is_searchable_at_once_then_replaced_then_deleted() {
     let (_dir, engine, _) = index_of_files(&[("a.txt", "Le fichier PNR.".as_bytes())]);
     let router = app(&engine, &with_keys(false));
-    let headers = [("authorization", AUTH), ("content-type", "application/json")];
+    let headers = [
+        ("authorization", AUTH),
+        ("content-type", "application/json"),
+    ];
     let first = json!({"id": "notes/n1", "title": "Note", "text": "Le mot zanzibarique est rare.", "date": "2024-03-01", "source": "DGSI"});
     let created = send(&router, "POST", "/documents", &headers, first.to_string()).await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", json_body(&created));
+    assert_eq!(
+        created.status,
+        StatusCode::CREATED,
+        "{}",
+        json_body(&created)
+    );
     assert_eq!(json_body(&created)["documents"][0]["status"], "added");
     assert_eq!(found(&router, "zanzibarique").await, ["notes/n1"]);
 
@@ -72,23 +80,41 @@ async fn an_uploaded_file_is_read_by_its_extension() {
     let (_dir, engine, _) = index_of_files(&[("a.txt", "Le fichier PNR.".as_bytes())]);
     let router = app(&engine, &with_keys(false));
     let html = "<html><head><title>Accord</title></head><body><p>Le mot ornithorynque figure ici.</p></body></html>";
-    let (content_type, body) = multipart("accord.html", html.as_bytes(), Some("accords/accord.html"));
-    let headers = [("authorization", AUTH), ("content-type", content_type.as_str())];
+    let (content_type, body) =
+        multipart("accord.html", html.as_bytes(), Some("accords/accord.html"));
+    let headers = [
+        ("authorization", AUTH),
+        ("content-type", content_type.as_str()),
+    ];
     let uploaded = send(&router, "POST", "/documents", &headers, body).await;
-    assert_eq!(uploaded.status, StatusCode::CREATED, "{}", json_body(&uploaded));
-    assert_eq!(found(&router, "ornithorynque").await, ["accords/accord.html"]);
+    assert_eq!(
+        uploaded.status,
+        StatusCode::CREATED,
+        "{}",
+        json_body(&uploaded)
+    );
+    assert_eq!(
+        found(&router, "ornithorynque").await,
+        ["accords/accord.html"]
+    );
     let detail = send(&router, "GET", "/documents/accords/accord.html", &[], "").await;
     assert_eq!(json_body(&detail)["title"], "Accord");
     assert_eq!(json_body(&detail)["kind"], "html");
 
     let (content_type, body) = multipart("scan.pdf", b"%PDF-1.7", None);
-    let headers = [("authorization", AUTH), ("content-type", content_type.as_str())];
+    let headers = [
+        ("authorization", AUTH),
+        ("content-type", content_type.as_str()),
+    ];
     let refused = send(&router, "POST", "/documents", &headers, body).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert_eq!(json_body(&refused)["code"], "unsupported_file_type");
 
     let (content_type, body) = multipart("bad.txt", b"\xFF\xFE\x00binary", None);
-    let headers = [("authorization", AUTH), ("content-type", content_type.as_str())];
+    let headers = [
+        ("authorization", AUTH),
+        ("content-type", content_type.as_str()),
+    ];
     let unreadable = send(&router, "POST", "/documents", &headers, body).await;
     assert_eq!(unreadable.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(json_body(&unreadable)["code"], "unreadable_document");
@@ -103,13 +129,23 @@ async fn without_a_configured_key_writes_are_disabled() {
         &router,
         "POST",
         "/documents",
-        &[("authorization", AUTH), ("content-type", "application/json")],
+        &[
+            ("authorization", AUTH),
+            ("content-type", "application/json"),
+        ],
         body,
     )
     .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(json_body(&reply)["code"], "writes_disabled");
-    let delete = send(&router, "DELETE", "/documents/a.txt", &[("authorization", AUTH)], "").await;
+    let delete = send(
+        &router,
+        "DELETE",
+        "/documents/a.txt",
+        &[("authorization", AUTH)],
+        "",
+    )
+    .await;
     assert_eq!(delete.status, StatusCode::FORBIDDEN);
     assert_eq!(found(&router, "PNR").await, ["a.txt"]);
 }
@@ -155,10 +191,20 @@ async fn a_read_key_protects_search_and_documents_but_not_health() {
         assert_eq!(with_write.status, StatusCode::OK, "{uri}");
     }
     for uri in ["/health", "/openapi.json", "/metrics"] {
-        assert_eq!(send(&router, "GET", uri, &[], "").await.status, StatusCode::OK);
+        assert_eq!(
+            send(&router, "GET", uri, &[], "").await.status,
+            StatusCode::OK
+        );
     }
     let read = format!("Bearer {READ_KEY}");
-    let write_with_read_key = send(&router, "DELETE", "/documents/a.txt", &[("authorization", &read)], "").await;
+    let write_with_read_key = send(
+        &router,
+        "DELETE",
+        "/documents/a.txt",
+        &[("authorization", &read)],
+        "",
+    )
+    .await;
     assert_eq!(write_with_read_key.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -172,12 +218,18 @@ async fn a_body_over_the_limit_gets_a_json_413() {
     let router = app(&engine, &settings);
     let text = "Le mot zanzibarique. ".repeat(500);
     let body = json!({"id": "big", "title": "Big", "text": text}).to_string();
-    let headers = [("authorization", AUTH), ("content-type", "application/json")];
+    let headers = [
+        ("authorization", AUTH),
+        ("content-type", "application/json"),
+    ];
     let reply = send(&router, "POST", "/documents", &headers, body).await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(json_body(&reply)["code"], "payload_too_large");
     let (content_type, upload) = multipart("big.txt", text.as_bytes(), None);
-    let headers = [("authorization", AUTH), ("content-type", content_type.as_str())];
+    let headers = [
+        ("authorization", AUTH),
+        ("content-type", content_type.as_str()),
+    ];
     let reply = send(&router, "POST", "/documents", &headers, upload).await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(json_body(&reply)["code"], "payload_too_large");
@@ -188,7 +240,10 @@ async fn a_body_over_the_limit_gets_a_json_413() {
 async fn ids_that_climb_out_or_are_absolute_are_refused() {
     let (_dir, engine, _) = index_of_files(&[("a.txt", "Le fichier PNR.".as_bytes())]);
     let router = app(&engine, &with_keys(false));
-    let headers = [("authorization", AUTH), ("content-type", "application/json")];
+    let headers = [
+        ("authorization", AUTH),
+        ("content-type", "application/json"),
+    ];
     for id in ["../secret.txt", "a/../../b", "/etc/passwd", "..\\x"] {
         let body = json!({"id": id, "title": "T", "text": "Le mot zanzibarique."}).to_string();
         let reply = send(&router, "POST", "/documents", &headers, body).await;
@@ -196,10 +251,16 @@ async fn ids_that_climb_out_or_are_absolute_are_refused() {
         assert_eq!(json_body(&reply)["code"], "invalid_document_id", "{id}");
     }
     let (content_type, upload) = multipart("../../evil.txt", b"Le mot zanzibarique.", None);
-    let upload_headers = [("authorization", AUTH), ("content-type", content_type.as_str())];
+    let upload_headers = [
+        ("authorization", AUTH),
+        ("content-type", content_type.as_str()),
+    ];
     let reply = send(&router, "POST", "/documents", &upload_headers, upload).await;
     assert_eq!(json_body(&reply)["code"], "invalid_document_id");
-    for uri in ["/documents/..%2F..%2Fetc%2Fpasswd", "/documents/a/%2E%2E/%2E%2E/b"] {
+    for uri in [
+        "/documents/..%2F..%2Fetc%2Fpasswd",
+        "/documents/a/%2E%2E/%2E%2E/b",
+    ] {
         let read = send(&router, "GET", uri, &[], "").await;
         assert_eq!(json_body(&read)["code"], "invalid_document_id", "{uri}");
         let delete = send(&router, "DELETE", uri, &headers, "").await;
@@ -216,7 +277,10 @@ async fn a_body_that_is_neither_json_nor_multipart_gets_415() {
     let reply = send(&router, "POST", "/documents", &headers, "Le PNR.").await;
     assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(json_body(&reply)["code"], "unsupported_media_type");
-    let bad_json = [("authorization", AUTH), ("content-type", "application/json")];
+    let bad_json = [
+        ("authorization", AUTH),
+        ("content-type", "application/json"),
+    ];
     let reply = send(&router, "POST", "/documents", &bad_json, "{\"id\": 3").await;
     assert_eq!(json_body(&reply)["code"], "invalid_body");
 }
@@ -229,7 +293,10 @@ async fn a_write_while_another_process_holds_the_index_gets_index_locked() {
     // engine's file lock, not this process's turn-taking.
     let other = VigieIndex::open_existing(&dir.path().join("index")).expect("opens");
     let held = other.writer(1).expect("the other writer takes the lock");
-    let headers = [("authorization", AUTH), ("content-type", "application/json")];
+    let headers = [
+        ("authorization", AUTH),
+        ("content-type", "application/json"),
+    ];
     let body = json!({"id": "n", "title": "N", "text": "Le mot zanzibarique."}).to_string();
     let reply = send(&router, "POST", "/documents", &headers, body.clone()).await;
     assert_eq!(reply.status, StatusCode::CONFLICT);
