@@ -30,6 +30,8 @@ pub const DEFAULT_TITLE_BOOST: f32 = 0.5;
 pub const DEFAULT_CONTEXT_BOOST: f32 = 1.0;
 /// Default weight of a match on the passage's article number relative to a passage match.
 pub const DEFAULT_ARTICLE_BOOST: f32 = 2.0;
+/// Default weight of a match on a synonym relative to a match on the word typed.
+pub const DEFAULT_SYNONYM_BOOST: f32 = 0.5;
 
 /// The settings in force.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +54,10 @@ pub struct Config {
     pub context_boost: f32,
     /// Weight of a match on the passage's article number relative to a passage match.
     pub article_boost: f32,
+    /// Weight of a synonym match relative to a match on the word typed.
+    pub synonym_boost: f32,
+    /// A user's synonym file, added to the built-in list.
+    pub synonyms_file: Option<PathBuf>,
     /// Key the write endpoints require (`Authorization: Bearer …`); `None`: writes disabled.
     pub api_key: Option<Secret>,
     /// Key the read endpoints require when set; `None`: reads are open.
@@ -102,6 +108,8 @@ pub struct Overrides {
     pub cors_origins: Option<Vec<String>>,
     /// Indexing threads.
     pub threads: Option<usize>,
+    /// A user's synonym file.
+    pub synonyms_file: Option<PathBuf>,
     /// Write key (from `VIGIE_API_KEY`; never a flag, so it stays out of process lists).
     pub api_key: Option<String>,
     /// Read key (from `VIGIE_READ_KEY`).
@@ -123,6 +131,8 @@ struct FileSettings {
     title_boost: Option<f32>,
     context_boost: Option<f32>,
     article_boost: Option<f32>,
+    synonym_boost: Option<f32>,
+    synonyms: Option<PathBuf>,
     api_key: Option<String>,
     read_key: Option<String>,
     max_body_bytes: Option<usize>,
@@ -168,6 +178,7 @@ impl Config {
         let title_boost = weight("title_boost", file.title_boost, DEFAULT_TITLE_BOOST)?;
         let context_boost = weight("context_boost", file.context_boost, DEFAULT_CONTEXT_BOOST)?;
         let article_boost = weight("article_boost", file.article_boost, DEFAULT_ARTICLE_BOOST)?;
+        let synonym_boost = weight("synonym_boost", file.synonym_boost, DEFAULT_SYNONYM_BOOST)?;
         let cors_origins: Vec<String> = overrides
             .cors_origins
             .or(file.cors_origins)
@@ -224,6 +235,8 @@ impl Config {
             title_boost,
             context_boost,
             article_boost,
+            synonym_boost,
+            synonyms_file: overrides.synonyms_file.or(file.synonyms),
             api_key,
             read_key,
             max_body_bytes,

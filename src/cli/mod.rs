@@ -23,6 +23,9 @@ pub struct Cli {
     /// Configuration file (TOML); flags and VIGIE_* variables override it.
     #[arg(long, global = true, env = "VIGIE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Synonym file added to the built-in list (format: see data/synonyms.fr.txt).
+    #[arg(long, global = true, env = "VIGIE_SYNONYMS", value_name = "FILE")]
+    pub synonyms: Option<PathBuf>,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -164,10 +167,28 @@ pub struct EvalArgs {
 /// Exit code when some files could not be indexed (the rest was).
 pub const EXIT_SOME_FILES_FAILED: u8 = 2;
 
+/// The search engine on `index` with the configured weights and synonyms.
+pub fn engine(
+    index: crate::index::VigieIndex,
+    config: &Config,
+) -> anyhow::Result<crate::search::Engine> {
+    use anyhow::Context;
+    let synonyms = crate::search::synonyms::Synonyms::load(
+        config.synonyms_file.as_deref(),
+        &mut crate::analysis::french_analyzer(),
+    )
+    .context("reading the synonyms")?;
+    Ok(
+        crate::search::Engine::new(index, crate::search::SearchSettings::from_config(config))
+            .with_synonyms(synonyms),
+    )
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let base = Overrides {
         config_file: cli.config,
+        synonyms_file: cli.synonyms,
         ..Overrides::default()
     };
     match cli.command {

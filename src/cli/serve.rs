@@ -10,7 +10,6 @@ use super::ServeArgs;
 use crate::config::Config;
 use crate::http::{self, AppState, HttpSettings};
 use crate::index::sync::{sync_paths, SyncOptions};
-use crate::search::{Engine, SearchSettings};
 
 /// Runs `vigie serve`.
 pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
@@ -34,7 +33,7 @@ pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
         Some(folder) => Some(super::index::start_watch(&index, folder, &sync_options)?),
         None => None,
     };
-    let engine = Arc::new(Engine::new(index, SearchSettings::from_config(config)));
+    let engine = Arc::new(super::engine(index, config)?);
     let stats = engine.stats()?;
     let router = http::router(AppState { engine }, &HttpSettings::from_config(config));
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -10,6 +10,7 @@
 
 pub mod query;
 pub mod snippet;
+pub mod synonyms;
 pub mod types;
 
 use std::collections::{HashMap, HashSet};
@@ -26,6 +27,7 @@ use crate::index::schema::DOC_ID_FIELD;
 use crate::index::{engine, VigieIndex};
 use query::{ParsedQuery, QueryBuilder, Weights};
 use snippet::Highlighter;
+use synonyms::Synonyms;
 pub use types::{
     DocumentDetail, Filters, Hit, IndexStats, PassageDetail, SearchRequest, SearchResults,
     DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS,
@@ -46,6 +48,7 @@ impl SearchSettings {
                 title_boost: config.title_boost,
                 context_boost: config.context_boost,
                 article_boost: config.article_boost,
+                synonym_boost: config.synonym_boost,
             },
         }
     }
@@ -55,6 +58,7 @@ impl SearchSettings {
 pub struct Engine {
     index: VigieIndex,
     settings: SearchSettings,
+    synonyms: Synonyms,
 }
 
 /// A candidate passage before its stored fields are loaded.
@@ -64,9 +68,40 @@ struct Candidate {
 }
 
 impl Engine {
-    /// An engine on `index`.
+    /// An engine on `index`, with the built-in synonym list.
     pub fn new(index: VigieIndex, settings: SearchSettings) -> Self {
-        Engine { index, settings }
+        let synonyms = Synonyms::parse(
+            synonyms::BUILT_IN,
+            "built-in",
+            &mut analysis::french_analyzer(),
+        )
+        .unwrap_or_else(|error| {
+            // The built-in list is checked by a unit test; never stop serving over it.
+            tracing::error!(%error, "the built-in synonym list is unreadable; searching without it");
+            Synonyms::default()
+        });
+        Engine {
+            index,
+            settings,
+            synonyms,
+        }
+    }
+
+    /// Replaces the synonym rules (for example with the built-in list plus a user's file).
+    pub fn with_synonyms(mut self, synonyms: Synonyms) -> Self {
+        self.synonyms = synonyms;
+        self
+    }
+
+    /// Parses a query and applies the synonyms.
+    fn parse(
+        &self,
+        query_text: &str,
+        analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    ) -> ParsedQuery {
+        let mut parsed = query::parse(query_text, analyzer);
+        self.synonyms.expand(&mut parsed);
+        parsed
     }
 
     /// The index searched.
@@ -80,7 +115,7 @@ impl Engine {
         validate(request)?;
         let limit = request.limit.min(MAX_LIMIT);
         let mut analyzer = analysis::french_analyzer();
-        let parsed = query::parse(&request.query, &mut analyzer);
+        let parsed = self.parse(&request.query, &mut analyzer);
         if parsed.groups.is_empty() && !parsed.excluded.is_empty() {
             return Err(SearchError::InvalidRequest {
                 code: "only_exclusions",
@@ -187,7 +222,7 @@ impl Engine {
     pub fn rank_ids(&self, request: &SearchRequest) -> Result<Vec<RankedId>, SearchError> {
         validate(request)?;
         let mut analyzer = analysis::french_analyzer();
-        let parsed = query::parse(&request.query, &mut analyzer);
+        let parsed = self.parse(&request.query, &mut analyzer);
         if parsed.groups.is_empty() {
             return Ok(Vec::new());
         }
