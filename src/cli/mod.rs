@@ -69,6 +69,9 @@ pub struct IndexArgs {
     /// Print the report as JSON on standard output.
     #[arg(long)]
     pub json: bool,
+    /// After indexing, keep watching the folders given and index their changes as they come.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 /// Arguments of `vigie serve`.
@@ -93,6 +96,12 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub cors_origins: Option<Vec<String>>,
+    /// Also index this folder, and keep indexing its changes as they come.
+    #[arg(long, value_name = "DIR")]
+    pub watch: Option<PathBuf>,
+    /// Largest request body accepted, in bytes [default: 10485760].
+    #[arg(long, env = "VIGIE_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub max_body_bytes: Option<usize>,
 }
 
 /// Arguments of `vigie search`.
@@ -197,6 +206,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 addr: args.addr.clone(),
                 corpus_dir: args.corpus.clone(),
                 cors_origins: args.cors_origins.clone(),
+                max_body_bytes: args.max_body_bytes,
+                // Keys come from the environment only: a flag would show in process lists.
+                api_key: std::env::var("VIGIE_API_KEY").ok(),
+                read_key: std::env::var("VIGIE_READ_KEY").ok(),
                 ..base
             })?;
             serve::run(&args, &config)

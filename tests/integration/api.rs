@@ -462,6 +462,7 @@ async fn cors_is_off_by_default_and_on_for_configured_origins() {
     assert!(closed.headers.get("access-control-allow-origin").is_none());
     let settings = HttpSettings {
         cors_origins: vec!["https://intranet.example".to_string()],
+        ..HttpSettings::default()
     };
     let open = get_with("/search?q=PNR", &settings, &origin).await;
     assert_eq!(

@@ -2,5 +2,10 @@
 
 mod api;
 mod cli;
+mod client;
+mod metrics;
+mod openapi;
 mod relevance;
 mod support;
+mod watch;
+mod write_api;
