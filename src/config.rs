@@ -33,7 +33,7 @@ pub const DEFAULT_ARTICLE_BOOST: f32 = 2.0;
 /// Default weight of a match on a synonym relative to a match on the word typed.
 pub const DEFAULT_SYNONYM_BOOST: f32 = 0.5;
 /// Default weight of the bonus for consecutive query words standing close together.
-pub const DEFAULT_PROXIMITY_BOOST: f32 = 0.5;
+pub const DEFAULT_PROXIMITY_BOOST: f32 = 0.1;
 
 /// The settings in force.
 #[derive(Debug, Clone, PartialEq)]
