@@ -45,6 +45,12 @@ pub fn run(args: &SearchArgs, config: &Config) -> anyhow::Result<ExitCode> {
         "{} passages match {:?} ({:.1} ms)",
         results.total, results.query, results.took_ms
     )?;
+    if let Some(corrected) = &results.corrected_query {
+        writeln!(
+            out,
+            "(words found nowhere were corrected: searched for {corrected:?})"
+        )?;
+    }
     for (rank, hit) in results.hits.iter().enumerate() {
         writeln!(out)?;
         writeln!(out, "{}", heading_line(request.offset + rank + 1, hit))?;

@@ -85,6 +85,9 @@ impl SearchParams {
 pub struct SearchResponse {
     /// The query as received.
     pub query: String,
+    /// The query as searched, when words found nowhere were corrected ("did you mean").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected_query: Option<String>,
     /// Number of matching passages (all pages).
     pub total: usize,
     /// Server time, in milliseconds.
@@ -107,6 +110,7 @@ impl From<SearchResults> for SearchResponse {
     fn from(results: SearchResults) -> Self {
         SearchResponse {
             query: results.query,
+            corrected_query: results.corrected_query,
             total: results.total,
             took_ms: results.took_ms,
             hits: results

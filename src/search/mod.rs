@@ -10,6 +10,7 @@
 
 pub mod query;
 pub mod snippet;
+pub mod spelling;
 pub mod synonyms;
 pub mod types;
 
@@ -25,7 +26,7 @@ use crate::analysis;
 use crate::error::{IndexError, SearchError};
 use crate::index::schema::DOC_ID_FIELD;
 use crate::index::{engine, VigieIndex};
-use query::{ParsedQuery, QueryBuilder, Weights};
+use query::{Clause, ParsedQuery, QueryBuilder, Weights};
 use snippet::Highlighter;
 use synonyms::Synonyms;
 pub use types::{
@@ -94,15 +95,46 @@ impl Engine {
         self
     }
 
-    /// Parses a query and applies the synonyms.
+    /// Parses a query, corrects words found nowhere in the index, and applies the synonyms.
+    /// Returns the corrections made (typed term → indexed term).
     fn parse(
         &self,
+        searcher: &Searcher,
         query_text: &str,
         analyzer: &mut tantivy::tokenizer::TextAnalyzer,
-    ) -> ParsedQuery {
+    ) -> Result<(ParsedQuery, Vec<(String, String)>), SearchError> {
         let mut parsed = query::parse(query_text, analyzer);
+        let corrections = self.correct_typos(searcher, &mut parsed)?;
         self.synonyms.expand(&mut parsed);
-        parsed
+        Ok((parsed, corrections))
+    }
+
+    /// Replaces each plain query word that no passage holds by the closest indexed word.
+    fn correct_typos(
+        &self,
+        searcher: &Searcher,
+        parsed: &mut ParsedQuery,
+    ) -> Result<Vec<(String, String)>, SearchError> {
+        let fields = self.index.fields();
+        let searched = [
+            fields.body,
+            fields.title,
+            fields.context,
+            fields.article_number,
+        ];
+        let mut corrections = Vec::new();
+        for group in &mut parsed.groups {
+            let [Clause::Term(term)] = group.as_mut_slice() else {
+                continue;
+            };
+            if spelling::is_known(searcher, &searched, term)? {
+                continue;
+            }
+            if let Some(corrected) = spelling::closest_term(searcher, fields.body, term)? {
+                corrections.push((std::mem::replace(term, corrected.clone()), corrected));
+            }
+        }
+        Ok(corrections)
     }
 
     /// The index searched.
@@ -116,7 +148,8 @@ impl Engine {
         validate(request)?;
         let limit = request.limit.min(MAX_LIMIT);
         let mut analyzer = analysis::french_analyzer();
-        let parsed = self.parse(&request.query, &mut analyzer);
+        let searcher = self.index.searcher();
+        let (parsed, corrections) = self.parse(&searcher, &request.query, &mut analyzer)?;
         if parsed.groups.is_empty() && !parsed.excluded.is_empty() {
             return Err(SearchError::InvalidRequest {
                 code: "only_exclusions",
@@ -124,7 +157,6 @@ impl Engine {
                     .to_string(),
             });
         }
-        let searcher = self.index.searcher();
         let (total, candidates) = if parsed.groups.is_empty() || limit == 0 {
             (0, Vec::new())
         } else {
@@ -135,8 +167,12 @@ impl Engine {
             .into_iter()
             .map(|candidate| self.hit(&searcher, candidate, &mut highlighter))
             .collect::<Result<Vec<_>, _>>()?;
+        let corrected_query = (!corrections.is_empty()).then(|| {
+            spelling::corrected_query(&request.query, &corrections, &hits, &mut highlighter)
+        });
         Ok(SearchResults {
             query: request.query.clone(),
+            corrected_query,
             total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
@@ -223,11 +259,11 @@ impl Engine {
     pub fn rank_ids(&self, request: &SearchRequest) -> Result<Vec<RankedId>, SearchError> {
         validate(request)?;
         let mut analyzer = analysis::french_analyzer();
-        let parsed = self.parse(&request.query, &mut analyzer);
+        let searcher = self.index.searcher();
+        let (parsed, _) = self.parse(&searcher, &request.query, &mut analyzer)?;
         if parsed.groups.is_empty() {
             return Ok(Vec::new());
         }
-        let searcher = self.index.searcher();
         let (_, candidates) = self.rank(&searcher, &parsed, request, request.limit)?;
         candidates
             .into_iter()

@@ -61,6 +61,20 @@ impl Highlighter {
         ranges
     }
 
+    /// The surface form (as written in `text`, lower-cased) of the first word of `text` whose
+    /// term is `term`.
+    pub fn surface_of(&mut self, text: &str, term: &str) -> Option<String> {
+        let mut stream = self.analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            if token.text == term {
+                return text
+                    .get(token.offset_from..token.offset_to)
+                    .map(str::to_lowercase);
+            }
+        }
+        None
+    }
+
     /// Highlights `text`.
     pub fn highlight(&mut self, text: &str) -> Highlighted {
         let byte_ranges = self.matched_byte_ranges(text);

@@ -58,6 +58,9 @@ pub struct Filters {
 pub struct SearchResults {
     /// The query as received.
     pub query: String,
+    /// The query as searched when some words were found nowhere and corrected ("did you
+    /// mean"); absent otherwise.
+    pub corrected_query: Option<String>,
     /// Number of passages matching the query (all pages).
     pub total: usize,
     /// Server time spent, in milliseconds.

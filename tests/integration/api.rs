@@ -487,3 +487,27 @@ async fn cors_is_off_by_default_and_on_for_configured_origins() {
         .get("access-control-allow-methods")
         .is_some());
 }
+
+#[tokio::test]
+async fn a_misspelled_word_is_corrected_and_the_response_says_so() {
+    let (status, body) = search("disolution des milices privées", "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body["corrected_query"], "dissolution des milices privées",
+        "{body}"
+    );
+    assert!(hit_texts(&body)
+        .iter()
+        .any(|text| text.contains("dissolution")));
+    let (_, elided) = search("circonstance agravante", "").await;
+    assert_eq!(
+        elided["corrected_query"], "circonstance aggravante",
+        "{elided}"
+    );
+    // Known words, and words too short to correct, are searched as typed.
+    let (_, known) = search("dissolution des milices", "").await;
+    assert!(known.get("corrected_query").is_none(), "{known}");
+    let (_, short) = search("xqzw", "").await;
+    assert!(short.get("corrected_query").is_none(), "{short}");
+    assert_eq!(short["total"], 0);
+}

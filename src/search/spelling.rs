@@ -1,0 +1,187 @@
+//! "Did you mean": correcting query words found nowhere in the index.
+//!
+//! A query term that no indexed passage holds is replaced by the indexed term closest to it
+//! (Damerau–Levenshtein distance 1 from 5 letters, 2 from 9), the most frequent one among
+//! equals. Terms are compared after analysis (folded, stemmed), so `securité` is never a typo
+//! and `disolution` meets `dissolution`. The scan reads the term dictionary of the passage
+//! text once per unknown term: it runs only when a word is unknown.
+
+use std::collections::HashMap;
+
+use tantivy::schema::Field;
+use tantivy::{Searcher, Term};
+
+use super::snippet::Highlighter;
+use super::types::Hit;
+use crate::analysis;
+use crate::error::IndexError;
+use crate::index::engine;
+
+/// The largest edit distance allowed for a term of `length` characters.
+pub fn max_distance(length: usize) -> usize {
+    match length {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// True when some passage holds `term` in one of `fields`.
+pub fn is_known(searcher: &Searcher, fields: &[Field], term: &str) -> Result<bool, IndexError> {
+    for field in fields {
+        if searcher
+            .doc_freq(&Term::from_field_text(*field, term))
+            .map_err(engine)?
+            > 0
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The indexed term of `field` closest to `term` within the allowed distance, if any.
+pub fn closest_term(
+    searcher: &Searcher,
+    field: Field,
+    term: &str,
+) -> Result<Option<String>, IndexError> {
+    let wanted: Vec<char> = term.chars().collect();
+    let limit = max_distance(wanted.len());
+    if limit == 0 {
+        return Ok(None);
+    }
+    // Candidate → (distance, document frequency summed over segments).
+    let mut candidates: HashMap<String, (usize, u64)> = HashMap::new();
+    let mut candidate_chars: Vec<char> = Vec::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field).map_err(engine)?;
+        let mut stream = inverted
+            .terms()
+            .stream()
+            .map_err(|error| IndexError::Engine(error.to_string()))?;
+        while stream.advance() {
+            let Ok(candidate) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            let length = candidate.chars().count();
+            if length.abs_diff(wanted.len()) > limit {
+                continue;
+            }
+            candidate_chars.clear();
+            candidate_chars.extend(candidate.chars());
+            if let Some(distance) = bounded_distance(&wanted, &candidate_chars, limit) {
+                let entry = candidates
+                    .entry(candidate.to_string())
+                    .or_insert((distance, 0));
+                entry.1 += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    Ok(candidates
+        .into_iter()
+        .min_by(
+            |(term_a, (distance_a, freq_a)), (term_b, (distance_b, freq_b))| {
+                distance_a
+                    .cmp(distance_b)
+                    .then(freq_b.cmp(freq_a))
+                    .then(term_a.cmp(term_b))
+            },
+        )
+        .map(|(candidate, _)| candidate))
+}
+
+/// The query text with each corrected word replaced by the indexed word as the hits write it
+/// (the corrected term itself when no hit shows it).
+pub fn corrected_query(
+    query: &str,
+    corrections: &[(String, String)],
+    hits: &[Hit],
+    highlighter: &mut Highlighter,
+) -> String {
+    let mut analyzer = analysis::french_analyzer();
+    let mut words: Vec<String> = Vec::new();
+    for word in query.split_whitespace() {
+        // Only the part after an elision is a word to correct (`l'agravante` → `l'` + word).
+        let (elided, bare) = match word.rfind(['\'', '’']) {
+            Some(index) => {
+                word.split_at(index + word[index..].chars().next().map_or(1, char::len_utf8))
+            }
+            None => ("", word),
+        };
+        let terms = analysis::analyze_with(&mut analyzer, bare);
+        let correction = corrections
+            .iter()
+            .find(|(typed, _)| terms.len() == 1 && terms[0] == *typed);
+        match correction {
+            Some((_, corrected)) => {
+                let surface = hits
+                    .iter()
+                    .find_map(|hit| highlighter.surface_of(&hit.text, corrected))
+                    .unwrap_or_else(|| corrected.clone());
+                words.push(format!("{elided}{surface}"));
+            }
+            None => words.push(word.to_string()),
+        }
+    }
+    words.join(" ")
+}
+
+/// Damerau–Levenshtein distance (adjacent transpositions count 1) when it is at most `limit`.
+fn bounded_distance(left: &[char], right: &[char], limit: usize) -> Option<usize> {
+    let width = right.len() + 1;
+    let mut before_previous = vec![0usize; width];
+    let mut previous: Vec<usize> = (0..width).collect();
+    let mut current = vec![0usize; width];
+    for (i, left_char) in left.iter().enumerate() {
+        current[0] = i + 1;
+        let mut row_minimum = current[0];
+        for (j, right_char) in right.iter().enumerate() {
+            let substitution = previous[j] + usize::from(left_char != right_char);
+            let mut best = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            if i > 0 && j > 0 && *left_char == right[j - 1] && left[i - 1] == *right_char {
+                best = best.min(before_previous[j - 1] + 1);
+            }
+            current[j + 1] = best;
+            row_minimum = row_minimum.min(best);
+        }
+        if row_minimum > limit {
+            return None;
+        }
+        std::mem::swap(&mut before_previous, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let distance = previous[right.len()];
+    (distance <= limit).then_some(distance)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn distance(left: &str, right: &str, limit: usize) -> Option<usize> {
+        let left: Vec<char> = left.chars().collect();
+        let right: Vec<char> = right.chars().collect();
+        bounded_distance(&left, &right, limit)
+    }
+
+    #[test]
+    fn distances_count_insertions_deletions_substitutions_and_swaps() {
+        assert_eq!(distance("disolution", "dissolution", 2), Some(1));
+        assert_eq!(distance("longeur", "longueur", 1), Some(1));
+        assert_eq!(distance("inteligence", "intelligence", 1), Some(1));
+        assert_eq!(distance("terorisme", "terrorisme", 1), Some(1));
+        assert_eq!(distance("agravante", "aggravante", 1), Some(1));
+        assert_eq!(distance("securiet", "securite", 2), Some(1));
+        assert_eq!(distance("abc", "abc", 0), Some(0));
+        assert_eq!(distance("police", "justice", 2), None);
+    }
+
+    #[test]
+    fn short_words_are_never_corrected() {
+        assert_eq!(max_distance(4), 0);
+        assert_eq!(max_distance(5), 1);
+        assert_eq!(max_distance(8), 1);
+        assert_eq!(max_distance(9), 2);
+    }
+}
