@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 use crate::search::{
-    DocumentDetail, Filters, Hit, SearchRequest, SearchResults, DEFAULT_LIMIT, MAX_LIMIT,
+    DocumentDetail, Filters, Hit, SearchRequest, SearchResults, SuggestRequest, Suggestions,
+    DEFAULT_LIMIT, DEFAULT_SUGGEST_LIMIT, MAX_LIMIT, MAX_SUGGEST_LIMIT,
 };
 
 /// Query-string parameters of `GET /search`.
@@ -114,6 +115,31 @@ impl From<SearchResults> for SearchResponse {
         }
     }
 }
+
+/// Query-string parameters of `GET /suggest`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SuggestParams {
+    /// The text typed so far.
+    pub q: Option<String>,
+    /// Suggestions wanted (default 8, capped at 20).
+    pub limit: Option<String>,
+}
+
+impl SuggestParams {
+    /// Converts the parameters into a suggestion request (the limit is capped, not refused).
+    pub fn to_request(&self) -> Result<SuggestRequest, ApiError> {
+        let limit = number("limit", self.limit.as_deref())?
+            .unwrap_or(DEFAULT_SUGGEST_LIMIT)
+            .min(MAX_SUGGEST_LIMIT);
+        Ok(SuggestRequest {
+            prefix: self.q.clone().unwrap_or_default(),
+            limit,
+        })
+    }
+}
+
+/// The JSON answer of `GET /suggest`: `query`, `suggestions` (`text`, `kind`, `count`), `took_ms`.
+pub type SuggestResponse = Suggestions;
 
 /// The JSON answer of `GET /documents/{id}`.
 pub type DocumentResponse = DocumentDetail;

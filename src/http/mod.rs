@@ -7,6 +7,7 @@
 pub mod dto;
 pub mod error;
 pub mod routes;
+pub mod widget;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -44,6 +45,8 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .route("/search", get(routes::search))
         .route("/documents/{*id}", get(routes::document))
         .route("/health", get(routes::health))
+        .route("/suggest", get(routes::suggest))
+        .merge(widget::routes())
         .fallback(routes::not_found)
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::Serialize;
 
-use super::dto::{DocumentResponse, SearchParams, SearchResponse};
+use super::dto::{DocumentResponse, SearchParams, SearchResponse, SuggestParams, SuggestResponse};
 use super::error::ApiError;
 use super::AppState;
 use crate::search::{Engine, IndexStats};
@@ -34,6 +34,18 @@ pub async fn search(
     let request = params.to_request()?;
     let results = blocking(&state.engine, move |engine| Ok(engine.search(&request)?)).await?;
     Ok(Json(SearchResponse::from(results)))
+}
+
+/// `GET /suggest`: completions of the text typed so far, best first.
+pub async fn suggest(
+    State(state): State<AppState>,
+    params: Result<Query<SuggestParams>, QueryRejection>,
+) -> Result<Json<SuggestResponse>, ApiError> {
+    let Query(params) = params
+        .map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))?;
+    let request = params.to_request()?;
+    let suggestions = blocking(&state.engine, move |engine| Ok(engine.suggest(&request)?)).await?;
+    Ok(Json(suggestions))
 }
 
 /// `GET /documents/{id}`: a document's metadata and its passages in order.
@@ -70,6 +82,6 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
 pub async fn not_found() -> ApiError {
     ApiError::not_found(
         "route_not_found",
-        "no such endpoint; see GET /search, GET /documents/{id}, GET /health",
+        "no such endpoint; see GET /search, GET /suggest, GET /documents/{id}, GET /health",
     )
 }

@@ -10,6 +10,7 @@
 
 pub mod query;
 pub mod snippet;
+pub mod suggest;
 pub mod types;
 
 use std::collections::{HashMap, HashSet};
@@ -26,6 +27,10 @@ use crate::index::schema::DOC_ID_FIELD;
 use crate::index::{engine, VigieIndex};
 use query::{ParsedQuery, QueryBuilder, Weights};
 use snippet::Highlighter;
+pub use suggest::{
+    SuggestRequest, Suggestion, SuggestionKind, Suggestions, DEFAULT_SUGGEST_LIMIT,
+    MAX_SUGGEST_CHARS, MAX_SUGGEST_LIMIT,
+};
 pub use types::{
     DocumentDetail, Filters, Hit, IndexStats, PassageDetail, SearchRequest, SearchResults,
     DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS,
@@ -55,6 +60,8 @@ impl SearchSettings {
 pub struct Engine {
     index: VigieIndex,
     settings: SearchSettings,
+    /// Completions as you type, built from the index and rebuilt when it changes.
+    suggestions: suggest::SuggestionCache,
 }
 
 /// A candidate passage before its stored fields are loaded.
@@ -66,7 +73,11 @@ struct Candidate {
 impl Engine {
     /// An engine on `index`.
     pub fn new(index: VigieIndex, settings: SearchSettings) -> Self {
-        Engine { index, settings }
+        Engine {
+            index,
+            settings,
+            suggestions: suggest::SuggestionCache::default(),
+        }
     }
 
     /// The index searched.
