@@ -52,10 +52,7 @@ pub async fn index_css() -> Response {
 pub async fn index_page() -> Response {
     let mut response = asset(INDEX_HTML, "text/html; charset=utf-8", "no-cache");
     let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(INDEX_CSP),
-    );
+    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(INDEX_CSP));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response
 }

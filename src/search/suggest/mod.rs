@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::schema::Value;
 use tantivy::index::SegmentId;
+use tantivy::schema::Value;
 use tantivy::{Opstamp, Searcher, TantivyDocument};
 
 use super::Engine;
@@ -108,10 +108,7 @@ impl CacheState {
 
     fn store(&self, built: BuiltTable) -> Arc<BuiltTable> {
         let built = Arc::new(built);
-        *self
-            .current
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&built));
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&built));
         built
     }
 }
@@ -200,7 +197,7 @@ impl Engine {
         let prefix = validate(request)?;
         let limit = request.limit.min(MAX_SUGGEST_LIMIT);
         let built = self.suggestions.table(&self.index)?;
-        let suggestions = complete(&built.table, &prefix, limit);
+        let suggestions = complete(&built.table, request.prefix.trim_start(), &prefix, limit);
         Ok(Suggestions {
             query: request.prefix.clone(),
             suggestions,
@@ -247,37 +244,49 @@ fn validate(request: &SuggestRequest) -> Result<String, SearchError> {
     Ok(folded)
 }
 
-/// The best completions of `prefix`. When a query of several words is not the start of a
-/// known phrase, its last word is completed after the words typed before it.
-fn complete(table: &SuggestionTable, prefix: &str, limit: usize) -> Vec<Suggestion> {
-    let mut suggestions: Vec<Suggestion> = table
-        .best_with_prefix(prefix, limit)
-        .into_iter()
-        .map(|found| Suggestion {
-            text: found.text.to_string(),
-            kind: found.kind,
-            count: found.count,
-        })
-        .collect();
+/// The best completions of `folded` (the folded form of `typed`). When the text typed is not
+/// the start of a known word or phrase as a whole — several words, or an elision such as
+/// `l'éch` — its last word is completed and put after the rest, as typed.
+fn complete(table: &SuggestionTable, typed: &str, folded: &str, limit: usize) -> Vec<Suggestion> {
+    let mut suggestions = Vec::with_capacity(limit);
+    push_completions(&mut suggestions, table, "", folded, limit);
     if suggestions.len() >= limit {
         return suggestions;
     }
-    let Some((head, last)) = prefix.rsplit_once(' ') else {
-        return suggestions;
-    };
-    if last.is_empty() {
-        return suggestions;
+    let (typed_head, typed_last) = split_last_word(typed);
+    let (_, folded_last) = split_last_word(folded);
+    let mut lead = typed_head.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut key = folded_last;
+    if let (Some((typed_elision, _)), Some((_, folded_rest))) =
+        (split_elision(typed_last), split_elision(folded_last))
+    {
+        if !lead.is_empty() {
+            lead.push(' ');
+        }
+        lead.push_str(typed_elision);
+        key = folded_rest;
+    } else if !lead.is_empty() {
+        lead.push(' ');
     }
-    let head_surface: Vec<String> = head
-        .split(' ')
-        .map(|word| table.word_surface(word).unwrap_or(word).to_string())
-        .collect();
-    let head_surface = head_surface.join(" ");
-    for found in table.best_with_prefix(last, limit) {
+    if !lead.is_empty() && !key.is_empty() {
+        push_completions(&mut suggestions, table, &lead, key, limit);
+    }
+    suggestions
+}
+
+/// Appends the best completions of `key`, each after `lead`, skipping texts already there.
+fn push_completions(
+    suggestions: &mut Vec<Suggestion>,
+    table: &SuggestionTable,
+    lead: &str,
+    key: &str,
+    limit: usize,
+) {
+    for found in table.best_with_prefix(key, limit) {
         if suggestions.len() >= limit {
             break;
         }
-        let text = format!("{head_surface} {}", found.text);
+        let text = format!("{lead}{}", found.text);
         if suggestions.iter().all(|known| known.text != text) {
             suggestions.push(Suggestion {
                 text,
@@ -286,5 +295,43 @@ fn complete(table: &SuggestionTable, prefix: &str, limit: usize) -> Vec<Suggesti
             });
         }
     }
-    suggestions
+}
+
+/// Splits off the last word: (everything before it, the word). A trailing space leaves an
+/// empty last word.
+fn split_last_word(text: &str) -> (&str, &str) {
+    match text.rfind(char::is_whitespace) {
+        Some(position) => {
+            let width = text[position..].chars().next().map_or(1, char::len_utf8);
+            (&text[..position], &text[position + width..])
+        }
+        None => ("", text),
+    }
+}
+
+/// Splits an elided word (`l'échange`, `qu’il`) into the elision with its apostrophe and
+/// the rest, if the rest is not empty.
+fn split_elision(word: &str) -> Option<(&str, &str)> {
+    let apostrophe = word.find(['\'', '\u{2019}'])?;
+    let elision = &word[..apostrophe];
+    let width = word[apostrophe..].chars().next().map_or(1, char::len_utf8);
+    let rest = &word[apostrophe + width..];
+    let letters = elision.chars().count();
+    let is_elision = (1..=7).contains(&letters) && elision.chars().all(char::is_alphabetic);
+    (is_elision && !rest.is_empty()).then(|| (&word[..apostrophe + width], rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_elisions_are_split_as_typed() {
+        assert_eq!(split_last_word("terrorisme coop"), ("terrorisme", "coop"));
+        assert_eq!(split_last_word("coopération "), ("coopération", ""));
+        assert_eq!(split_last_word("coop"), ("", "coop"));
+        assert_eq!(split_elision("l’éch"), Some(("l’", "éch")));
+        assert_eq!(split_elision("aujourd"), None);
+        assert_eq!(split_elision("d'"), None);
+    }
 }

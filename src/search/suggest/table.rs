@@ -261,5 +261,7 @@ fn push_span(arena: &mut String, text: &str) -> Option<Span> {
 
 fn span_text(arena: &str, span: Span) -> &str {
     let start = span.start as usize;
-    arena.get(start..start + span.len as usize).unwrap_or_default()
+    arena
+        .get(start..start + span.len as usize)
+        .unwrap_or_default()
 }
