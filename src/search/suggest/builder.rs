@@ -23,12 +23,21 @@ pub const MIN_PHRASE_COUNT: u32 = 3;
 const MAX_PHRASE_WORDS: usize = 3;
 /// Phrase counts are pruned of singletons when they hold more entries than this.
 pub const PRUNE_AT: usize = 1_000_000;
+/// Words that end no phrase and start none although the stop list keeps them (folded):
+/// prepositions and quantifiers that leave a suggestion hanging (`coopération entre`).
+#[rustfmt::skip]
+const PHRASE_EDGE_WORDS: &[&str] = &[
+    "entre", "selon", "lors", "dont", "apres", "avant", "contre", "sous", "vers", "chez", "afin",
+    "ainsi", "tout", "tous", "toute", "toutes", "autre", "autres", "plus", "moins", "tres",
+    "peut", "doit", "sont", "notamment", "egalement", "aupres", "dans", "parmi", "depuis",
+];
 /// Longest elided word accepted between two words of a phrase (`jusqu'`).
 const MAX_ELISION_CHARS: usize = 7;
 
 /// How often a folded word occurs, and in which surface forms.
 struct WordCounts {
     count: u32,
+    /// A stop word or a [`PHRASE_EDGE_WORDS`] word: never suggested alone, never a phrase end.
     is_stop_word: bool,
     surfaces: Vec<(Box<str>, u32)>,
 }
@@ -96,7 +105,7 @@ impl SuggestionBuilder {
                 continue;
             };
             if !self.words.contains_key(token.text.as_str()) {
-                let is_stop_word = {
+                let is_stop_word = PHRASE_EDGE_WORDS.contains(&token.text.as_str()) || {
                     let mut check = self.stop_words.token_stream(&token.text);
                     check.next().is_none()
                 };
