@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 
-use crate::support::{encode, get};
+use crate::support::{encode, get, request_on};
 
 async fn suggest(prefix: &str, extra: &str) -> (StatusCode, serde_json::Value) {
     get(&format!("/suggest?q={}{extra}", encode(prefix))).await
@@ -128,4 +128,50 @@ async fn an_unknown_prefix_gives_no_suggestion() {
     let (status, body) = suggest("zzzqx", "").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["suggestions"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn suggestions_follow_the_index_when_it_changes() {
+    use vigie::index::sync::{sync_paths, NoProgress, SyncOptions};
+    let first = "Note de service\n\nLa gendarmerie nationale veille.\n\nLa gendarmerie nationale protège.\n"
+        .as_bytes();
+    let (dir, engine, _) = crate::support::index_of_files(&[("premier.txt", first)]);
+    let settings = vigie::http::HttpSettings::default();
+    let words = |reply: crate::support::Reply| suggestions(&reply.into_json().1);
+    let before = words(request_on(&engine, "GET", "/suggest?q=gend", &settings, &[]).await);
+    assert_eq!(
+        before.first().map(|(text, _)| text.as_str()),
+        Some("gendarmerie")
+    );
+    let none = words(request_on(&engine, "GET", "/suggest?q=zoolo", &settings, &[]).await);
+    assert!(none.is_empty(), "{none:?}");
+
+    let corpus = dir.path().join("corpus");
+    std::fs::write(
+        corpus.join("second.txt"),
+        "Seconde note\n\nLa zoologie criminelle progresse.\n\nLa zoologie criminelle aide les enquêteurs.\n",
+    )
+    .expect("file written");
+    sync_paths(
+        engine.index(),
+        &[corpus],
+        &SyncOptions::default(),
+        &NoProgress,
+    )
+    .expect("indexes");
+    // The first request after the change may still be answered by the previous table while
+    // the new one is built in the background: ask again, a bounded number of times.
+    let mut after = Vec::new();
+    for _ in 0..100 {
+        after = words(request_on(&engine, "GET", "/suggest?q=zoolo", &settings, &[]).await);
+        if !after.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        after.first().map(|(text, _)| text.as_str()),
+        Some("zoologie"),
+        "{after:?}"
+    );
 }
