@@ -19,12 +19,21 @@ pub const DEFAULT_INDEX_DIR: &str = "index";
 /// Default corpus folder, indexed by `serve` at start-up.
 pub const DEFAULT_CORPUS_DIR: &str = "corpus";
 
+/// Default largest request body accepted by the HTTP API (10 MiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+/// Shortest API key accepted: a short key is a guessable key.
+pub const MIN_KEY_CHARS: usize = 16;
+
 /// Default weight of a title match relative to a passage match.
 pub const DEFAULT_TITLE_BOOST: f32 = 0.5;
 /// Default weight of a heading match relative to a passage match.
 pub const DEFAULT_CONTEXT_BOOST: f32 = 1.0;
 /// Default weight of a match on the passage's article number relative to a passage match.
 pub const DEFAULT_ARTICLE_BOOST: f32 = 2.0;
+/// Default weight of a match on a synonym relative to a match on the word typed.
+pub const DEFAULT_SYNONYM_BOOST: f32 = 0.5;
+/// Default weight of the bonus for consecutive query words standing close together.
+pub const DEFAULT_PROXIMITY_BOOST: f32 = 0.1;
 
 /// The settings in force.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +56,45 @@ pub struct Config {
     pub context_boost: f32,
     /// Weight of a match on the passage's article number relative to a passage match.
     pub article_boost: f32,
+    /// Weight of a synonym match relative to a match on the word typed.
+    pub synonym_boost: f32,
+    /// Weight of the bonus for consecutive query words standing close together.
+    pub proximity_boost: f32,
+    /// A user's synonym file, added to the built-in list.
+    pub synonyms_file: Option<PathBuf>,
+    /// Key the write endpoints require (`Authorization: Bearer …`); `None`: writes disabled.
+    pub api_key: Option<Secret>,
+    /// Key the read endpoints require when set; `None`: reads are open.
+    pub read_key: Option<Secret>,
+    /// Largest request body the HTTP API accepts, in bytes.
+    pub max_body_bytes: usize,
+}
+
+/// A key kept only as its digest, compared in constant time, never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret {
+    digest: blake3::Hash,
+}
+
+impl Secret {
+    /// Keeps `key` as a digest.
+    pub fn new(key: &str) -> Self {
+        Secret {
+            digest: blake3::hash(key.as_bytes()),
+        }
+    }
+
+    /// True when `candidate` is the key. Digests are compared in constant time (blake3's
+    /// `Hash` equality), and hashing first hides the key's length too.
+    pub fn matches(&self, candidate: &str) -> bool {
+        blake3::hash(candidate.as_bytes()) == self.digest
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("Secret(<redacted>)")
+    }
 }
 
 /// Values given on the command line or in the environment; `None` when not given.
@@ -64,6 +112,14 @@ pub struct Overrides {
     pub cors_origins: Option<Vec<String>>,
     /// Indexing threads.
     pub threads: Option<usize>,
+    /// A user's synonym file.
+    pub synonyms_file: Option<PathBuf>,
+    /// Write key (from `VIGIE_API_KEY`; never a flag, so it stays out of process lists).
+    pub api_key: Option<String>,
+    /// Read key (from `VIGIE_READ_KEY`).
+    pub read_key: Option<String>,
+    /// Largest request body, in bytes.
+    pub max_body_bytes: Option<usize>,
 }
 
 /// The configuration file's shape; every key is optional.
@@ -79,6 +135,12 @@ struct FileSettings {
     title_boost: Option<f32>,
     context_boost: Option<f32>,
     article_boost: Option<f32>,
+    synonym_boost: Option<f32>,
+    proximity_boost: Option<f32>,
+    synonyms: Option<PathBuf>,
+    api_key: Option<String>,
+    read_key: Option<String>,
+    max_body_bytes: Option<usize>,
 }
 
 impl Config {
@@ -121,6 +183,12 @@ impl Config {
         let title_boost = weight("title_boost", file.title_boost, DEFAULT_TITLE_BOOST)?;
         let context_boost = weight("context_boost", file.context_boost, DEFAULT_CONTEXT_BOOST)?;
         let article_boost = weight("article_boost", file.article_boost, DEFAULT_ARTICLE_BOOST)?;
+        let synonym_boost = weight("synonym_boost", file.synonym_boost, DEFAULT_SYNONYM_BOOST)?;
+        let proximity_boost = weight(
+            "proximity_boost",
+            file.proximity_boost,
+            DEFAULT_PROXIMITY_BOOST,
+        )?;
         let cors_origins: Vec<String> = overrides
             .cors_origins
             .or(file.cors_origins)
@@ -142,6 +210,25 @@ impl Config {
                 });
             }
         }
+        let api_key = secret(
+            "api_key (VIGIE_API_KEY)",
+            overrides.api_key.or(file.api_key),
+        )?;
+        let read_key = secret(
+            "read_key (VIGIE_READ_KEY)",
+            overrides.read_key.or(file.read_key),
+        )?;
+        let max_body_bytes = overrides
+            .max_body_bytes
+            .or(file.max_body_bytes)
+            .unwrap_or(DEFAULT_MAX_BODY_BYTES);
+        if max_body_bytes < 1024 {
+            return Err(ConfigError::Invalid {
+                name: "max_body_bytes (VIGIE_MAX_BODY_BYTES)".to_string(),
+                value: max_body_bytes.to_string(),
+                reason: "must be at least 1024".to_string(),
+            });
+        }
         Ok(Config {
             index_dir: overrides
                 .index_dir
@@ -158,8 +245,36 @@ impl Config {
             title_boost,
             context_boost,
             article_boost,
+            synonym_boost,
+            proximity_boost,
+            synonyms_file: overrides.synonyms_file.or(file.synonyms),
+            api_key,
+            read_key,
+            max_body_bytes,
         })
     }
+}
+
+/// A key setting: absent or blank means none; otherwise long enough and without spaces. The
+/// refusal never repeats the key.
+fn secret(name: &str, value: Option<String>) -> Result<Option<Secret>, ConfigError> {
+    let Some(key) = value.filter(|key| !key.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let refuse = |reason: String| ConfigError::Invalid {
+        name: name.to_string(),
+        value: "<hidden>".to_string(),
+        reason,
+    };
+    if key.chars().any(char::is_whitespace) {
+        return Err(refuse("a key may not contain spaces".to_string()));
+    }
+    if key.chars().count() < MIN_KEY_CHARS {
+        return Err(refuse(format!(
+            "a key must be at least {MIN_KEY_CHARS} characters long"
+        )));
+    }
+    Ok(Some(Secret::new(&key)))
 }
 
 /// A ranking weight from the file, or its default; must be a finite non-negative number.
@@ -229,5 +344,32 @@ mod tests {
             ..Overrides::default()
         });
         assert!(error.is_err());
+    }
+
+    #[test]
+    fn keys_are_checked_kept_as_digests_and_never_shown() {
+        let key = "a-long-enough-secret-key";
+        let config = Config::load(Overrides {
+            api_key: Some(key.into()),
+            read_key: Some("   ".into()),
+            ..Overrides::default()
+        })
+        .expect("valid");
+        let stored = config.api_key.clone().expect("key kept");
+        assert!(stored.matches(key));
+        assert!(!stored.matches("a-long-enough-secret-kez"));
+        assert!(config.read_key.is_none());
+        assert!(!format!("{config:?}").contains(key));
+        let error = Config::load(Overrides {
+            api_key: Some("short".into()),
+            ..Overrides::default()
+        })
+        .err()
+        .map(|error| error.to_string())
+        .unwrap_or_default();
+        assert!(
+            error.contains("VIGIE_API_KEY") && !error.contains("short\""),
+            "{error}"
+        );
     }
 }

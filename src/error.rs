@@ -89,6 +89,14 @@ pub enum IndexError {
         /// What was found instead of the expected schema.
         found: String,
     },
+    /// A folder could not be watched for changes.
+    #[error("cannot watch {path}: {reason}")]
+    Watch {
+        /// The folder.
+        path: PathBuf,
+        /// Why, in words.
+        reason: String,
+    },
     /// An error from the search engine library.
     #[error("index engine: {0}")]
     Engine(String),

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::eval::{self, data, HitScores};
 use crate::index::sync::{sync_paths, SyncOptions};
 use crate::index::VigieIndex;
-use crate::search::{Engine, SearchSettings};
+use crate::search::Engine;
 
 /// Runs `vigie eval`.
 pub fn run(args: &EvalArgs, config: &Config) -> anyhow::Result<ExitCode> {
@@ -60,7 +60,7 @@ fn eval_index(
     )
     .with_context(|| format!("indexing {}", corpus.display()))?;
     eprintln!("{}", super::index::summary(&report));
-    Ok(Engine::new(index, SearchSettings::from_config(config)))
+    super::engine(index, config)
 }
 
 fn progress_bar(total: usize) -> ProgressBar {

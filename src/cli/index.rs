@@ -1,5 +1,6 @@
 //! `vigie index`: bring the index in line with files and folders, and report.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -8,6 +9,7 @@ use super::progress::TerminalProgress;
 use super::{IndexArgs, EXIT_SOME_FILES_FAILED};
 use crate::config::Config;
 use crate::index::sync::{sync_paths, SyncOptions, SyncReport};
+use crate::index::watch::{watch_folder, FolderWatch, WatchOptions};
 use crate::index::VigieIndex;
 
 /// Runs `vigie index`.
@@ -24,7 +26,44 @@ pub fn run(args: &IndexArgs, config: &Config) -> anyhow::Result<ExitCode> {
     } else {
         eprintln!("{}", summary(&report));
     }
+    if args.watch {
+        let folders: Vec<&PathBuf> = args.paths.iter().filter(|path| path.is_dir()).collect();
+        anyhow::ensure!(
+            !folders.is_empty(),
+            "--watch needs at least one folder to watch"
+        );
+        let mut watches = Vec::new();
+        for folder in folders {
+            watches.push(start_watch(&index, folder, &options)?);
+        }
+        eprintln!("watching for changes; stop with Ctrl-C");
+        for watch in watches {
+            watch.wait();
+        }
+    }
     Ok(exit_code(&report))
+}
+
+/// Indexes `folder` now, then keeps indexing its changes (until the returned watch drops).
+pub fn start_watch(
+    index: &VigieIndex,
+    folder: &Path,
+    options: &SyncOptions,
+) -> anyhow::Result<FolderWatch> {
+    let report = sync_paths(
+        index,
+        &[folder.to_path_buf()],
+        options,
+        &TerminalProgress::new(),
+    )
+    .with_context(|| format!("indexing the watched folder {}", folder.display()))?;
+    eprintln!("{}", summary(&report));
+    let watch_options = WatchOptions {
+        sync: options.clone(),
+        ..WatchOptions::default()
+    };
+    watch_folder(index.clone(), folder, watch_options)
+        .with_context(|| format!("watching {}", folder.display()))
 }
 
 /// Opens (or, with `rebuild`, recreates) the configured index.

@@ -23,6 +23,9 @@ pub struct Cli {
     /// Configuration file (TOML); flags and VIGIE_* variables override it.
     #[arg(long, global = true, env = "VIGIE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Synonym file added to the built-in list (format: see data/synonyms.fr.txt).
+    #[arg(long, global = true, env = "VIGIE_SYNONYMS", value_name = "FILE")]
+    pub synonyms: Option<PathBuf>,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -66,6 +69,9 @@ pub struct IndexArgs {
     /// Print the report as JSON on standard output.
     #[arg(long)]
     pub json: bool,
+    /// After indexing, keep watching the folders given and index their changes as they come.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 /// Arguments of `vigie serve`.
@@ -90,6 +96,12 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub cors_origins: Option<Vec<String>>,
+    /// Also index this folder, and keep indexing its changes as they come.
+    #[arg(long, value_name = "DIR")]
+    pub watch: Option<PathBuf>,
+    /// Largest request body accepted, in bytes [default: 10485760].
+    #[arg(long, env = "VIGIE_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub max_body_bytes: Option<usize>,
 }
 
 /// Arguments of `vigie search`.
@@ -155,10 +167,28 @@ pub struct EvalArgs {
 /// Exit code when some files could not be indexed (the rest was).
 pub const EXIT_SOME_FILES_FAILED: u8 = 2;
 
+/// The search engine on `index` with the configured weights and synonyms.
+pub fn engine(
+    index: crate::index::VigieIndex,
+    config: &Config,
+) -> anyhow::Result<crate::search::Engine> {
+    use anyhow::Context;
+    let synonyms = crate::search::synonyms::Synonyms::load(
+        config.synonyms_file.as_deref(),
+        &mut crate::analysis::french_analyzer(),
+    )
+    .context("reading the synonyms")?;
+    Ok(
+        crate::search::Engine::new(index, crate::search::SearchSettings::from_config(config))
+            .with_synonyms(synonyms),
+    )
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let base = Overrides {
         config_file: cli.config,
+        synonyms_file: cli.synonyms,
         ..Overrides::default()
     };
     match cli.command {
@@ -176,6 +206,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 addr: args.addr.clone(),
                 corpus_dir: args.corpus.clone(),
                 cors_origins: args.cors_origins.clone(),
+                max_body_bytes: args.max_body_bytes,
+                // Keys come from the environment only: a flag would show in process lists.
+                api_key: std::env::var("VIGIE_API_KEY").ok(),
+                read_key: std::env::var("VIGIE_READ_KEY").ok(),
                 ..base
             })?;
             serve::run(&args, &config)

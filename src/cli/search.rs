@@ -9,7 +9,7 @@ use super::SearchArgs;
 use crate::config::Config;
 use crate::http::dto::SearchResponse;
 use crate::index::VigieIndex;
-use crate::search::{Engine, Filters, Hit, SearchRequest, SearchSettings, MAX_LIMIT};
+use crate::search::{Filters, Hit, SearchRequest, MAX_LIMIT};
 
 /// Runs `vigie search`.
 pub fn run(args: &SearchArgs, config: &Config) -> anyhow::Result<ExitCode> {
@@ -19,7 +19,7 @@ pub fn run(args: &SearchArgs, config: &Config) -> anyhow::Result<ExitCode> {
             config.index_dir.display()
         )
     })?;
-    let engine = Engine::new(index, SearchSettings::from_config(config));
+    let engine = super::engine(index, config)?;
     let request = SearchRequest {
         query: args.query.clone(),
         limit: args.limit.min(MAX_LIMIT),

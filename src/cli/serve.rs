@@ -10,33 +10,32 @@ use super::ServeArgs;
 use crate::config::Config;
 use crate::http::{self, AppState, HttpSettings};
 use crate::index::sync::{sync_paths, SyncOptions};
-use crate::search::{Engine, SearchSettings};
 
 /// Runs `vigie serve`.
 pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let index = super::index::open(config, false)?;
+    let sync_options = SyncOptions {
+        threads: config.threads,
+        commit_every: config.commit_every,
+    };
     if !args.no_sync && config.corpus_dir.is_dir() {
-        let options = SyncOptions {
-            threads: config.threads,
-            commit_every: config.commit_every,
-        };
         let report = sync_paths(
             &index,
             std::slice::from_ref(&config.corpus_dir),
-            &options,
+            &sync_options,
             &TerminalProgress::new(),
         )
         .with_context(|| format!("indexing the corpus {}", config.corpus_dir.display()))?;
         eprintln!("{}", super::index::summary(&report));
     }
-    let engine = Arc::new(Engine::new(index, SearchSettings::from_config(config)));
+    // Kept alive while serving; dropping it stops the watch.
+    let _watch = match &args.watch {
+        Some(folder) => Some(super::index::start_watch(&index, folder, &sync_options)?),
+        None => None,
+    };
+    let engine = Arc::new(super::engine(index, config)?);
     let stats = engine.stats()?;
-    let router = http::router(
-        AppState { engine },
-        &HttpSettings {
-            cors_origins: config.cors_origins.clone(),
-        },
-    );
+    let router = http::router(AppState { engine }, &HttpSettings::from_config(config));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
+use crate::index::documents::WriteStatus;
 use crate::search::{
     DocumentDetail, Filters, Hit, SearchRequest, SearchResults, SuggestRequest, Suggestions,
     DEFAULT_LIMIT, DEFAULT_SUGGEST_LIMIT, MAX_LIMIT, MAX_SUGGEST_LIMIT,
@@ -11,15 +12,20 @@ use crate::search::{
 /// Query-string parameters of `GET /search`.
 ///
 /// Numbers are read as text so that a bad value gets a clear 400 naming the parameter.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// The query.
+    /// The query (at most 1,000 characters): words, "phrases", -exclusions, OR.
+    #[param(required = true)]
     pub q: Option<String>,
     /// Passages per page (default 10, capped at 100).
+    #[param(value_type = Option<u32>)]
     pub limit: Option<String>,
-    /// Passages to skip.
+    /// Passages to skip (at most 1,000).
+    #[param(value_type = Option<u32>)]
     pub offset: Option<String>,
     /// At most this many passages per document.
+    #[param(value_type = Option<u32>, minimum = 1)]
     pub per_doc: Option<String>,
     /// Only this document id.
     pub doc: Option<String>,
@@ -76,7 +82,7 @@ impl SearchParams {
 }
 
 /// The JSON answer of `GET /search` (also printed by `vigie search --json`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchResponse {
     /// The query as received.
     pub query: String,
@@ -89,7 +95,7 @@ pub struct SearchResponse {
 }
 
 /// One passage of a [`SearchResponse`].
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HitView {
     /// The domain hit, flattened.
     #[serde(flatten)]
@@ -117,11 +123,14 @@ impl From<SearchResults> for SearchResponse {
 }
 
 /// Query-string parameters of `GET /suggest`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SuggestParams {
-    /// The text typed so far.
+    /// The text typed so far (at most 100 characters; a trailing space asks for the next word).
+    #[param(required = true)]
     pub q: Option<String>,
     /// Suggestions wanted (default 8, capped at 20).
+    #[param(value_type = Option<u32>)]
     pub limit: Option<String>,
 }
 
@@ -143,6 +152,102 @@ pub type SuggestResponse = Suggestions;
 
 /// The JSON answer of `GET /documents/{id}`.
 pub type DocumentResponse = DocumentDetail;
+
+/// Longest document id accepted, in bytes.
+pub const MAX_DOCUMENT_ID_BYTES: usize = 512;
+
+/// Refuses a document id that is empty, too long, holds control characters, is an absolute
+/// path, or has `.` or `..` segments: an id must never name a place outside the index.
+pub fn check_document_id(id: &str) -> Result<(), ApiError> {
+    let refuse = |why: &str| {
+        Err(ApiError::bad_request(
+            "invalid_document_id",
+            format!("invalid document id {id:?}: {why}"),
+        ))
+    };
+    if id.trim().is_empty() {
+        return refuse("it is empty");
+    }
+    if id.len() > MAX_DOCUMENT_ID_BYTES {
+        return refuse("it is longer than 512 bytes");
+    }
+    if id.chars().any(char::is_control) {
+        return refuse("it holds control characters");
+    }
+    let bytes = id.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    if id.starts_with('/') || id.starts_with('\\') || drive {
+        return refuse("it is an absolute path");
+    }
+    if id
+        .split(['/', '\\'])
+        .any(|segment| segment == ".." || segment == ".")
+    {
+        return refuse("it has a `.` or `..` segment");
+    }
+    Ok(())
+}
+
+/// A document sent as JSON to `POST /documents`.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDocument {
+    /// Its id (may contain `/`; no `..` segment, not an absolute path).
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its plain text; paragraphs separated by blank lines.
+    pub text: String,
+    /// Its date: `YYYY-MM-DD` or a French date such as `29 mai 2018`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Who published it (default `api`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Link to the original.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The form fields of a file upload to `POST /documents` (`multipart/form-data`).
+#[derive(Debug, utoipa::ToSchema)]
+pub struct UploadForm {
+    /// The file; its name's extension picks the format (`.txt`, `.md`, `.html`, `.htm`,
+    /// `.jsonl`) and, without `id`, is the document's id.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// The document's id (default: the file name; ignored for `.jsonl`, whose lines name
+    /// their documents).
+    pub id: Option<String>,
+}
+
+/// The answer of `POST /documents`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WriteResponse {
+    /// Each document written, in order.
+    pub documents: Vec<WrittenView>,
+}
+
+/// One document of a [`WriteResponse`].
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WrittenView {
+    /// Its id.
+    pub id: String,
+    /// `added`, `replaced` or `unchanged`.
+    #[schema(value_type = String, pattern = "^(added|replaced|unchanged)$")]
+    pub status: WriteStatus,
+    /// Passages it holds.
+    pub passages: usize,
+}
+
+/// The answer of `DELETE /documents/{id}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeleteResponse {
+    /// The id removed.
+    pub id: String,
+    /// Always `deleted`.
+    pub status: &'static str,
+}
 
 /// The relative URL of a document: `/documents/` and its id, percent-encoded per segment.
 pub fn document_link(doc_id: &str) -> String {
@@ -183,6 +288,36 @@ mod tests {
         };
         let error = bad.to_request().err();
         assert_eq!(error.map(|error| error.code), Some("invalid_parameter"));
+    }
+
+    #[test]
+    fn ids_that_could_leave_the_index_are_refused() {
+        for good in [
+            "a.txt",
+            "dossiers/an/x.html",
+            "LEGIARTI000006",
+            "traité de prüm.md",
+        ] {
+            assert!(check_document_id(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "../etc/passwd",
+            "a/../../b",
+            "/etc/passwd",
+            "..",
+            "a\\..\\b",
+            "C:\\x",
+            "./a",
+            "a\u{0}b",
+        ] {
+            let error = check_document_id(bad).err();
+            assert_eq!(
+                error.map(|error| error.code),
+                Some("invalid_document_id"),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

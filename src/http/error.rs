@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-use crate::error::SearchError;
+use crate::error::{IndexError, SearchError};
 
 /// An error answered as JSON `{code, message}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,15 +22,24 @@ pub struct ApiError {
 }
 
 /// The JSON body of an error response.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody<'a> {
-    /// Stable snake_case code.
+    /// Stable snake_case code, e.g. `empty_query`.
     pub code: &'a str,
     /// Human-readable message.
     pub message: &'a str,
 }
 
 impl ApiError {
+    /// An error with any status.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
     /// A 400 Bad Request.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         ApiError {
@@ -68,6 +77,19 @@ impl From<SearchError> for ApiError {
                 ApiError::not_found("document_not_found", format!("no document with id {id:?}"))
             }
             SearchError::Index(detail) => ApiError::internal(detail),
+        }
+    }
+}
+
+impl From<IndexError> for ApiError {
+    fn from(error: IndexError) -> Self {
+        match error {
+            IndexError::Locked { .. } => ApiError::new(
+                StatusCode::CONFLICT,
+                "index_locked",
+                "the index is locked by another writer (a `vigie index` run?); try again when it ends",
+            ),
+            other => ApiError::internal(other),
         }
     }
 }

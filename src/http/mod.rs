@@ -2,10 +2,17 @@
 //!
 //! `router(state)` builds the routes; [`serve`] binds and serves them with graceful shutdown.
 //! No engine type appears here: handlers speak the domain types of `search` and the DTOs of
-//! [`dto`]. May import `error`, `config` and `search`.
+//! [`dto`]; the write API ([`documents`]) uses the readers of `ingest` and the write calls of
+//! `index`. Every route is registered once, in [`api_routes`], which feeds both the router and
+//! the OpenAPI document ([`openapi`]). May import `error`, `config`, `ingest`, `index` (no
+//! engine type) and `search`.
 
+pub mod auth;
+pub mod documents;
 pub mod dto;
 pub mod error;
+pub mod metrics;
+pub mod openapi;
 pub mod routes;
 pub mod widget;
 
@@ -13,13 +20,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{HeaderValue, Method};
-use axum::routing::get;
-use axum::Router;
+use axum::{middleware, Extension, Router};
 use tower_http::cors::CorsLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::config::{Config, Secret, DEFAULT_MAX_BODY_BYTES};
 use crate::search::Engine;
 
 /// Longest time a request may take before it is answered with 408.
@@ -33,27 +44,93 @@ pub struct AppState {
 }
 
 /// HTTP settings.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct HttpSettings {
     /// Origins allowed to call the API from a browser (CORS); empty: none.
     pub cors_origins: Vec<String>,
+    /// Key of the write endpoints; `None`: writes disabled.
+    pub api_key: Option<Secret>,
+    /// Key of the read endpoints; `None`: reads open.
+    pub read_key: Option<Secret>,
+    /// Largest request body accepted, in bytes (larger: 413 `payload_too_large`).
+    pub max_body_bytes: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            cors_origins: Vec::new(),
+            api_key: None,
+            read_key: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}
+
+impl HttpSettings {
+    /// The HTTP settings of a configuration.
+    pub fn from_config(config: &Config) -> Self {
+        HttpSettings {
+            cors_origins: config.cors_origins.clone(),
+            api_key: config.api_key.clone(),
+            read_key: config.read_key.clone(),
+            max_body_bytes: config.max_body_bytes,
+        }
+    }
+}
+
+/// Every endpoint, registered once: the router and the OpenAPI document are both built from
+/// this list (a handler's `#[utoipa::path]` gives its path, method and documentation).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(routes::search))
+        .routes(routes!(routes::suggest))
+        .routes(routes!(routes::document, documents::delete))
+        .routes(routes!(documents::create))
+        .routes(routes!(routes::health))
+        .routes(routes!(metrics::serve))
+        .routes(routes!(openapi::serve))
+        .routes(routes!(widget::index_page))
+        .routes(routes!(widget::index_css))
+        .routes(routes!(widget::widget_js))
+}
+
+/// The OpenAPI document of [`api_routes`], completed (what `GET /openapi.json` serves).
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    openapi::finish(api_routes().into_openapi())
 }
 
 /// Builds the router with every route and layer.
 pub fn router(state: AppState, settings: &HttpSettings) -> Router {
-    let router = Router::new()
-        .route("/search", get(routes::search))
-        .route("/documents/{*id}", get(routes::document))
-        .route("/health", get(routes::health))
-        .route("/suggest", get(routes::suggest))
-        .merge(widget::routes())
+    let (routes, document) = api_routes().split_for_parts();
+    let keys = Arc::new(auth::Keys {
+        write: settings.api_key.clone(),
+        read: settings.read_key.clone(),
+    });
+    let registry = Arc::new(metrics::Registry::default());
+    let router = routes
+        .route_layer(middleware::from_fn_with_state(keys, auth::guard))
         .fallback(routes::not_found)
         .with_state(state)
+        .layer(Extension(openapi::ServedDocument::new(&openapi::finish(
+            document,
+        ))))
+        .layer(Extension(Arc::clone(&registry)))
+        .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .layer(TraceLayer::new_for_http());
+        .layer(middleware::from_fn_with_state(registry, metrics::track))
+        .layer(
+            // One line per request (the response's), nothing at its start, no second line
+            // for a 5xx (internal errors are logged where they happen).
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(log_response)
+                .on_failure(()),
+        );
     if settings.cors_origins.is_empty() {
         return router;
     }
@@ -65,9 +142,31 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     router.layer(
         CorsLayer::new()
             .allow_origin(origins)
-            .allow_methods([Method::GET, Method::OPTIONS])
-            .allow_headers([axum::http::header::CONTENT_TYPE]),
+            .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+            .allow_headers([
+                axum::http::header::CONTENT_TYPE,
+                axum::http::header::AUTHORIZATION,
+            ]),
     )
+}
+
+/// The span of one request: method and route template (never the URL, which may hold a
+/// query). Headers, and so keys, are never logged.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str);
+    tracing::info_span!("request", method = %request.method(), route = %route)
+}
+
+/// The one log line of a request, in its span: status and latency.
+fn log_response<B>(response: &axum::http::Response<B>, latency: Duration, _span: &tracing::Span) {
+    tracing::info!(
+        status = response.status().as_u16(),
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        "answered"
+    );
 }
 
 /// Serves `router` on `addr` until Ctrl-C or SIGTERM, letting in-flight requests finish.

@@ -7,10 +7,13 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::Serialize;
 
-use super::dto::{DocumentResponse, SearchParams, SearchResponse, SuggestParams, SuggestResponse};
-use super::error::ApiError;
+use super::dto::{
+    check_document_id, DocumentResponse, SearchParams, SearchResponse, SuggestParams,
+    SuggestResponse,
+};
+use super::error::{ApiError, ErrorBody};
 use super::AppState;
-use crate::search::{Engine, IndexStats};
+use crate::search::{DocumentDetail, Engine, IndexStats, Suggestions};
 
 /// Runs blocking search work off the async runtime.
 async fn blocking<T, F>(engine: &Arc<Engine>, work: F) -> Result<T, ApiError>
@@ -25,6 +28,17 @@ where
 }
 
 /// `GET /search`: ranked, highlighted passages.
+#[utoipa::path(
+    get,
+    path = "/search",
+    tag = "search",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Ranked passages, best first", body = SearchResponse),
+        (status = 400, description = "Invalid request (`empty_query`, `query_too_long`, `only_exclusions`, `invalid_parameter`, `invalid_date`, `invalid_date_range`, `offset_too_large`)", body = ErrorBody),
+        (status = 401, description = "A read key is configured and was not sent (`unauthorized`)", body = ErrorBody),
+    )
+)]
 pub async fn search(
     State(state): State<AppState>,
     params: Result<Query<SearchParams>, QueryRejection>,
@@ -37,6 +51,17 @@ pub async fn search(
 }
 
 /// `GET /suggest`: completions of the text typed so far, best first.
+#[utoipa::path(
+    get,
+    path = "/suggest",
+    tag = "search",
+    params(SuggestParams),
+    responses(
+        (status = 200, description = "Completions (words and frequent phrases), best first; accents and case ignored", body = Suggestions),
+        (status = 400, description = "Invalid request (`empty_query`, `query_too_long`, `invalid_parameter`)", body = ErrorBody),
+        (status = 401, description = "A read key is configured and was not sent (`unauthorized`)", body = ErrorBody),
+    )
+)]
 pub async fn suggest(
     State(state): State<AppState>,
     params: Result<Query<SuggestParams>, QueryRejection>,
@@ -49,16 +74,29 @@ pub async fn suggest(
 }
 
 /// `GET /documents/{id}`: a document's metadata and its passages in order.
+#[utoipa::path(
+    get,
+    path = "/documents/{*id}",
+    tag = "search",
+    params(("id" = String, Path, description = "The document id (may contain `/`)")),
+    responses(
+        (status = 200, description = "The document and its passages", body = DocumentDetail),
+        (status = 400, description = "Invalid document id (`invalid_document_id`)", body = ErrorBody),
+        (status = 401, description = "A read key is configured and was not sent (`unauthorized`)", body = ErrorBody),
+        (status = 404, description = "No such document (`document_not_found`)", body = ErrorBody),
+    )
+)]
 pub async fn document(
     State(state): State<AppState>,
     Path(doc_id): Path<String>,
 ) -> Result<Json<DocumentResponse>, ApiError> {
+    check_document_id(&doc_id)?;
     let document = blocking(&state.engine, move |engine| Ok(engine.document(&doc_id)?)).await?;
     Ok(Json(document))
 }
 
 /// The answer of `GET /health`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
     /// Always `"ok"` when the server answers.
     pub status: &'static str,
@@ -69,6 +107,12 @@ pub struct Health {
 }
 
 /// `GET /health`: the server answers, with the index's counts.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "operations",
+    responses((status = 200, description = "The server answers", body = Health))
+)]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     let stats = blocking(&state.engine, |engine| Ok(engine.stats()?)).await?;
     Ok(Json(Health {
@@ -82,6 +126,6 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
 pub async fn not_found() -> ApiError {
     ApiError::not_found(
         "route_not_found",
-        "no such endpoint; see GET /search, GET /suggest, GET /documents/{id}, GET /health",
+        "no such endpoint; GET /openapi.json lists them",
     )
 }

@@ -5,8 +5,11 @@
 //! [`sync`] brings an index in line with folders on disk. May import `error`, `ingest`
 //! and `analysis`; never `search`, `http` or `cli`.
 
+pub mod documents;
+mod gate;
 pub mod schema;
 pub mod sync;
+pub mod watch;
 pub mod writer;
 
 use std::collections::HashMap;
@@ -47,6 +50,7 @@ pub struct VigieIndex {
     reader: IndexReader,
     fields: Fields,
     path: Option<PathBuf>,
+    gate: gate::WriteGate,
 }
 
 impl VigieIndex {
@@ -133,6 +137,7 @@ impl VigieIndex {
             reader,
             fields,
             path,
+            gate: gate::WriteGate::default(),
         })
     }
 
@@ -161,10 +166,12 @@ impl VigieIndex {
         self.reader.reload().map_err(engine)
     }
 
-    /// Takes the index's single writer lock and returns a writer. Fails at once with
-    /// [`IndexError::Locked`] if another writer (in this or another process) holds it.
+    /// Takes the index's single writer lock and returns a writer. Waits for another writer of
+    /// this process (same opened index) to finish; fails at once with [`IndexError::Locked`]
+    /// if another process holds the lock.
     pub fn writer(&self, threads: usize) -> Result<DocumentWriter, IndexError> {
         let threads = threads.clamp(1, 8);
+        let turn = self.gate.wait_turn();
         let writer = self
             .index
             .writer_with_num_threads(threads, WRITER_MEMORY_BYTES)
@@ -174,7 +181,7 @@ impl VigieIndex {
                 },
                 other => engine(other),
             })?;
-        Ok(DocumentWriter::new(writer, self.clone()))
+        Ok(DocumentWriter::new(writer, self.clone(), turn))
     }
 
     /// Number of passages in the index.

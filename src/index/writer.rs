@@ -5,6 +5,7 @@
 
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
+use super::gate::Turn;
 use super::schema::date_key;
 use super::{engine, VigieIndex};
 use crate::error::IndexError;
@@ -23,11 +24,17 @@ pub struct Origin<'a> {
 pub struct DocumentWriter {
     writer: IndexWriter,
     index: VigieIndex,
+    // Declared last so it is released after the engine's writer (and its lock) is dropped.
+    _turn: Turn,
 }
 
 impl DocumentWriter {
-    pub(super) fn new(writer: IndexWriter, index: VigieIndex) -> Self {
-        DocumentWriter { writer, index }
+    pub(super) fn new(writer: IndexWriter, index: VigieIndex, turn: Turn) -> Self {
+        DocumentWriter {
+            writer,
+            index,
+            _turn: turn,
+        }
     }
 
     /// Replaces every passage of `document` (by id) with its current passages.

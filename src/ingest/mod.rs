@@ -5,6 +5,7 @@
 //! segmentation into passages. Knows nothing of the index: it may import only
 //! [`crate::error`].
 
+pub mod bytes;
 mod html;
 mod jsonl;
 mod markdown;
@@ -277,7 +278,16 @@ pub fn read_file(file: &SourceFile) -> Result<FileOutcome, IngestError> {
         path: file.path.clone(),
         source,
     })?;
-    let raw_text = decode(&file.path, &bytes)?;
+    read_source(file, kind, &bytes)
+}
+
+/// Reads the bytes of one file (already in memory) into documents.
+fn read_source(
+    file: &SourceFile,
+    kind: DocumentKind,
+    bytes: &[u8],
+) -> Result<FileOutcome, IngestError> {
+    let raw_text = decode(&file.path, bytes)?;
     let name_language = metadata::language_from_file_name(&file_name(file));
     if kind == DocumentKind::Jsonl {
         return Ok(read_jsonl(file, raw_text, name_language.as_deref()));
@@ -343,7 +353,7 @@ pub fn read_file(file: &SourceFile) -> Result<FileOutcome, IngestError> {
             .or(stated.language)
             .unwrap_or_else(|| "fr".to_string()),
         kind,
-        content_hash: content_hash(&bytes),
+        content_hash: content_hash(bytes),
         text: segmented.text,
         passages: segmented.passages,
     };

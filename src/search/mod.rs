@@ -11,6 +11,7 @@
 pub mod query;
 pub mod snippet;
 pub mod suggest;
+pub mod synonyms;
 pub mod types;
 
 use std::collections::{HashMap, HashSet};
@@ -31,6 +32,7 @@ pub use suggest::{
     SuggestRequest, Suggestion, SuggestionKind, Suggestions, DEFAULT_SUGGEST_LIMIT,
     MAX_SUGGEST_CHARS, MAX_SUGGEST_LIMIT,
 };
+use synonyms::Synonyms;
 pub use types::{
     DocumentDetail, Filters, Hit, IndexStats, PassageDetail, SearchRequest, SearchResults,
     DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS,
@@ -51,6 +53,8 @@ impl SearchSettings {
                 title_boost: config.title_boost,
                 context_boost: config.context_boost,
                 article_boost: config.article_boost,
+                synonym_boost: config.synonym_boost,
+                proximity_boost: config.proximity_boost,
             },
         }
     }
@@ -60,6 +64,7 @@ impl SearchSettings {
 pub struct Engine {
     index: VigieIndex,
     settings: SearchSettings,
+    synonyms: Synonyms,
     /// Completions as you type, built from the index and rebuilt when it changes.
     suggestions: suggest::SuggestionCache,
 }
@@ -71,13 +76,41 @@ struct Candidate {
 }
 
 impl Engine {
-    /// An engine on `index`.
+    /// An engine on `index`, with the built-in synonym list.
     pub fn new(index: VigieIndex, settings: SearchSettings) -> Self {
+        let synonyms = Synonyms::parse(
+            synonyms::BUILT_IN,
+            "built-in",
+            &mut analysis::french_analyzer(),
+        )
+        .unwrap_or_else(|error| {
+            // The built-in list is checked by a unit test; never stop serving over it.
+            tracing::error!(%error, "the built-in synonym list is unreadable; searching without it");
+            Synonyms::default()
+        });
         Engine {
             index,
             settings,
+            synonyms,
             suggestions: suggest::SuggestionCache::default(),
         }
+    }
+
+    /// Replaces the synonym rules (for example with the built-in list plus a user's file).
+    pub fn with_synonyms(mut self, synonyms: Synonyms) -> Self {
+        self.synonyms = synonyms;
+        self
+    }
+
+    /// Parses a query and applies the synonyms.
+    fn parse(
+        &self,
+        query_text: &str,
+        analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    ) -> ParsedQuery {
+        let mut parsed = query::parse(query_text, analyzer);
+        self.synonyms.expand(&mut parsed);
+        parsed
     }
 
     /// The index searched.
@@ -91,7 +124,7 @@ impl Engine {
         validate(request)?;
         let limit = request.limit.min(MAX_LIMIT);
         let mut analyzer = analysis::french_analyzer();
-        let parsed = query::parse(&request.query, &mut analyzer);
+        let parsed = self.parse(&request.query, &mut analyzer);
         if parsed.groups.is_empty() && !parsed.excluded.is_empty() {
             return Err(SearchError::InvalidRequest {
                 code: "only_exclusions",
@@ -198,7 +231,7 @@ impl Engine {
     pub fn rank_ids(&self, request: &SearchRequest) -> Result<Vec<RankedId>, SearchError> {
         validate(request)?;
         let mut analyzer = analysis::french_analyzer();
-        let parsed = query::parse(&request.query, &mut analyzer);
+        let parsed = self.parse(&request.query, &mut analyzer);
         if parsed.groups.is_empty() {
             return Ok(Vec::new());
         }

@@ -14,7 +14,10 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 use tantivy::Term;
 
 use crate::analysis;
-use crate::config::{DEFAULT_ARTICLE_BOOST, DEFAULT_CONTEXT_BOOST, DEFAULT_TITLE_BOOST};
+use crate::config::{
+    DEFAULT_ARTICLE_BOOST, DEFAULT_CONTEXT_BOOST, DEFAULT_PROXIMITY_BOOST, DEFAULT_SYNONYM_BOOST,
+    DEFAULT_TITLE_BOOST,
+};
 use crate::error::SearchError;
 use crate::index::schema::date_key;
 use crate::index::Fields;
@@ -28,6 +31,22 @@ pub enum Clause {
     Term(String),
     /// Analyzed terms with their positions relative to the first (gaps are stop words).
     Phrase(Vec<(usize, String)>),
+    /// Every one of these clauses, anywhere (words typed that form a synonym).
+    All(Vec<Clause>),
+    /// Another form of what the user typed, from the synonym list: weighted less.
+    Synonym(Box<Clause>),
+}
+
+impl Clause {
+    /// Number of terms the clause looks for.
+    pub fn term_count(&self) -> usize {
+        match self {
+            Clause::Term(_) => 1,
+            Clause::Phrase(terms) => terms.len(),
+            Clause::All(clauses) => clauses.iter().map(Clause::term_count).sum(),
+            Clause::Synonym(inner) => inner.term_count(),
+        }
+    }
 }
 
 /// The parsed query: groups that should all match (each a set of alternatives), and
@@ -43,14 +62,19 @@ pub struct ParsedQuery {
 impl ParsedQuery {
     /// Every analyzed term the user asked for (not the excluded ones), for highlighting.
     pub fn positive_terms(&self) -> Vec<&str> {
-        let mut terms = Vec::new();
-        for clause in self.groups.iter().flatten() {
+        fn collect<'a>(clause: &'a Clause, terms: &mut Vec<&'a str>) {
             match clause {
-                Clause::Term(term) => terms.push(term.as_str()),
+                Clause::Term(term) => terms.push(term),
                 Clause::Phrase(phrase) => {
                     terms.extend(phrase.iter().map(|(_, term)| term.as_str()))
                 }
+                Clause::All(clauses) => clauses.iter().for_each(|inner| collect(inner, terms)),
+                Clause::Synonym(inner) => collect(inner, terms),
             }
+        }
+        let mut terms = Vec::new();
+        for clause in self.groups.iter().flatten() {
+            collect(clause, &mut terms);
         }
         terms
     }
@@ -202,6 +226,9 @@ pub fn parse(query: &str, analyzer: &mut TextAnalyzer) -> ParsedQuery {
     parsed
 }
 
+/// How far apart two consecutive query words may stand to earn the proximity bonus.
+pub const PROXIMITY_SLOP: u32 = 4;
+
 /// Weights of the query builder.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
@@ -211,6 +238,10 @@ pub struct Weights {
     pub context_boost: f32,
     /// Multiplier of a match on the number of the article the passage belongs to.
     pub article_boost: f32,
+    /// Multiplier of a match on a synonym of what the user typed.
+    pub synonym_boost: f32,
+    /// Multiplier of the bonus for two consecutive query words standing close together.
+    pub proximity_boost: f32,
 }
 
 impl Default for Weights {
@@ -219,6 +250,8 @@ impl Default for Weights {
             title_boost: DEFAULT_TITLE_BOOST,
             context_boost: DEFAULT_CONTEXT_BOOST,
             article_boost: DEFAULT_ARTICLE_BOOST,
+            synonym_boost: DEFAULT_SYNONYM_BOOST,
+            proximity_boost: DEFAULT_PROXIMITY_BOOST,
         }
     }
 }
@@ -243,6 +276,19 @@ impl QueryBuilder<'_> {
                     .iter()
                     .map(|(offset, term)| (*offset, Term::from_field_text(field, term)))
                     .collect(),
+            )),
+            Clause::All(clauses) => Box::new(BooleanQuery::new(
+                clauses
+                    .iter()
+                    .map(|clause| (Occur::Must, self.clause_on(clause, field)))
+                    .collect(),
+            )),
+            // A phrase scores the sum of its terms' weights: divide by its length, so that a
+            // spelled-out synonym (`fichier national automatisé des empreintes génétiques`)
+            // does not outweigh the acronym typed (`FNAEG`).
+            Clause::Synonym(inner) => Box::new(BoostQuery::new(
+                self.clause_on(inner, field),
+                self.weights.synonym_boost / inner.term_count().max(1) as f32,
             )),
         }
     }
@@ -300,6 +346,11 @@ impl QueryBuilder<'_> {
                 .collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
+        clauses.extend(
+            self.proximity(parsed)
+                .into_iter()
+                .map(|query| (Occur::Should, query)),
+        );
         for excluded in &parsed.excluded {
             clauses.push((Occur::MustNot, self.clause_on(excluded, self.fields.body)));
         }
@@ -307,6 +358,41 @@ impl QueryBuilder<'_> {
             clauses.push((Occur::Must, filter.box_clone()));
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Bonus queries for consecutive query words that stand close together in the passage
+    /// (in order, at most [`PROXIMITY_SLOP`] words apart).
+    fn proximity(&self, parsed: &ParsedQuery) -> Vec<Box<dyn Query>> {
+        if self.weights.proximity_boost <= 0.0 {
+            return Vec::new();
+        }
+        let single_terms: Vec<Option<&str>> = parsed
+            .groups
+            .iter()
+            .map(|group| match group.as_slice() {
+                [Clause::Term(term)] => Some(term.as_str()),
+                _ => None,
+            })
+            .collect();
+        single_terms
+            .windows(2)
+            .filter_map(|pair| match pair {
+                [Some(first), Some(second)] if first != second => {
+                    let phrase = PhraseQuery::new_with_offset_and_slop(
+                        vec![
+                            (0, Term::from_field_text(self.fields.body, first)),
+                            (1, Term::from_field_text(self.fields.body, second)),
+                        ],
+                        PROXIMITY_SLOP,
+                    );
+                    Some(Box::new(BoostQuery::new(
+                        Box::new(phrase),
+                        self.weights.proximity_boost,
+                    )) as Box<dyn Query>)
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// Queries restricting matches to the request's filters.

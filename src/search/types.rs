@@ -1,4 +1,7 @@
 //! Plain domain types of a search: requests in, results out. No engine type appears here.
+//!
+//! Result types derive `utoipa::ToSchema` (a plain data description, no web framework) so the
+//! HTTP API's OpenAPI document describes them from this one definition.
 
 use serde::Serialize;
 
@@ -51,7 +54,7 @@ pub struct Filters {
 }
 
 /// The answer to a search.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SearchResults {
     /// The query as received.
     pub query: String,
@@ -64,7 +67,7 @@ pub struct SearchResults {
 }
 
 /// One ranked passage.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     /// The document's id.
     pub doc_id: String,
@@ -93,7 +96,7 @@ pub struct Hit {
 }
 
 /// A whole document: metadata and passages in order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DocumentDetail {
     /// The document's id.
     pub id: String,
@@ -114,7 +117,7 @@ pub struct DocumentDetail {
 }
 
 /// One passage of a [`DocumentDetail`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PassageDetail {
     /// 0-based number.
     pub passage: u32,
@@ -127,7 +130,7 @@ pub struct PassageDetail {
 }
 
 /// Counts describing the index, for health checks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct IndexStats {
     /// Documents indexed.
     pub documents: usize,

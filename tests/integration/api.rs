@@ -133,10 +133,31 @@ async fn a_quoted_phrase_matches_the_words_in_order() {
 
 #[tokio::test]
 async fn acronyms_and_legal_references_are_findable_as_written() {
+    // Acronyms: passages holding the acronym as written are found and marked (passages that
+    // spell it out, found through the synonym list, may rank among them).
+    for (acronym, written_in) in [
+        ("PNR", 5),
+        ("SIS", 5),
+        ("FNAEG", 3),
+        ("CCPD", 1),
+        ("ECE", 1),
+    ] {
+        let (status, body) = search(acronym, "").await;
+        assert_eq!(status, StatusCode::OK, "{acronym}");
+        let marked = body["hits"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter(|hit| {
+                hit["highlight"]
+                    .as_str()
+                    .is_some_and(|html| html.contains(&format!("<mark>{acronym}</mark>")))
+            })
+            .count();
+        assert!(marked >= written_in, "{acronym}: {marked} marked hits");
+    }
     for (query, expected) in [
-        ("PNR", "PNR"),
-        ("ECE", "ECE"),
-        ("CCPD", "CCPD"),
         ("2016/679", "2016/679"),
         ("(UE) 2016/679", "2016/679"),
         ("L. 232-1", "232-1"),
@@ -156,6 +177,11 @@ async fn acronyms_and_legal_references_are_findable_as_written() {
             );
         }
     }
+    // Its synonym finds the declaration's other passage, which spells the words out.
+    let (_, ece) = search("ECE", "").await;
+    assert!(hit_texts(&ece)
+        .iter()
+        .any(|text| text.contains("équipes communes d'enquêtes") && !text.contains("ECE")));
     let (_, body) = search("L. 232-1", "&limit=1").await;
     assert_eq!(
         body["hits"][0]["article"], "L232-1",
@@ -436,6 +462,7 @@ async fn cors_is_off_by_default_and_on_for_configured_origins() {
     assert!(closed.headers.get("access-control-allow-origin").is_none());
     let settings = HttpSettings {
         cors_origins: vec!["https://intranet.example".to_string()],
+        ..HttpSettings::default()
     };
     let open = get_with("/search?q=PNR", &settings, &origin).await;
     assert_eq!(

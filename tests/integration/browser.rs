@@ -89,6 +89,7 @@ fn start_servers() -> Servers {
     };
     let settings = HttpSettings {
         cors_origins: vec![host.clone()],
+        ..HttpSettings::default()
     };
     let vigie_app = router(state, &settings);
     let page = host_page(&vigie);

@@ -3,7 +3,12 @@
 mod api;
 mod browser;
 mod cli;
+mod client;
+mod metrics;
+mod openapi;
 mod relevance;
 mod suggest;
 mod support;
+mod watch;
 mod widget;
+mod write_api;

@@ -175,3 +175,24 @@ async fn suggestions_follow_the_index_when_it_changes() {
         "{after:?}"
     );
 }
+
+#[tokio::test]
+async fn suggest_and_the_front_end_are_in_the_api_description() {
+    let (status, document) = get("/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let suggest = &document["paths"]["/suggest"]["get"];
+    let parameters: Vec<&str> = suggest["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|parameter| parameter["name"].as_str())
+        .collect();
+    assert_eq!(parameters, ["q", "limit"]);
+    assert!(document["components"]["schemas"]["Suggestions"].is_object());
+    for path in ["/", "/widget.js", "/index.css"] {
+        assert!(
+            document["paths"][path]["get"].is_object(),
+            "{path} is not documented"
+        );
+    }
+}

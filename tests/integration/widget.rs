@@ -51,6 +51,7 @@ async fn the_search_page_is_html_under_a_strict_csp() {
 async fn the_widget_can_be_fetched_and_called_from_an_allowed_origin() {
     let settings = HttpSettings {
         cors_origins: vec!["http://intranet.example".to_string()],
+        ..HttpSettings::default()
     };
     let origin = [("origin", "http://intranet.example")];
     let reply = get_with("/suggest?q=coop", &settings, &origin).await;

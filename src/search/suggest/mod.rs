@@ -44,7 +44,7 @@ pub struct SuggestRequest {
 }
 
 /// One completion.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
     /// The completed text, as written in the corpus (its most frequent form).
     pub text: String,
@@ -55,7 +55,7 @@ pub struct Suggestion {
 }
 
 /// The answer to a [`SuggestRequest`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Suggestions {
     /// The prefix as received.
     pub query: String,

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 /// Whether a suggestion completes one word or a run of words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SuggestionKind {
     /// One word of the indexed text.
