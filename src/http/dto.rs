@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use super::error::ApiError;
 use crate::index::documents::WriteStatus;
 use crate::search::{
-    DocumentDetail, Filters, Hit, SearchRequest, SearchResults, DEFAULT_LIMIT, MAX_LIMIT,
+    DocumentDetail, Filters, Hit, SearchRequest, SearchResults, SuggestRequest, Suggestions,
+    DEFAULT_LIMIT, DEFAULT_SUGGEST_LIMIT, MAX_LIMIT, MAX_SUGGEST_LIMIT,
 };
 
 /// Query-string parameters of `GET /search`.
@@ -124,6 +125,34 @@ impl From<SearchResults> for SearchResponse {
         }
     }
 }
+
+/// Query-string parameters of `GET /suggest`.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestParams {
+    /// The text typed so far (at most 100 characters; a trailing space asks for the next word).
+    #[param(required = true)]
+    pub q: Option<String>,
+    /// Suggestions wanted (default 8, capped at 20).
+    #[param(value_type = Option<u32>)]
+    pub limit: Option<String>,
+}
+
+impl SuggestParams {
+    /// Converts the parameters into a suggestion request (the limit is capped, not refused).
+    pub fn to_request(&self) -> Result<SuggestRequest, ApiError> {
+        let limit = number("limit", self.limit.as_deref())?
+            .unwrap_or(DEFAULT_SUGGEST_LIMIT)
+            .min(MAX_SUGGEST_LIMIT);
+        Ok(SuggestRequest {
+            prefix: self.q.clone().unwrap_or_default(),
+            limit,
+        })
+    }
+}
+
+/// The JSON answer of `GET /suggest`: `query`, `suggestions` (`text`, `kind`, `count`), `took_ms`.
+pub type SuggestResponse = Suggestions;
 
 /// The JSON answer of `GET /documents/{id}`.
 pub type DocumentResponse = DocumentDetail;

@@ -14,6 +14,7 @@ pub mod error;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;
+pub mod widget;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -83,11 +84,15 @@ impl HttpSettings {
 pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(routes::search))
+        .routes(routes!(routes::suggest))
         .routes(routes!(routes::document, documents::delete))
         .routes(routes!(documents::create))
         .routes(routes!(routes::health))
         .routes(routes!(metrics::serve))
         .routes(routes!(openapi::serve))
+        .routes(routes!(widget::index_page))
+        .routes(routes!(widget::index_css))
+        .routes(routes!(widget::widget_js))
 }
 
 /// The OpenAPI document of [`api_routes`], completed (what `GET /openapi.json` serves).

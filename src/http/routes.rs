@@ -7,10 +7,13 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::Serialize;
 
-use super::dto::{check_document_id, DocumentResponse, SearchParams, SearchResponse};
+use super::dto::{
+    check_document_id, DocumentResponse, SearchParams, SearchResponse, SuggestParams,
+    SuggestResponse,
+};
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
-use crate::search::{DocumentDetail, Engine, IndexStats};
+use crate::search::{DocumentDetail, Engine, IndexStats, Suggestions};
 
 /// Runs blocking search work off the async runtime.
 async fn blocking<T, F>(engine: &Arc<Engine>, work: F) -> Result<T, ApiError>
@@ -45,6 +48,29 @@ pub async fn search(
     let request = params.to_request()?;
     let results = blocking(&state.engine, move |engine| Ok(engine.search(&request)?)).await?;
     Ok(Json(SearchResponse::from(results)))
+}
+
+/// `GET /suggest`: completions of the text typed so far, best first.
+#[utoipa::path(
+    get,
+    path = "/suggest",
+    tag = "search",
+    params(SuggestParams),
+    responses(
+        (status = 200, description = "Completions (words and frequent phrases), best first; accents and case ignored", body = Suggestions),
+        (status = 400, description = "Invalid request (`empty_query`, `query_too_long`, `invalid_parameter`)", body = ErrorBody),
+        (status = 401, description = "A read key is configured and was not sent (`unauthorized`)", body = ErrorBody),
+    )
+)]
+pub async fn suggest(
+    State(state): State<AppState>,
+    params: Result<Query<SuggestParams>, QueryRejection>,
+) -> Result<Json<SuggestResponse>, ApiError> {
+    let Query(params) = params
+        .map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))?;
+    let request = params.to_request()?;
+    let suggestions = blocking(&state.engine, move |engine| Ok(engine.suggest(&request)?)).await?;
+    Ok(Json(suggestions))
 }
 
 /// `GET /documents/{id}`: a document's metadata and its passages in order.

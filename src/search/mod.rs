@@ -11,6 +11,7 @@
 pub mod query;
 pub mod snippet;
 pub mod spelling;
+pub mod suggest;
 pub mod synonyms;
 pub mod types;
 
@@ -28,6 +29,10 @@ use crate::index::schema::DOC_ID_FIELD;
 use crate::index::{engine, VigieIndex};
 use query::{Clause, ParsedQuery, QueryBuilder, Weights};
 use snippet::Highlighter;
+pub use suggest::{
+    SuggestRequest, Suggestion, SuggestionKind, Suggestions, DEFAULT_SUGGEST_LIMIT,
+    MAX_SUGGEST_CHARS, MAX_SUGGEST_LIMIT,
+};
 use synonyms::Synonyms;
 pub use types::{
     DocumentDetail, Filters, Hit, IndexStats, PassageDetail, SearchRequest, SearchResults,
@@ -61,6 +66,8 @@ pub struct Engine {
     index: VigieIndex,
     settings: SearchSettings,
     synonyms: Synonyms,
+    /// Completions as you type, built from the index and rebuilt when it changes.
+    suggestions: suggest::SuggestionCache,
 }
 
 /// A candidate passage before its stored fields are loaded.
@@ -86,6 +93,7 @@ impl Engine {
             index,
             settings,
             synonyms,
+            suggestions: suggest::SuggestionCache::default(),
         }
     }
 

@@ -1,11 +1,14 @@
 //! Integration tests: the real corpus, a real on-disk index, the real router and binary.
 
 mod api;
+mod browser;
 mod cli;
 mod client;
 mod metrics;
 mod openapi;
 mod relevance;
+mod suggest;
 mod support;
 mod watch;
+mod widget;
 mod write_api;

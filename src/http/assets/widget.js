@@ -1,0 +1,458 @@
+/*
+ * Vigie search widget. No dependency, no build step.
+ *
+ * Usage in any page:
+ *   <script src="https://vigie.example/widget.js" defer></script>
+ *   <div data-vigie-search></div>
+ *
+ * Options (attributes of the element):
+ *   data-vigie-endpoint  the Vigie server (default: the origin this script was loaded from)
+ *   data-vigie-limit     passages shown per search (default 10)
+ *   data-vigie-autofocus focus the search box on load
+ *   data-vigie-history   keep the query in the page's address (?q=…)
+ *
+ * The widget lives in a shadow root: the host page's styles do not reach it and its styles do
+ * not leak out. The host restyles it through CSS custom properties (--vigie-*), set on the
+ * element or any ancestor. The only HTML inserted is the API's `highlight` (escaped text
+ * with <mark>), and even that is rebuilt node by node; everything else is set as text.
+ */
+(() => {
+  "use strict";
+
+  const script = document.currentScript;
+  const scriptOrigin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+
+  const SUGGEST_DELAY_MS = 150;
+  const SUGGEST_LIMIT = 8;
+
+  const TEXT = {
+    label: "Rechercher dans les textes",
+    placeholder: "Par exemple : équipes communes d’enquête",
+    submit: "Rechercher",
+    suggestions: "Suggestions",
+    results: "Résultats",
+    searching: "Recherche en cours…",
+    empty: "Saisissez au moins un mot.",
+    none: "Aucun passage trouvé.",
+    failed: "La recherche a échoué. Réessayez dans un instant.",
+    passage: "passage",
+    article: "Article",
+    suggestionCount: (count) =>
+      count === 0 ? "Aucune suggestion." :
+        `${count} suggestion${count > 1 ? "s" : ""} : flèches haut et bas pour choisir, Entrée pour rechercher.`,
+    resultCount: (total, shown) => {
+      if (total === 0) return "Aucun passage trouvé.";
+      const found = `${total.toLocaleString("fr-FR")} passage${total > 1 ? "s" : ""} trouvé${total > 1 ? "s" : ""}`;
+      return shown < total ? `${found}, les ${shown} meilleurs sont affichés.` : `${found}.`;
+    },
+  };
+
+  const STYLE = `
+:host {
+  display: block;
+  font-family: var(--vigie-font, system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif);
+  color: var(--vigie-text, #1b1b1b);
+  line-height: 1.5;
+}
+[hidden] { display: none !important; }
+.vigie { max-width: var(--vigie-max-width, 48rem); }
+.sr-only {
+  position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0;
+}
+.label { display: block; font-weight: 600; margin-bottom: 0.25rem; }
+.row { display: flex; gap: 0.5rem; align-items: stretch; }
+.field { position: relative; flex: 1; }
+.input {
+  box-sizing: border-box; width: 100%; font: inherit; color: inherit;
+  padding: 0.55rem 0.75rem;
+  background: var(--vigie-background, #fff);
+  border: 2px solid var(--vigie-border, #6a6a6a);
+  border-radius: var(--vigie-radius, 4px);
+}
+.button {
+  font: inherit; font-weight: 600; cursor: pointer;
+  padding: 0.55rem 1rem;
+  color: var(--vigie-accent-text, #fff);
+  background: var(--vigie-accent, #000091);
+  border: 2px solid var(--vigie-accent, #000091);
+  border-radius: var(--vigie-radius, 4px);
+}
+.input:focus-visible, .button:focus-visible, a:focus-visible, .option:focus-visible {
+  outline: 3px solid var(--vigie-focus, #f5a300);
+  outline-offset: 2px;
+}
+.listbox {
+  position: absolute; z-index: 10; left: 0; right: 0; top: calc(100% + 2px);
+  margin: 0; padding: 0.25rem 0; list-style: none;
+  background: var(--vigie-background, #fff);
+  border: 2px solid var(--vigie-border, #6a6a6a);
+  border-radius: var(--vigie-radius, 4px);
+  box-shadow: 0 6px 16px rgba(0, 0, 0, 0.18);
+  max-height: 20rem; overflow-y: auto;
+}
+.option { padding: 0.35rem 0.75rem; cursor: pointer; display: flex; justify-content: space-between; gap: 1rem; }
+.option:hover { background: var(--vigie-hover, #ececf8); }
+.option[aria-selected="true"] {
+  background: var(--vigie-accent, #000091); color: var(--vigie-accent-text, #fff);
+  outline: 2px solid var(--vigie-focus, #f5a300); outline-offset: -2px;
+}
+.kind { font-size: 0.8em; opacity: 0.75; }
+.status { margin: 0.75rem 0 0.5rem; color: var(--vigie-muted, #4a4a4a); min-height: 1.5em; }
+.results { list-style: none; margin: 0; padding: 0; }
+.hit {
+  margin: 0 0 0.75rem; padding: 0.75rem 1rem;
+  background: var(--vigie-surface, #fff);
+  border: 1px solid var(--vigie-border-light, #d6d6d6);
+  border-left: 4px solid var(--vigie-accent, #000091);
+  border-radius: var(--vigie-radius, 4px);
+}
+.title { font-size: 1.05rem; margin: 0; }
+.title a { color: var(--vigie-link, #000091); }
+.meta { margin: 0.15rem 0 0.4rem; font-size: 0.875rem; color: var(--vigie-muted, #4a4a4a); }
+.passage { margin: 0; white-space: pre-line; }
+mark {
+  background: var(--vigie-mark, #fde68a); color: inherit;
+  padding: 0 0.1em; border-radius: 2px;
+}
+`;
+
+  let instances = 0;
+  let sharedSheet = null;
+
+  /** Styles the shadow root: a constructed sheet where supported, a <style> otherwise. */
+  function adoptStyles(root) {
+    if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
+      if (!sharedSheet) {
+        sharedSheet = new CSSStyleSheet();
+        sharedSheet.replaceSync(STYLE);
+      }
+      root.adoptedStyleSheets = [sharedSheet];
+      return;
+    }
+    const style = document.createElement("style");
+    style.textContent = STYLE;
+    root.append(style);
+  }
+
+  /** Creates an element with attributes and text (never HTML). */
+  function element(tag, attributes = {}, text = "") {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value !== null && value !== undefined) node.setAttribute(name, String(value));
+    }
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  /** Rebuilds the API's highlight (escaped text and <mark>) as text and <mark> nodes only. */
+  function highlightNodes(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    const fragment = document.createDocumentFragment();
+    for (const node of template.content.childNodes) {
+      if (node.nodeName === "MARK") {
+        fragment.append(element("mark", {}, node.textContent));
+      } else {
+        fragment.append(document.createTextNode(node.textContent || ""));
+      }
+    }
+    return fragment;
+  }
+
+  /** `2018-05-29` → `29 mai 2018`. */
+  function frenchDate(iso) {
+    const parts = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(iso || "");
+    if (!parts) return iso || "";
+    const [, year, month, day] = parts;
+    const date = new Date(Date.UTC(Number(year), Number(month || 1) - 1, Number(day || 1)));
+    const options = { year: "numeric", timeZone: "UTC" };
+    if (month) options.month = "long";
+    if (day) options.day = "numeric";
+    return date.toLocaleDateString("fr-FR", options);
+  }
+
+  class VigieSearch {
+    constructor(host) {
+      this.host = host;
+      this.id = `vigie-${++instances}`;
+      this.endpoint = (host.dataset.vigieEndpoint || scriptOrigin).replace(/\/+$/, "");
+      this.limit = Math.max(1, Math.min(50, Number(host.dataset.vigieLimit) || 10));
+      this.suggestions = [];
+      this.active = -1;
+      this.suggestTimer = 0;
+      this.suggestAbort = null;
+      this.searchSequence = 0;
+      this.render();
+      this.bind();
+      if (host.hasAttribute("data-vigie-history")) {
+        const query = new URLSearchParams(location.search).get("q");
+        if (query) {
+          this.input.value = query;
+          this.search(query);
+        }
+      }
+      if (host.hasAttribute("data-vigie-autofocus")) this.input.focus();
+    }
+
+    render() {
+      const root = this.host.shadowRoot || this.host.attachShadow({ mode: "open" });
+      root.replaceChildren();
+      adoptStyles(root);
+      const ids = {
+        input: `${this.id}-input`,
+        listbox: `${this.id}-listbox`,
+        status: `${this.id}-status`,
+      };
+      this.ids = ids;
+      const container = element("div", { class: "vigie", part: "container" });
+      this.form = element("form", { class: "form", role: "search", novalidate: "" });
+      const label = element("label", { class: "label", for: ids.input }, TEXT.label);
+      const row = element("div", { class: "row" });
+      const field = element("div", { class: "field" });
+      this.input = element("input", {
+        id: ids.input,
+        class: "input",
+        type: "text",
+        name: "q",
+        role: "combobox",
+        "aria-autocomplete": "list",
+        "aria-expanded": "false",
+        "aria-controls": ids.listbox,
+        "aria-describedby": ids.status,
+        autocomplete: "off",
+        autocapitalize: "off",
+        spellcheck: "false",
+        enterkeyhint: "search",
+        placeholder: TEXT.placeholder,
+      });
+      this.listbox = element("ul", {
+        id: ids.listbox,
+        class: "listbox",
+        role: "listbox",
+        "aria-label": TEXT.suggestions,
+        hidden: "",
+      });
+      const button = element("button", { class: "button", type: "submit" }, TEXT.submit);
+      field.append(this.input, this.listbox);
+      row.append(field, button);
+      this.form.append(label, row);
+      this.suggestStatus = element("div", { class: "sr-only", role: "status", "aria-live": "polite" });
+      this.status = element("p", { id: ids.status, class: "status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+      this.results = element("ol", { class: "results", "aria-label": TEXT.results });
+      container.append(this.form, this.suggestStatus, this.status, this.results);
+      root.append(container);
+    }
+
+    bind() {
+      this.input.addEventListener("input", () => this.scheduleSuggest());
+      this.input.addEventListener("keydown", (event) => this.onKeyDown(event));
+      this.form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        this.closeList();
+        this.search(this.input.value);
+      });
+      // Keep the focus in the box when an option is pressed, then take the option.
+      this.listbox.addEventListener("mousedown", (event) => event.preventDefault());
+      this.listbox.addEventListener("click", (event) => {
+        const option = event.target.closest("[role=option]");
+        if (option) this.choose(Number(option.dataset.index));
+      });
+      this.input.addEventListener("blur", () => this.closeList());
+    }
+
+    onKeyDown(event) {
+      const open = !this.listbox.hidden;
+      switch (event.key) {
+        case "ArrowDown":
+          event.preventDefault();
+          if (!open) {
+            if (this.suggestions.length) this.openList(event.altKey ? -1 : 0);
+            else this.scheduleSuggest(0);
+          } else {
+            this.setActive(this.active + 1 >= this.suggestions.length ? 0 : this.active + 1);
+          }
+          break;
+        case "ArrowUp":
+          if (!open) return;
+          event.preventDefault();
+          this.setActive(this.active <= 0 ? this.suggestions.length - 1 : this.active - 1);
+          break;
+        case "Enter":
+          if (open && this.active >= 0) {
+            event.preventDefault();
+            this.choose(this.active);
+          }
+          break;
+        case "Escape":
+          if (open) {
+            event.preventDefault();
+            this.closeList();
+          } else if (this.input.value) {
+            event.preventDefault();
+            this.input.value = "";
+            this.suggestions = [];
+          }
+          break;
+        case "Tab":
+          this.closeList();
+          break;
+        default:
+          break;
+      }
+    }
+
+    scheduleSuggest(delay = SUGGEST_DELAY_MS) {
+      clearTimeout(this.suggestTimer);
+      const prefix = this.input.value;
+      if (!prefix.trim()) {
+        this.suggestions = [];
+        this.closeList();
+        return;
+      }
+      this.suggestTimer = setTimeout(() => this.suggest(prefix), delay);
+    }
+
+    async suggest(prefix) {
+      if (this.suggestAbort) this.suggestAbort.abort();
+      const abort = new AbortController();
+      this.suggestAbort = abort;
+      const url = `${this.endpoint}/suggest?q=${encodeURIComponent(prefix)}&limit=${SUGGEST_LIMIT}`;
+      try {
+        const response = await fetch(url, { signal: abort.signal, headers: { Accept: "application/json" } });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const body = await response.json();
+        if (abort.signal.aborted || this.input.value !== prefix) return;
+        this.suggestions = Array.isArray(body.suggestions) ? body.suggestions : [];
+        this.fillList();
+      } catch (error) {
+        if (error && error.name === "AbortError") return;
+        this.suggestions = [];
+        this.closeList();
+      }
+    }
+
+    fillList() {
+      this.listbox.replaceChildren();
+      this.suggestions.forEach((suggestion, index) => {
+        const option = element("li", {
+          id: `${this.id}-option-${index}`,
+          class: "option",
+          role: "option",
+          "aria-selected": "false",
+          "data-index": index,
+        });
+        option.append(element("span", { class: "text" }, suggestion.text));
+        if (suggestion.kind === "phrase") {
+          option.append(element("span", { class: "kind", "aria-hidden": "true" }, "expression"));
+        }
+        this.listbox.append(option);
+      });
+      this.suggestStatus.textContent = TEXT.suggestionCount(this.suggestions.length);
+      if (this.suggestions.length && this.host.shadowRoot.activeElement === this.input) this.openList(-1);
+      else this.closeList();
+    }
+
+    openList(active) {
+      this.listbox.hidden = false;
+      this.input.setAttribute("aria-expanded", "true");
+      this.setActive(active);
+    }
+
+    closeList() {
+      this.listbox.hidden = true;
+      this.input.setAttribute("aria-expanded", "false");
+      this.setActive(-1);
+    }
+
+    setActive(index) {
+      this.active = index;
+      const options = this.listbox.querySelectorAll("[role=option]");
+      options.forEach((option, position) => {
+        option.setAttribute("aria-selected", position === index ? "true" : "false");
+      });
+      const current = options[index];
+      if (current) {
+        this.input.setAttribute("aria-activedescendant", current.id);
+        current.scrollIntoView({ block: "nearest" });
+      } else {
+        this.input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    choose(index) {
+      const suggestion = this.suggestions[index];
+      if (!suggestion) return;
+      this.input.value = suggestion.text;
+      this.closeList();
+      this.search(suggestion.text);
+    }
+
+    async search(query) {
+      clearTimeout(this.suggestTimer);
+      if (this.suggestAbort) this.suggestAbort.abort();
+      const text = query.trim();
+      if (!text) {
+        this.status.textContent = TEXT.empty;
+        return;
+      }
+      const sequence = ++this.searchSequence;
+      this.status.textContent = TEXT.searching;
+      this.results.setAttribute("aria-busy", "true");
+      if (this.host.hasAttribute("data-vigie-history")) {
+        history.replaceState(null, "", `?q=${encodeURIComponent(text)}`);
+      }
+      const url = `${this.endpoint}/search?q=${encodeURIComponent(text)}&limit=${this.limit}`;
+      try {
+        const response = await fetch(url, { headers: { Accept: "application/json" } });
+        const body = await response.json().catch(() => ({}));
+        if (sequence !== this.searchSequence) return;
+        if (!response.ok) throw new Error(body.message || `HTTP ${response.status}`);
+        this.showResults(body);
+      } catch (error) {
+        if (sequence !== this.searchSequence) return;
+        this.results.replaceChildren();
+        this.status.textContent = TEXT.failed;
+      } finally {
+        if (sequence === this.searchSequence) this.results.removeAttribute("aria-busy");
+      }
+    }
+
+    showResults(body) {
+      const hits = Array.isArray(body.hits) ? body.hits : [];
+      const items = hits.map((hit) => this.hitItem(hit));
+      this.results.replaceChildren(...items);
+      this.status.textContent = TEXT.resultCount(Number(body.total) || 0, hits.length);
+    }
+
+    hitItem(hit) {
+      const item = element("li", { class: "hit", "data-doc-id": hit.doc_id });
+      const title = element("h3", { class: "title" });
+      const link = element("a", { href: new URL(hit.link || "", `${this.endpoint}/`).href }, hit.title || hit.doc_id);
+      title.append(link);
+      const meta = [];
+      if (hit.date) meta.push(frenchDate(hit.date));
+      if (hit.source) meta.push(hit.source);
+      if (hit.article) meta.push(`${TEXT.article} ${hit.article}`);
+      else if (hit.heading) meta.push(hit.heading);
+      const details = element("p", { class: "meta" }, meta.join(" · "));
+      const passage = element("p", { class: "passage" });
+      passage.append(highlightNodes(hit.highlight || ""));
+      item.append(title, details, passage);
+      return item;
+    }
+  }
+
+  function mountAll() {
+    for (const host of document.querySelectorAll("[data-vigie-search]")) {
+      if (!host.vigieSearch) host.vigieSearch = new VigieSearch(host);
+    }
+  }
+
+  window.VigieSearch = { mountAll };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mountAll);
+  } else {
+    mountAll();
+  }
+})();

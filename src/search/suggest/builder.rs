@@ -1,0 +1,342 @@
+//! Counts the words and frequent phrases of passage texts into a [`SuggestionTable`].
+//!
+//! Words are cut by the index's own tokenizer (so elisions and legal references are read as
+//! the index reads them) and keyed by their folded form (lower case, no accents); each key
+//! remembers how often each surface form was written, and shows the most frequent one.
+//! Phrases are runs of two or three words inside a sentence (only spaces, a hyphen or an
+//! elision like `d'` between them) that neither start nor end with a stop word. Memory stays
+//! bounded on large corpora: when the phrase counts grow past [`PRUNE_AT`] entries, phrases
+//! seen once so far are dropped (a phrase must recur to be kept anyway). Imports `analysis`.
+
+use std::collections::HashMap;
+
+use tantivy::tokenizer::{RawTokenizer, TextAnalyzer, TokenStream};
+
+use super::table::{SuggestionKind, SuggestionTable, TableRow};
+use crate::analysis::{self, FrenchStopWords};
+
+/// A word is suggested once it occurs this many times.
+pub const MIN_WORD_COUNT: u32 = 2;
+/// A phrase is suggested once it occurs this many times.
+pub const MIN_PHRASE_COUNT: u32 = 3;
+/// Longest phrase, in words.
+const MAX_PHRASE_WORDS: usize = 3;
+/// Phrase counts are pruned of singletons when they hold more entries than this.
+pub const PRUNE_AT: usize = 1_000_000;
+/// Words that end no phrase and start none although the stop list keeps them (folded):
+/// prepositions and quantifiers that leave a suggestion hanging (`coopération entre`).
+#[rustfmt::skip]
+const PHRASE_EDGE_WORDS: &[&str] = &[
+    "entre", "selon", "lors", "dont", "apres", "avant", "contre", "sous", "vers", "chez", "afin",
+    "ainsi", "tout", "tous", "toute", "toutes", "autre", "autres", "plus", "moins", "tres",
+    "peut", "doit", "sont", "notamment", "egalement", "aupres", "dans", "parmi", "depuis",
+];
+/// Longest elided word accepted between two words of a phrase (`jusqu'`).
+const MAX_ELISION_CHARS: usize = 7;
+
+/// How often a folded word occurs, and in which surface forms.
+struct WordCounts {
+    count: u32,
+    /// A stop word or a [`PHRASE_EDGE_WORDS`] word: never suggested alone, never a phrase end.
+    is_stop_word: bool,
+    surfaces: Vec<(Box<str>, u32)>,
+}
+
+impl WordCounts {
+    /// The most frequent surface form (the first seen on a tie).
+    fn best_surface(&self) -> Option<&str> {
+        let mut best: Option<&(Box<str>, u32)> = None;
+        for candidate in &self.surfaces {
+            if best.is_none_or(|kept| candidate.1 > kept.1) {
+                best = Some(candidate);
+            }
+        }
+        best.map(|(surface, _)| &**surface)
+    }
+}
+
+/// One word of a passage, as the phrase counter needs it.
+struct WordToken {
+    folded: String,
+    start: usize,
+    end: usize,
+    is_stop_word: bool,
+    in_phrases: bool,
+}
+
+/// Accumulates counts over passage texts; [`SuggestionBuilder::finish`] makes the table.
+pub struct SuggestionBuilder {
+    tokenizer: TextAnalyzer,
+    stop_words: TextAnalyzer,
+    words: HashMap<String, WordCounts>,
+    phrases: HashMap<String, u32>,
+    tokens: Vec<WordToken>,
+    key: String,
+}
+
+impl Default for SuggestionBuilder {
+    fn default() -> Self {
+        SuggestionBuilder {
+            tokenizer: analysis::exact_analyzer(),
+            stop_words: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(FrenchStopWords)
+                .build(),
+            words: HashMap::new(),
+            phrases: HashMap::new(),
+            tokens: Vec::new(),
+            key: String::new(),
+        }
+    }
+}
+
+impl SuggestionBuilder {
+    /// Counts the words and phrases of one passage.
+    pub fn add_text(&mut self, text: &str) {
+        self.tokens.clear();
+        let mut stream = self.tokenizer.token_stream(text);
+        let mut previous_end = 0;
+        while let Some(token) = stream.next() {
+            // A legal reference is also emitted whole over its parts: count the parts only.
+            if token.offset_from < previous_end {
+                continue;
+            }
+            previous_end = token.offset_to;
+            let Some(surface) = text.get(token.offset_from..token.offset_to) else {
+                continue;
+            };
+            if !self.words.contains_key(token.text.as_str()) {
+                let is_stop_word = PHRASE_EDGE_WORDS.contains(&token.text.as_str()) || {
+                    let mut check = self.stop_words.token_stream(&token.text);
+                    check.next().is_none()
+                };
+                self.words.insert(
+                    token.text.clone(),
+                    WordCounts {
+                        count: 0,
+                        is_stop_word,
+                        surfaces: Vec::new(),
+                    },
+                );
+            }
+            let Some(counts) = self.words.get_mut(token.text.as_str()) else {
+                continue;
+            };
+            counts.count = counts.count.saturating_add(1);
+            match counts
+                .surfaces
+                .iter_mut()
+                .find(|(known, _)| **known == *surface)
+            {
+                Some((_, count)) => *count = count.saturating_add(1),
+                None => counts.surfaces.push((surface.into(), 1)),
+            }
+            self.tokens.push(WordToken {
+                folded: token.text.clone(),
+                start: token.offset_from,
+                end: token.offset_to,
+                is_stop_word: counts.is_stop_word,
+                in_phrases: token.text.chars().all(char::is_alphabetic),
+            });
+        }
+        drop(stream);
+        self.count_phrases(text);
+        if self.phrases.len() > PRUNE_AT {
+            self.phrases.retain(|_, count| *count > 1);
+        }
+    }
+
+    fn count_phrases(&mut self, text: &str) {
+        for first in 0..self.tokens.len() {
+            let head = &self.tokens[first];
+            if head.is_stop_word || !head.in_phrases {
+                continue;
+            }
+            self.key.clear();
+            self.key.push_str(&head.folded);
+            for next in first + 1..(first + MAX_PHRASE_WORDS).min(self.tokens.len()) {
+                let previous = &self.tokens[next - 1];
+                let token = &self.tokens[next];
+                if !token.in_phrases || !push_gap(text, previous.end, token.start, &mut self.key) {
+                    break;
+                }
+                self.key.push_str(&token.folded);
+                if token.is_stop_word {
+                    continue;
+                }
+                match self.phrases.get_mut(self.key.as_str()) {
+                    Some(count) => *count = count.saturating_add(1),
+                    None => {
+                        self.phrases.insert(self.key.clone(), 1);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Keeps the words and phrases that recur and builds the table, whose short prefixes keep
+    /// their `short_list_len` best entries ready.
+    pub fn finish(self, short_list_len: usize) -> SuggestionTable {
+        let mut rows = Vec::new();
+        for (key, counts) in &self.words {
+            if counts.is_stop_word || counts.count < MIN_WORD_COUNT || !is_suggestible_word(key) {
+                continue;
+            }
+            let surface = counts.best_surface().unwrap_or(key);
+            rows.push(TableRow {
+                key: key.clone(),
+                surface: surface.to_string(),
+                count: counts.count,
+                kind: SuggestionKind::Word,
+            });
+        }
+        for (key, &count) in &self.phrases {
+            if count < MIN_PHRASE_COUNT {
+                continue;
+            }
+            rows.push(TableRow {
+                surface: phrase_surface(key, &self.words),
+                key: key.clone(),
+                count,
+                kind: SuggestionKind::Phrase,
+            });
+        }
+        SuggestionTable::new(rows, short_list_len)
+    }
+}
+
+/// Appends the folded separator between two words of a phrase to `key` — a space, a hyphen
+/// or a space and an elision (` d'`) — or returns false when the gap ends the phrase.
+fn push_gap(text: &str, previous_end: usize, start: usize, key: &mut String) -> bool {
+    let Some(gap) = text.get(previous_end..start) else {
+        return false;
+    };
+    if gap == "-" {
+        key.push('-');
+        return true;
+    }
+    let elided = gap.trim_start();
+    if elided.len() == gap.len() {
+        return false;
+    }
+    if elided.is_empty() {
+        key.push(' ');
+        return true;
+    }
+    let Some(elision) = elided
+        .strip_suffix('\'')
+        .or_else(|| elided.strip_suffix('\u{2019}'))
+    else {
+        return false;
+    };
+    let letters = elision.chars().count();
+    if letters == 0 || letters > MAX_ELISION_CHARS || !elision.chars().all(char::is_alphabetic) {
+        return false;
+    }
+    key.push(' ');
+    key.extend(elision.chars().flat_map(char::to_lowercase));
+    key.push('\'');
+    true
+}
+
+/// Words worth suggesting: two characters or more, with a letter, or a reference such as
+/// `2016/679`.
+fn is_suggestible_word(folded: &str) -> bool {
+    folded.chars().count() >= 2
+        && (folded.chars().any(char::is_alphabetic)
+            || (folded.contains(['/', '-']) && folded.len() >= 5))
+}
+
+/// Rebuilds a phrase's surface from its words' most frequent surface forms.
+fn phrase_surface(key: &str, words: &HashMap<String, WordCounts>) -> String {
+    let surface_of = |folded: &str| {
+        words
+            .get(folded)
+            .and_then(WordCounts::best_surface)
+            .unwrap_or(folded)
+            .to_string()
+    };
+    let mut surface = String::with_capacity(key.len() + 8);
+    for (chunk_index, chunk) in key.split(' ').enumerate() {
+        if chunk_index > 0 {
+            surface.push(' ');
+        }
+        for (part_index, part) in chunk.split('-').enumerate() {
+            if part_index > 0 {
+                surface.push('-');
+            }
+            if words.contains_key(part) {
+                surface.push_str(&surface_of(part));
+            } else if let Some((elision, word)) = part.split_once('\'') {
+                surface.push_str(elision);
+                surface.push('\'');
+                surface.push_str(&surface_of(word));
+            } else {
+                surface.push_str(part);
+            }
+        }
+    }
+    surface
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table_of(texts: &[&str]) -> SuggestionTable {
+        let mut builder = SuggestionBuilder::default();
+        for text in texts {
+            builder.add_text(text);
+        }
+        builder.finish(10)
+    }
+
+    fn texts(table: &SuggestionTable, prefix: &str) -> Vec<String> {
+        table
+            .best_with_prefix(prefix, 10)
+            .into_iter()
+            .map(|found| found.text.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn words_show_their_most_frequent_accented_form() {
+        let table = table_of(&[
+            "La coopération policière renforce la sécurité.",
+            "Coopération policière et sécurité intérieure.",
+            "Une coopération policière étroite, la sécurité d'abord.",
+        ]);
+        assert_eq!(table.word_surface("cooperation"), Some("coopération"));
+        assert_eq!(texts(&table, "secu"), ["sécurité"]);
+        assert_eq!(
+            texts(&table, "coop"),
+            ["coopération", "coopération policière"]
+        );
+    }
+
+    #[test]
+    fn phrases_keep_elisions_and_skip_stop_word_ends() {
+        let sentence = "Le recours aux équipes communes d'enquête est encouragé.";
+        let table = table_of(&[sentence, sentence, sentence]);
+        let phrases: Vec<String> = table
+            .best_with_prefix("equipes", 10)
+            .into_iter()
+            .filter(|found| found.kind == SuggestionKind::Phrase)
+            .map(|found| found.text.to_string())
+            .collect();
+        assert_eq!(phrases, ["équipes communes", "équipes communes d'enquête"]);
+        assert!(
+            texts(&table, "aux").is_empty(),
+            "stop words are not suggested"
+        );
+        // A stop word may stand inside a phrase.
+        assert_eq!(texts(&table, "recours aux"), ["recours aux équipes"]);
+    }
+
+    #[test]
+    fn phrases_stop_at_punctuation_and_need_to_recur() {
+        let table = table_of(&["sécurité. Police", "sécurité. Police", "sécurité. Police"]);
+        assert!(table.best_with_prefix("securite ", 10).is_empty());
+        let rare = table_of(&["ordre public", "ordre public"]);
+        assert_eq!(texts(&rare, "ord"), ["ordre"]);
+    }
+}

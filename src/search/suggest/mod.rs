@@ -1,0 +1,337 @@
+//! Suggestions as you type: completions of a prefix from the indexed text.
+//!
+//! Owns the suggestion table's life cycle: it is built from the passages' stored text the
+//! first time it is asked for, and rebuilt when the index has changed (a new set of segments
+//! or deletes), in the background, the previous table answering meanwhile. Answers are plain
+//! domain types ([`Suggestions`]); no engine type leaves this module. [`builder`] counts words
+//! and phrases, [`table`] holds them compactly and finds a prefix. May import `error`,
+//! `analysis` and `index`.
+
+pub mod builder;
+pub mod table;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::index::SegmentId;
+use tantivy::schema::Value;
+use tantivy::{Opstamp, Searcher, TantivyDocument};
+
+use super::Engine;
+use crate::analysis;
+use crate::error::{IndexError, SearchError};
+use crate::index::{engine, VigieIndex};
+use builder::SuggestionBuilder;
+pub use table::{SuggestionKind, SuggestionTable};
+
+/// Default number of suggestions returned.
+pub const DEFAULT_SUGGEST_LIMIT: usize = 8;
+/// Largest number of suggestions returned; larger limits are capped.
+pub const MAX_SUGGEST_LIMIT: usize = 20;
+/// Longest prefix accepted, in characters.
+pub const MAX_SUGGEST_CHARS: usize = 100;
+
+/// A request for completions of what the user has typed so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuggestRequest {
+    /// The text typed so far.
+    pub prefix: String,
+    /// Suggestions wanted (capped at [`MAX_SUGGEST_LIMIT`]).
+    pub limit: usize,
+}
+
+/// One completion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Suggestion {
+    /// The completed text, as written in the corpus (its most frequent form).
+    pub text: String,
+    /// A word or a phrase.
+    pub kind: SuggestionKind,
+    /// How often it occurs in the indexed text.
+    pub count: u32,
+}
+
+/// The answer to a [`SuggestRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Suggestions {
+    /// The prefix as received.
+    pub query: String,
+    /// Completions, best (most frequent) first.
+    pub suggestions: Vec<Suggestion>,
+    /// Server time spent, in milliseconds.
+    pub took_ms: f64,
+}
+
+/// Sizes of the suggestion table in use, for operations and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SuggestionStats {
+    /// Words and phrases held.
+    pub entries: usize,
+    /// Approximate memory held, in bytes.
+    pub heap_bytes: usize,
+}
+
+/// Which state of the index a table was built from: its segments and their deletes.
+type Generation = BTreeMap<SegmentId, Option<Opstamp>>;
+
+/// A table and the index state it describes.
+struct BuiltTable {
+    generation: Generation,
+    table: SuggestionTable,
+}
+
+/// The suggestion table of an engine, rebuilt when the index changes.
+#[derive(Default)]
+pub struct SuggestionCache {
+    shared: Arc<CacheState>,
+}
+
+#[derive(Default)]
+struct CacheState {
+    current: RwLock<Option<Arc<BuiltTable>>>,
+    /// Held while the first table is built, so concurrent first requests build it once.
+    first_build: Mutex<()>,
+    /// Set while a background rebuild runs.
+    rebuilding: AtomicBool,
+}
+
+impl CacheState {
+    fn current(&self) -> Option<Arc<BuiltTable>> {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn store(&self, built: BuiltTable) -> Arc<BuiltTable> {
+        let built = Arc::new(built);
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&built));
+        built
+    }
+}
+
+impl SuggestionCache {
+    /// The table for the index's current state. The first call builds it (blocking); after
+    /// a change, the previous table answers while a background thread rebuilds.
+    fn table(&self, index: &VigieIndex) -> Result<Arc<BuiltTable>, SearchError> {
+        let searcher = index.searcher();
+        let state = &self.shared;
+        if let Some(built) = state.current() {
+            if built.generation == *searcher.generation().segments() {
+                return Ok(built);
+            }
+            if !state.rebuilding.swap(true, Ordering::AcqRel) {
+                self.rebuild_in_background(searcher, index.fields().body);
+            }
+            return Ok(built);
+        }
+        let _building = state
+            .first_build
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(built) = state.current() {
+            return Ok(built);
+        }
+        let built = build_table(&searcher, index.fields().body)?;
+        Ok(state.store(built))
+    }
+
+    fn rebuild_in_background(&self, searcher: Searcher, body: tantivy::schema::Field) {
+        let state = Arc::clone(&self.shared);
+        let spawned = std::thread::Builder::new()
+            .name("vigie-suggest".to_string())
+            .spawn(move || {
+                match build_table(&searcher, body) {
+                    Ok(built) => {
+                        state.store(built);
+                    }
+                    Err(error) => tracing::warn!(%error, "rebuilding suggestions failed"),
+                }
+                state.rebuilding.store(false, Ordering::Release);
+            });
+        if let Err(error) = spawned {
+            tracing::warn!(%error, "cannot start the suggestion rebuild");
+            self.shared.rebuilding.store(false, Ordering::Release);
+        }
+    }
+}
+
+/// Reads every live passage's text and counts its words and phrases.
+fn build_table(
+    searcher: &Searcher,
+    body: tantivy::schema::Field,
+) -> Result<BuiltTable, SearchError> {
+    let started = Instant::now();
+    let mut builder = SuggestionBuilder::default();
+    for segment in searcher.segment_readers() {
+        let store = segment
+            .get_store_reader(64)
+            .map_err(|error| IndexError::Engine(error.to_string()))?;
+        for stored in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+            let stored = stored.map_err(engine)?;
+            if let Some(text) = stored.get_first(body).and_then(|value| value.as_str()) {
+                builder.add_text(text);
+            }
+        }
+    }
+    let table = builder.finish(MAX_SUGGEST_LIMIT);
+    tracing::info!(
+        entries = table.len(),
+        heap_bytes = table.heap_bytes(),
+        took_ms = started.elapsed().as_millis() as u64,
+        "suggestions built"
+    );
+    Ok(BuiltTable {
+        generation: searcher.generation().segments().clone(),
+        table,
+    })
+}
+
+impl Engine {
+    /// Completions of `request.prefix` (accents and case ignored), best first.
+    pub fn suggest(&self, request: &SuggestRequest) -> Result<Suggestions, SearchError> {
+        let started = Instant::now();
+        let prefix = validate(request)?;
+        let limit = request.limit.min(MAX_SUGGEST_LIMIT);
+        let built = self.suggestions.table(&self.index)?;
+        let suggestions = complete(&built.table, request.prefix.trim_start(), &prefix, limit);
+        Ok(Suggestions {
+            query: request.prefix.clone(),
+            suggestions,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        })
+    }
+
+    /// Sizes of the suggestion table (building it if needed).
+    pub fn suggestion_stats(&self) -> Result<SuggestionStats, SearchError> {
+        let built = self.suggestions.table(&self.index)?;
+        Ok(SuggestionStats {
+            entries: built.table.len(),
+            heap_bytes: built.table.heap_bytes(),
+        })
+    }
+}
+
+/// The folded prefix of a valid request: lower case, no accents, one space between words,
+/// typographic apostrophes made straight; a trailing space is kept (the next word is wanted).
+fn validate(request: &SuggestRequest) -> Result<String, SearchError> {
+    let typed = request.prefix.trim_start();
+    if typed.trim().is_empty() {
+        return Err(SearchError::InvalidRequest {
+            code: "empty_query",
+            message: "the prefix is empty; type at least one letter (parameter `q`)".to_string(),
+        });
+    }
+    let length = typed.chars().count();
+    if length > MAX_SUGGEST_CHARS {
+        return Err(SearchError::InvalidRequest {
+            code: "query_too_long",
+            message: format!(
+                "the prefix has {length} characters; suggestions stop at {MAX_SUGGEST_CHARS}"
+            ),
+        });
+    }
+    let straight = typed.replace('\u{2019}', "'");
+    let mut folded = analysis::analyze_with(&mut analysis::keyword_analyzer(), &straight).concat();
+    let ends_with_space = folded.ends_with(char::is_whitespace);
+    folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+    if ends_with_space {
+        folded.push(' ');
+    }
+    Ok(folded)
+}
+
+/// The best completions of `folded` (the folded form of `typed`). When the text typed is not
+/// the start of a known word or phrase as a whole — several words, or an elision such as
+/// `l'éch` — its last word is completed and put after the rest, as typed.
+fn complete(table: &SuggestionTable, typed: &str, folded: &str, limit: usize) -> Vec<Suggestion> {
+    let mut suggestions = Vec::with_capacity(limit);
+    push_completions(&mut suggestions, table, "", folded, limit);
+    if suggestions.len() >= limit {
+        return suggestions;
+    }
+    let (typed_head, typed_last) = split_last_word(typed);
+    let (_, folded_last) = split_last_word(folded);
+    let mut lead = typed_head.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut key = folded_last;
+    if let (Some((typed_elision, _)), Some((_, folded_rest))) =
+        (split_elision(typed_last), split_elision(folded_last))
+    {
+        if !lead.is_empty() {
+            lead.push(' ');
+        }
+        lead.push_str(typed_elision);
+        key = folded_rest;
+    } else if !lead.is_empty() {
+        lead.push(' ');
+    }
+    if !lead.is_empty() && !key.is_empty() {
+        push_completions(&mut suggestions, table, &lead, key, limit);
+    }
+    suggestions
+}
+
+/// Appends the best completions of `key`, each after `lead`, skipping texts already there.
+fn push_completions(
+    suggestions: &mut Vec<Suggestion>,
+    table: &SuggestionTable,
+    lead: &str,
+    key: &str,
+    limit: usize,
+) {
+    for found in table.best_with_prefix(key, limit) {
+        if suggestions.len() >= limit {
+            break;
+        }
+        let text = format!("{lead}{}", found.text);
+        if suggestions.iter().all(|known| known.text != text) {
+            suggestions.push(Suggestion {
+                text,
+                kind: found.kind,
+                count: found.count,
+            });
+        }
+    }
+}
+
+/// Splits off the last word: (everything before it, the word). A trailing space leaves an
+/// empty last word.
+fn split_last_word(text: &str) -> (&str, &str) {
+    match text.rfind(char::is_whitespace) {
+        Some(position) => {
+            let width = text[position..].chars().next().map_or(1, char::len_utf8);
+            (&text[..position], &text[position + width..])
+        }
+        None => ("", text),
+    }
+}
+
+/// Splits an elided word (`l'échange`, `qu’il`) into the elision with its apostrophe and
+/// the rest, if the rest is not empty.
+fn split_elision(word: &str) -> Option<(&str, &str)> {
+    let apostrophe = word.find(['\'', '\u{2019}'])?;
+    let elision = &word[..apostrophe];
+    let width = word[apostrophe..].chars().next().map_or(1, char::len_utf8);
+    let rest = &word[apostrophe + width..];
+    let letters = elision.chars().count();
+    let is_elision = (1..=7).contains(&letters) && elision.chars().all(char::is_alphabetic);
+    (is_elision && !rest.is_empty()).then(|| (&word[..apostrophe + width], rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_elisions_are_split_as_typed() {
+        assert_eq!(split_last_word("terrorisme coop"), ("terrorisme", "coop"));
+        assert_eq!(split_last_word("coopération "), ("coopération", ""));
+        assert_eq!(split_last_word("coop"), ("", "coop"));
+        assert_eq!(split_elision("l’éch"), Some(("l’", "éch")));
+        assert_eq!(split_elision("aujourd"), None);
+        assert_eq!(split_elision("d'"), None);
+    }
+}

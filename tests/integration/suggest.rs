@@ -1,0 +1,198 @@
+//! `GET /suggest` through the real router on the index of the real corpus.
+
+use axum::http::StatusCode;
+
+use crate::support::{encode, get, request_on};
+
+async fn suggest(prefix: &str, extra: &str) -> (StatusCode, serde_json::Value) {
+    get(&format!("/suggest?q={}{extra}", encode(prefix))).await
+}
+
+fn suggestions(body: &serde_json::Value) -> Vec<(String, String)> {
+    body["suggestions"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| {
+                    (
+                        item["text"].as_str().unwrap_or_default().to_string(),
+                        item["kind"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn coop_completes_to_cooperation_and_a_phrase_starting_with_it() {
+    let (status, body) = suggest("coop", "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["query"], "coop");
+    let found = suggestions(&body);
+    let first_three: Vec<&str> = found
+        .iter()
+        .take(3)
+        .map(|(text, _)| text.as_str())
+        .collect();
+    assert!(first_three.contains(&"coopération"), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(text, kind)| kind == "phrase" && text.starts_with("coopération ")),
+        "{found:?}"
+    );
+    let counts: Vec<u64> = body["suggestions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item["count"].as_u64())
+        .collect();
+    assert_eq!(counts.len(), found.len());
+    assert!(counts.iter().all(|&count| count >= 2), "{counts:?}");
+}
+
+#[tokio::test]
+async fn accents_and_case_do_not_change_suggestions() {
+    let (_, plain) = suggest("secu", "").await;
+    let (_, accented) = suggest("sécu", "").await;
+    let (_, upper) = suggest("SÉCU", "").await;
+    let plain = suggestions(&plain);
+    assert_eq!(plain, suggestions(&accented));
+    assert_eq!(plain, suggestions(&upper));
+    assert_eq!(
+        plain.first().map(|(text, _)| text.as_str()),
+        Some("sécurité"),
+        "{plain:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_phrase_is_completed_word_by_word() {
+    let (status, body) = suggest("coopération pol", "").await;
+    assert_eq!(status, StatusCode::OK);
+    let found = suggestions(&body);
+    assert!(
+        found
+            .iter()
+            .any(|(text, _)| text == "coopération policière"),
+        "{found:?}"
+    );
+    assert!(found
+        .iter()
+        .all(|(text, _)| text.starts_with("coopération ")));
+}
+
+#[tokio::test]
+async fn an_elided_word_is_completed_after_its_elision() {
+    let (_, body) = suggest("l'éch", "").await;
+    let found = suggestions(&body);
+    assert!(
+        found.iter().any(|(text, _)| text == "l'échange"),
+        "{found:?}"
+    );
+}
+
+#[tokio::test]
+async fn empty_and_oversized_prefixes_are_refused_with_a_code() {
+    for uri in ["/suggest", "/suggest?q=", "/suggest?q=%20%20"] {
+        let (status, body) = get(uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(body["code"], "empty_query", "{uri}");
+        assert!(body["message"]
+            .as_str()
+            .is_some_and(|message| !message.is_empty()));
+    }
+    let (status, body) = suggest(&"a".repeat(101), "").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "query_too_long");
+    let (status, body) = suggest("coop", "&limit=beaucoup").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "invalid_parameter");
+}
+
+#[tokio::test]
+async fn the_limit_is_capped() {
+    let (status, body) = suggest("c", "&limit=500").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(suggestions(&body).len(), 20);
+    let (_, body) = suggest("c", "&limit=3").await;
+    assert_eq!(suggestions(&body).len(), 3);
+    let (_, body) = suggest("c", "").await;
+    assert_eq!(suggestions(&body).len(), 8);
+}
+
+#[tokio::test]
+async fn an_unknown_prefix_gives_no_suggestion() {
+    let (status, body) = suggest("zzzqx", "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["suggestions"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn suggestions_follow_the_index_when_it_changes() {
+    use vigie::index::sync::{sync_paths, NoProgress, SyncOptions};
+    let first = "Note de service\n\nLa gendarmerie nationale veille.\n\nLa gendarmerie nationale protège.\n"
+        .as_bytes();
+    let (dir, engine, _) = crate::support::index_of_files(&[("premier.txt", first)]);
+    let settings = vigie::http::HttpSettings::default();
+    let words = |reply: crate::support::Reply| suggestions(&reply.into_json().1);
+    let before = words(request_on(&engine, "GET", "/suggest?q=gend", &settings, &[]).await);
+    assert_eq!(
+        before.first().map(|(text, _)| text.as_str()),
+        Some("gendarmerie")
+    );
+    let none = words(request_on(&engine, "GET", "/suggest?q=zoolo", &settings, &[]).await);
+    assert!(none.is_empty(), "{none:?}");
+
+    let corpus = dir.path().join("corpus");
+    std::fs::write(
+        corpus.join("second.txt"),
+        "Seconde note\n\nLa zoologie criminelle progresse.\n\nLa zoologie criminelle aide les enquêteurs.\n",
+    )
+    .expect("file written");
+    sync_paths(
+        engine.index(),
+        &[corpus],
+        &SyncOptions::default(),
+        &NoProgress,
+    )
+    .expect("indexes");
+    // The first request after the change may still be answered by the previous table while
+    // the new one is built in the background: ask again, a bounded number of times.
+    let mut after = Vec::new();
+    for _ in 0..100 {
+        after = words(request_on(&engine, "GET", "/suggest?q=zoolo", &settings, &[]).await);
+        if !after.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        after.first().map(|(text, _)| text.as_str()),
+        Some("zoologie"),
+        "{after:?}"
+    );
+}
+
+#[tokio::test]
+async fn suggest_and_the_front_end_are_in_the_api_description() {
+    let (status, document) = get("/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let suggest = &document["paths"]["/suggest"]["get"];
+    let parameters: Vec<&str> = suggest["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|parameter| parameter["name"].as_str())
+        .collect();
+    assert_eq!(parameters, ["q", "limit"]);
+    assert!(document["components"]["schemas"]["Suggestions"].is_object());
+    for path in ["/", "/widget.js", "/index.css"] {
+        assert!(
+            document["paths"][path]["get"].is_object(),
+            "{path} is not documented"
+        );
+    }
+}
