@@ -339,10 +339,12 @@ impl QueryBuilder<'_> {
             }
         } else {
             let all_fields = [passage[0], passage[1], passage[2], title[0]];
+            // Here a passage needs only some of the words: words typed that form a synonym
+            // count one by one, so a passage holding only some of them is still found.
             let any: Vec<(Occur, Box<dyn Query>)> = parsed
                 .groups
                 .iter()
-                .map(|group| (Occur::Should, self.group_in(group, &all_fields)))
+                .map(|group| (Occur::Should, self.group_in(&loosened(group), &all_fields)))
                 .collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
@@ -441,6 +443,17 @@ impl QueryBuilder<'_> {
         }
         Ok(queries)
     }
+}
+
+/// A group where each conjunction of words (`All`) is replaced by its words as alternatives.
+fn loosened(group: &[Clause]) -> Vec<Clause> {
+    group
+        .iter()
+        .flat_map(|clause| match clause {
+            Clause::All(words) => words.clone(),
+            other => vec![other.clone()],
+        })
+        .collect()
 }
 
 /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first (or, for `to`, last) day it covers.
