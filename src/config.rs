@@ -34,6 +34,8 @@ pub const DEFAULT_ARTICLE_BOOST: f32 = 2.0;
 pub const DEFAULT_SYNONYM_BOOST: f32 = 0.5;
 /// Default weight of the bonus for consecutive query words standing close together.
 pub const DEFAULT_PROXIMITY_BOOST: f32 = 0.1;
+/// Default weight of the bonus for words found as typed, in variants with an exact field.
+pub const DEFAULT_EXACT_BOOST: f32 = 0.5;
 
 /// The settings in force.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +62,8 @@ pub struct Config {
     pub synonym_boost: f32,
     /// Weight of the bonus for consecutive query words standing close together.
     pub proximity_boost: f32,
+    /// Weight of the bonus for words found as typed (variants with an exact field).
+    pub exact_boost: f32,
     /// A user's synonym file, added to the built-in list.
     pub synonyms_file: Option<PathBuf>,
     /// Key the write endpoints require (`Authorization: Bearer …`); `None`: writes disabled.
@@ -137,6 +141,7 @@ struct FileSettings {
     article_boost: Option<f32>,
     synonym_boost: Option<f32>,
     proximity_boost: Option<f32>,
+    exact_boost: Option<f32>,
     synonyms: Option<PathBuf>,
     api_key: Option<String>,
     read_key: Option<String>,
@@ -189,6 +194,7 @@ impl Config {
             file.proximity_boost,
             DEFAULT_PROXIMITY_BOOST,
         )?;
+        let exact_boost = weight("exact_boost", file.exact_boost, DEFAULT_EXACT_BOOST)?;
         let cors_origins: Vec<String> = overrides
             .cors_origins
             .or(file.cors_origins)
@@ -247,6 +253,7 @@ impl Config {
             article_boost,
             synonym_boost,
             proximity_boost,
+            exact_boost,
             synonyms_file: overrides.synonyms_file.or(file.synonyms),
             api_key,
             read_key,

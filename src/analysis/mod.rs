@@ -121,6 +121,80 @@ fn base_chain() -> TextAnalyzerBuilder<impl tantivy::tokenizer::Tokenizer> {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
 }
 
+/// An analysis variant an index can be built with, for measuring one against another
+/// (`vigie eval --variant`). The default is [`Variant::Light`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Variant {
+    /// Folding, stop words, light stemmer (the default).
+    #[default]
+    Light,
+    /// The light stemmer, plus an unstemmed folded field for exact matches.
+    LightExact,
+    /// Folding and stop words, no stemming.
+    NoStemming,
+    /// Folding, stop words, then tantivy's Snowball French stemmer.
+    Snowball,
+    /// Snowball on accented text, then folding, plus an unstemmed folded field.
+    SnowballFirstExact,
+}
+
+impl Variant {
+    /// Every variant, in the order of the evaluation table.
+    pub const ALL: [Variant; 5] = [
+        Variant::NoStemming,
+        Variant::Snowball,
+        Variant::SnowballFirstExact,
+        Variant::Light,
+        Variant::LightExact,
+    ];
+
+    /// The variant's stable name (recorded in the index, given to `--variant`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::Light => "light",
+            Variant::LightExact => "light+exact",
+            Variant::NoStemming => "none",
+            Variant::Snowball => "snowball",
+            Variant::SnowballFirstExact => "snowball-first+exact",
+        }
+    }
+
+    /// The variant called `name`, if any.
+    pub fn from_name(name: &str) -> Option<Variant> {
+        Variant::ALL
+            .into_iter()
+            .find(|variant| variant.name() == name)
+    }
+
+    /// True when the variant also indexes an unstemmed, folded copy of the text.
+    pub fn uses_exact_field(self) -> bool {
+        matches!(self, Variant::LightExact | Variant::SnowballFirstExact)
+    }
+
+    /// The analyzer registered under [`ANALYZER_NAME`] for this variant.
+    pub fn analyzer(self) -> TextAnalyzer {
+        match self {
+            Variant::Light | Variant::LightExact => french_analyzer(),
+            Variant::NoStemming => build_analyzer(&AnalyzerConfig {
+                stemmer: StemmerChoice::None,
+                ..AnalyzerConfig::default()
+            }),
+            Variant::Snowball => build_analyzer(&AnalyzerConfig {
+                stemmer: StemmerChoice::Snowball,
+                ..AnalyzerConfig::default()
+            }),
+            // Snowball was written for accented French: stem first, fold after.
+            Variant::SnowballFirstExact => TextAnalyzer::builder(FrenchTokenizer::default())
+                .filter(tantivy::tokenizer::LowerCaser)
+                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
+                .filter(FrenchStopWords)
+                .filter(Stemmer::new(Language::French))
+                .filter(FrenchFolding)
+                .build(),
+        }
+    }
+}
+
 /// Builds the default French analyzer: stop words removed, light stemmer.
 pub fn french_analyzer() -> TextAnalyzer {
     build_analyzer(&AnalyzerConfig::default())
@@ -151,9 +225,14 @@ pub fn normalize_keyword(value: &str) -> String {
 /// ([`EXACT_ANALYZER_NAME`], [`UNSTEMMED_ANALYZER_NAME`], [`SNOWBALL_ANALYZER_NAME`],
 /// [`KEYWORD_ANALYZER_NAME`]).
 pub fn register(index: &tantivy::Index) {
+    register_variant(index, Variant::default());
+}
+
+/// Registers the analyzers, with `variant`'s chain under [`ANALYZER_NAME`].
+pub fn register_variant(index: &tantivy::Index, variant: Variant) {
     let tokenizers = index.tokenizers();
     tokenizers.register(KEYWORD_ANALYZER_NAME, keyword_analyzer());
-    tokenizers.register(ANALYZER_NAME, french_analyzer());
+    tokenizers.register(ANALYZER_NAME, variant.analyzer());
     tokenizers.register(EXACT_ANALYZER_NAME, exact_analyzer());
     tokenizers.register(
         UNSTEMMED_ANALYZER_NAME,

@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::progress::TerminalProgress;
 use super::EvalArgs;
+use crate::analysis::Variant;
 use crate::config::Config;
 use crate::eval::{self, data, HitScores};
 use crate::index::sync::{sync_paths, SyncOptions};
@@ -38,14 +39,20 @@ fn eval_index(
     corpus: &Path,
     config: &Config,
 ) -> anyhow::Result<Engine> {
-    let dir = args
-        .index_dir
-        .clone()
-        .unwrap_or_else(|| std::env::temp_dir().join(format!("vigie-eval-{set_name}")));
+    let variant = match &args.variant {
+        Some(name) => Variant::from_name(name).with_context(|| {
+            let names: Vec<&str> = Variant::ALL.iter().map(|variant| variant.name()).collect();
+            format!("unknown variant {name:?}; one of {}", names.join(", "))
+        })?,
+        None => Variant::default(),
+    };
+    let dir = args.index_dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("vigie-eval-{set_name}-{}", variant.name()))
+    });
     let index = if args.rebuild {
-        VigieIndex::rebuild(&dir)
+        VigieIndex::rebuild_with(&dir, variant)
     } else {
-        VigieIndex::open_or_create(&dir)
+        VigieIndex::open_or_create_with(&dir, variant)
     }
     .with_context(|| format!("opening the evaluation index {}", dir.display()))?;
     let options = SyncOptions {
@@ -59,7 +66,11 @@ fn eval_index(
         &TerminalProgress::new(),
     )
     .with_context(|| format!("indexing {}", corpus.display()))?;
-    eprintln!("{}", super::index::summary(&report));
+    eprintln!(
+        "variant {}: {}",
+        variant.name(),
+        super::index::summary(&report)
+    );
     super::engine(index, config)
 }
 

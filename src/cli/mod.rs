@@ -162,6 +162,10 @@ pub struct EvalArgs {
     /// List each query's rank (passage-hit sets).
     #[arg(long, short)]
     pub verbose: bool,
+    /// Analysis variant to build the evaluation index with: none, snowball,
+    /// snowball-first+exact, light (the default), light+exact.
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
 }
 
 /// Exit code when some files could not be indexed (the rest was).
@@ -175,7 +179,7 @@ pub fn engine(
     use anyhow::Context;
     let synonyms = crate::search::synonyms::Synonyms::load(
         config.synonyms_file.as_deref(),
-        &mut crate::analysis::french_analyzer(),
+        &mut index.analyzer(),
     )
     .context("reading the synonyms")?;
     Ok(

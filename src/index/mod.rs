@@ -21,7 +21,7 @@ use tantivy::query::{AllQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
 
-use crate::analysis;
+use crate::analysis::{self, Variant};
 use crate::error::IndexError;
 pub use schema::{Fields, SCHEMA_VERSION};
 pub use writer::DocumentWriter;
@@ -51,12 +51,19 @@ pub struct VigieIndex {
     fields: Fields,
     path: Option<PathBuf>,
     gate: gate::WriteGate,
+    variant: Variant,
 }
 
 impl VigieIndex {
     /// Opens the index in `dir`, creating the folder and an empty index if there is none.
     /// Refuses an index built with another schema version.
     pub fn open_or_create(dir: &Path) -> Result<Self, IndexError> {
+        Self::open_or_create_with(dir, Variant::default())
+    }
+
+    /// Opens or creates the index in `dir` with an analysis `variant` (evaluation). Refuses
+    /// an index built with another schema version or variant.
+    pub fn open_or_create_with(dir: &Path, variant: Variant) -> Result<Self, IndexError> {
         std::fs::create_dir_all(dir).map_err(|source| IndexError::Directory {
             path: dir.to_path_buf(),
             source,
@@ -64,7 +71,7 @@ impl VigieIndex {
         let (schema, fields) = Fields::build();
         let has_index = dir.join("meta.json").exists();
         let index = if has_index {
-            check_version(dir)?;
+            check_version(dir, variant)?;
             let index = Index::open_in_dir(dir).map_err(engine)?;
             if index.schema() != schema {
                 return Err(IndexError::Incompatible {
@@ -75,10 +82,10 @@ impl VigieIndex {
             index
         } else {
             let index = Index::create_in_dir(dir, schema).map_err(engine)?;
-            write_version(dir)?;
+            write_version(dir, variant)?;
             index
         };
-        Self::from_index(index, fields, Some(dir.to_path_buf()))
+        Self::from_index(index, fields, Some(dir.to_path_buf()), variant)
     }
 
     /// Opens the existing index in `dir`; fails if there is none.
@@ -95,11 +102,21 @@ impl VigieIndex {
     /// Creates an empty index in memory (tests, evaluation).
     pub fn create_in_ram() -> Result<Self, IndexError> {
         let (schema, fields) = Fields::build();
-        Self::from_index(Index::create_in_ram(schema), fields, None)
+        Self::from_index(
+            Index::create_in_ram(schema),
+            fields,
+            None,
+            Variant::default(),
+        )
     }
 
     /// Deletes every file of the index in `dir` and creates an empty one.
     pub fn rebuild(dir: &Path) -> Result<Self, IndexError> {
+        Self::rebuild_with(dir, Variant::default())
+    }
+
+    /// Deletes every file of the index in `dir` and creates an empty one with `variant`.
+    pub fn rebuild_with(dir: &Path, variant: Variant) -> Result<Self, IndexError> {
         if dir.exists() {
             for entry in std::fs::read_dir(dir).map_err(|source| IndexError::Directory {
                 path: dir.to_path_buf(),
@@ -122,11 +139,16 @@ impl VigieIndex {
                 removed.map_err(|source| IndexError::Directory { path, source })?;
             }
         }
-        Self::open_or_create(dir)
+        Self::open_or_create_with(dir, variant)
     }
 
-    fn from_index(index: Index, fields: Fields, path: Option<PathBuf>) -> Result<Self, IndexError> {
-        analysis::register(&index);
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        path: Option<PathBuf>,
+        variant: Variant,
+    ) -> Result<Self, IndexError> {
+        analysis::register_variant(&index, variant);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
@@ -138,7 +160,18 @@ impl VigieIndex {
             fields,
             path,
             gate: gate::WriteGate::default(),
+            variant,
         })
+    }
+
+    /// The analysis variant the index was built with.
+    pub fn variant(&self) -> Variant {
+        self.variant
+    }
+
+    /// The index's French analyzer (its variant's chain), for analyzing queries alike.
+    pub fn analyzer(&self) -> tantivy::tokenizer::TextAnalyzer {
+        self.variant.analyzer()
     }
 
     /// The schema's fields.
@@ -259,28 +292,33 @@ pub(crate) fn engine(error: TantivyError) -> IndexError {
     IndexError::Engine(error.to_string())
 }
 
-fn version_record() -> serde_json::Value {
-    serde_json::json!({
+fn version_record(variant: Variant) -> serde_json::Value {
+    let mut record = serde_json::json!({
         "schema_version": SCHEMA_VERSION,
         "analyzer": analysis::ANALYZER_NAME,
         "analyzer_version": analysis::ANALYZER_VERSION,
-    })
+    });
+    // The default variant is not recorded, so default indexes keep their record as it was.
+    if variant != Variant::default() {
+        record["variant"] = serde_json::Value::from(variant.name());
+    }
+    record
 }
 
-fn write_version(dir: &Path) -> Result<(), IndexError> {
+fn write_version(dir: &Path, variant: Variant) -> Result<(), IndexError> {
     let path = dir.join(VERSION_FILE);
-    let text = serde_json::to_string_pretty(&version_record())
+    let text = serde_json::to_string_pretty(&version_record(variant))
         .map_err(|error| IndexError::Engine(error.to_string()))?;
     std::fs::write(&path, text).map_err(|source| IndexError::Directory { path, source })
 }
 
-fn check_version(dir: &Path) -> Result<(), IndexError> {
+fn check_version(dir: &Path, variant: Variant) -> Result<(), IndexError> {
     let path = dir.join(VERSION_FILE);
     let found = match std::fs::read_to_string(&path) {
         Ok(text) => serde_json::from_str::<serde_json::Value>(&text).ok(),
         Err(_) => None,
     };
-    let expected = version_record();
+    let expected = version_record(variant);
     match found {
         Some(record) if record == expected => Ok(()),
         Some(record) => Err(IndexError::Incompatible {

@@ -9,11 +9,11 @@ use tantivy::schema::{
     INDEXED, STORED, STRING,
 };
 
-use crate::analysis::{ANALYZER_NAME, KEYWORD_ANALYZER_NAME};
+use crate::analysis::{ANALYZER_NAME, EXACT_ANALYZER_NAME, KEYWORD_ANALYZER_NAME};
 
 /// Version of the on-disk layout (schema + analyzer). Bump it whenever a change would make an
 /// existing index answer wrongly; opening an older index then asks for a rebuild.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Name of the document id field, for reading its fast column.
 pub const DOC_ID_FIELD: &str = "doc_id";
@@ -31,6 +31,9 @@ pub struct Fields {
     pub title: Field,
     /// The passage's heading, analyzed.
     pub context: Field,
+    /// Passage text, folded but neither stemmed nor stripped of stop words: filled only by
+    /// analysis variants with an exact field.
+    pub body_exact: Field,
     /// The number of the law article the passage belongs to, analyzed: the article is found
     /// by its number (`113-13`, `L. 232-1`) although the number is not in its text.
     pub article_number: Field,
@@ -88,6 +91,7 @@ impl Fields {
             body: builder.add_text_field("body", analyzed(ANALYZER_NAME) | STORED),
             title: builder.add_text_field("title", analyzed(ANALYZER_NAME) | STORED),
             context: builder.add_text_field("context", analyzed(ANALYZER_NAME)),
+            body_exact: builder.add_text_field("body_exact", analyzed(EXACT_ANALYZER_NAME)),
             article_number: builder.add_text_field("article_number", analyzed(ANALYZER_NAME)),
             date: builder.add_text_field("date", STORED),
             date_key: builder.add_u64_field("date_key", INDEXED | FAST),

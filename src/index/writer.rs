@@ -47,6 +47,9 @@ impl DocumentWriter {
             entry.add_text(fields.doc_id, &document.id);
             entry.add_u64(fields.ordinal, u64::from(passage.ordinal));
             entry.add_text(fields.body, &passage.text);
+            if self.index.variant().uses_exact_field() {
+                entry.add_text(fields.body_exact, &passage.text);
+            }
             entry.add_text(fields.title, &document.title);
             if let Some(date) = &document.date {
                 entry.add_text(fields.date, date);

@@ -56,6 +56,7 @@ impl SearchSettings {
                 article_boost: config.article_boost,
                 synonym_boost: config.synonym_boost,
                 proximity_boost: config.proximity_boost,
+                exact_boost: config.exact_boost,
             },
         }
     }
@@ -79,11 +80,7 @@ struct Candidate {
 impl Engine {
     /// An engine on `index`, with the built-in synonym list.
     pub fn new(index: VigieIndex, settings: SearchSettings) -> Self {
-        let synonyms = Synonyms::parse(
-            synonyms::BUILT_IN,
-            "built-in",
-            &mut analysis::french_analyzer(),
-        )
+        let synonyms = Synonyms::parse(synonyms::BUILT_IN, "built-in", &mut index.analyzer())
         .unwrap_or_else(|error| {
             // The built-in list is checked by a unit test; never stop serving over it.
             tracing::error!(%error, "the built-in synonym list is unreadable; searching without it");
@@ -114,6 +111,9 @@ impl Engine {
         let mut parsed = query::parse(query_text, analyzer);
         let corrections = self.correct_typos(searcher, &mut parsed)?;
         self.synonyms.expand(&mut parsed);
+        if self.index.variant().uses_exact_field() {
+            parsed.exact = query::exact_clauses(query_text, &mut analysis::exact_analyzer());
+        }
         Ok((parsed, corrections))
     }
 
@@ -155,7 +155,7 @@ impl Engine {
         let started = Instant::now();
         validate(request)?;
         let limit = request.limit.min(MAX_LIMIT);
-        let mut analyzer = analysis::french_analyzer();
+        let mut analyzer = self.index.analyzer();
         let searcher = self.index.searcher();
         let (parsed, corrections) = self.parse(&searcher, &request.query, &mut analyzer)?;
         if parsed.groups.is_empty() && !parsed.excluded.is_empty() {
@@ -266,7 +266,7 @@ impl Engine {
     /// without loading stored text or highlighting: for evaluation runs.
     pub fn rank_ids(&self, request: &SearchRequest) -> Result<Vec<RankedId>, SearchError> {
         validate(request)?;
-        let mut analyzer = analysis::french_analyzer();
+        let mut analyzer = self.index.analyzer();
         let searcher = self.index.searcher();
         let (parsed, _) = self.parse(&searcher, &request.query, &mut analyzer)?;
         if parsed.groups.is_empty() {

@@ -15,8 +15,8 @@ use tantivy::Term;
 
 use crate::analysis;
 use crate::config::{
-    DEFAULT_ARTICLE_BOOST, DEFAULT_CONTEXT_BOOST, DEFAULT_PROXIMITY_BOOST, DEFAULT_SYNONYM_BOOST,
-    DEFAULT_TITLE_BOOST,
+    DEFAULT_ARTICLE_BOOST, DEFAULT_CONTEXT_BOOST, DEFAULT_EXACT_BOOST, DEFAULT_PROXIMITY_BOOST,
+    DEFAULT_SYNONYM_BOOST, DEFAULT_TITLE_BOOST,
 };
 use crate::error::SearchError;
 use crate::index::schema::date_key;
@@ -57,6 +57,9 @@ pub struct ParsedQuery {
     pub groups: Vec<Vec<Clause>>,
     /// Clauses excluded with `-`.
     pub excluded: Vec<Clause>,
+    /// The words and phrases asked for, analyzed for the exact (unstemmed) field: a bonus for
+    /// passages holding them as typed, for analysis variants that have that field.
+    pub exact: Vec<Clause>,
 }
 
 impl ParsedQuery {
@@ -196,6 +199,25 @@ fn analyze_clause(analyzer: &mut TextAnalyzer, text: &str) -> Option<Clause> {
     ))
 }
 
+/// The words and phrases a query asks for (not the excluded ones), analyzed with
+/// `exact_analyzer` for the exact field.
+pub fn exact_clauses(query: &str, exact_analyzer: &mut TextAnalyzer) -> Vec<Clause> {
+    join_article_references(lex(query))
+        .into_iter()
+        .filter_map(|lexeme| match lexeme {
+            Lexeme::Word {
+                text,
+                excluded: false,
+            }
+            | Lexeme::Quoted {
+                text,
+                excluded: false,
+            } => analyze_clause(exact_analyzer, &text),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Parses the user's query with the index's analyzer.
 pub fn parse(query: &str, analyzer: &mut TextAnalyzer) -> ParsedQuery {
     let mut parsed = ParsedQuery::default();
@@ -242,6 +264,9 @@ pub struct Weights {
     pub synonym_boost: f32,
     /// Multiplier of the bonus for two consecutive query words standing close together.
     pub proximity_boost: f32,
+    /// Multiplier of the bonus for words found as typed (unstemmed), for variants with an
+    /// exact field.
+    pub exact_boost: f32,
 }
 
 impl Default for Weights {
@@ -252,6 +277,7 @@ impl Default for Weights {
             article_boost: DEFAULT_ARTICLE_BOOST,
             synonym_boost: DEFAULT_SYNONYM_BOOST,
             proximity_boost: DEFAULT_PROXIMITY_BOOST,
+            exact_boost: DEFAULT_EXACT_BOOST,
         }
     }
 }
@@ -353,6 +379,13 @@ impl QueryBuilder<'_> {
                 .into_iter()
                 .map(|query| (Occur::Should, query)),
         );
+        for exact in &parsed.exact {
+            let query = self.clause_on(exact, self.fields.body_exact);
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(query, self.weights.exact_boost)),
+            ));
+        }
         for excluded in &parsed.excluded {
             clauses.push((Occur::MustNot, self.clause_on(excluded, self.fields.body)));
         }

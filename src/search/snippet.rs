@@ -75,6 +75,11 @@ impl Highlighter {
         None
     }
 
+    /// The terms of `text` under the highlighter's analyzer.
+    pub fn terms_of(&mut self, text: &str) -> Vec<String> {
+        crate::analysis::analyze_with(&mut self.analyzer, text)
+    }
+
     /// Highlights `text`.
     pub fn highlight(&mut self, text: &str) -> Highlighted {
         let byte_ranges = self.matched_byte_ranges(text);

@@ -13,7 +13,6 @@ use tantivy::{Searcher, Term};
 
 use super::snippet::Highlighter;
 use super::types::Hit;
-use crate::analysis;
 use crate::error::IndexError;
 use crate::index::engine;
 
@@ -99,7 +98,6 @@ pub fn corrected_query(
     hits: &[Hit],
     highlighter: &mut Highlighter,
 ) -> String {
-    let mut analyzer = analysis::french_analyzer();
     let mut words: Vec<String> = Vec::new();
     for word in query.split_whitespace() {
         // Only the part after an elision is a word to correct (`l'agravante` → `l'` + word).
@@ -109,7 +107,7 @@ pub fn corrected_query(
             }
             None => ("", word),
         };
-        let terms = analysis::analyze_with(&mut analyzer, bare);
+        let terms = highlighter.terms_of(bare);
         let correction = corrections
             .iter()
             .find(|(typed, _)| terms.len() == 1 && terms[0] == *typed);

@@ -242,3 +242,90 @@ fn every_flag_is_documented_in_help() {
         }
     }
 }
+
+#[test]
+fn eval_scores_a_qrels_set_and_a_passage_hit_set() {
+    let dir = tempfile::tempdir().expect("temp");
+    let set = dir.path().join("mini");
+    std::fs::create_dir_all(&set).expect("set folder");
+    std::fs::write(
+        set.join("corpus.jsonl"),
+        concat!(
+            r#"{"id": "d1", "title": "Extradition", "text": "La Belgique n'extrade pas vers un pays qui applique la peine de mort."}"#,
+            "\n",
+            r#"{"id": "d2", "title": "Frontières", "text": "Les contrôles d'identité dans la bande frontalière de vingt kilomètres."}"#,
+            "\n"
+        ),
+    )
+    .expect("corpus");
+    std::fs::write(
+        set.join("queries.jsonl"),
+        "{\"id\": \"q1\", \"text\": \"peine de mort extradition\"}\n{\"id\": \"q2\", \"text\": \"contrôle d'identité frontière\"}\n",
+    )
+    .expect("queries");
+    std::fs::write(set.join("qrels.tsv"), "q1\td1\t1\nq2\td2\t1\n").expect("qrels");
+    let run = dir.path().join("run.txt");
+    let output = vigie()
+        .arg("eval")
+        .arg(&set)
+        .arg("--index")
+        .arg(dir.path().join("eval-index"))
+        .arg("--run")
+        .arg(&run)
+        .arg("--json")
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let scores: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(scores["queries"], 2);
+    assert_eq!(scores["ndcg_at_10"], 1.0);
+    assert_eq!(scores["recall_at_100"], 1.0);
+    let run_text = std::fs::read_to_string(&run).expect("run file");
+    assert!(run_text.starts_with("q1 Q0 d1 1 "), "{run_text}");
+
+    let hits = dir.path().join("hits.jsonl");
+    std::fs::write(
+        &hits,
+        "{\"id\": \"h1\", \"query\": \"equipes communes d'enquete\", \"doc\": \"declaration-franco-belge-2018.fr.txt\", \"must_contain\": \"équipes communes d'enquête (ECE)\", \"kind\": \"accentless\"}\n",
+    )
+    .expect("hits");
+    let output = vigie()
+        .arg("eval")
+        .arg(&hits)
+        .arg("--corpus")
+        .arg(shared_corpus().join("declaration-franco-belge-2018.fr.txt"))
+        .arg("--index")
+        .arg(dir.path().join("hits-index"))
+        .arg("--json")
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let scores: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(scores["overall"]["success_at_10"], 1.0, "{scores}");
+    assert_eq!(scores["by_kind"]["accentless"]["queries"], 1);
+}
+
+#[test]
+fn an_index_built_with_another_variant_is_refused_with_a_rebuild_hint() {
+    let dir = tempfile::tempdir().expect("temp");
+    let index = dir.path().join("index");
+    vigie::index::VigieIndex::open_or_create_with(&index, vigie::analysis::Variant::Snowball)
+        .expect("variant index");
+    let refused = vigie::index::VigieIndex::open_or_create(&index).err();
+    let message = refused.map(|error| error.to_string()).unwrap_or_default();
+    assert!(message.contains("--rebuild"), "{message}");
+    vigie()
+        .args(["search", "PNR", "--index"])
+        .arg(&index)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("re-index"));
+}
