@@ -64,6 +64,8 @@ pub struct Config {
     pub proximity_boost: f32,
     /// Weight of the bonus for words found as typed (variants with an exact field).
     pub exact_boost: f32,
+    /// Passages holding every query word come first (else ranked by score alone).
+    pub all_words_first: bool,
     /// A user's synonym file, added to the built-in list.
     pub synonyms_file: Option<PathBuf>,
     /// Key the write endpoints require (`Authorization: Bearer …`); `None`: writes disabled.
@@ -142,6 +144,7 @@ struct FileSettings {
     synonym_boost: Option<f32>,
     proximity_boost: Option<f32>,
     exact_boost: Option<f32>,
+    all_words_first: Option<bool>,
     synonyms: Option<PathBuf>,
     api_key: Option<String>,
     read_key: Option<String>,
@@ -254,6 +257,7 @@ impl Config {
             synonym_boost,
             proximity_boost,
             exact_boost,
+            all_words_first: file.all_words_first.unwrap_or(true),
             synonyms_file: overrides.synonyms_file.or(file.synonyms),
             api_key,
             read_key,

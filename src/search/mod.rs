@@ -40,10 +40,21 @@ pub use types::{
 };
 
 /// Settings of the search engine.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SearchSettings {
     /// Query weights.
     pub weights: Weights,
+    /// Passages holding every query word come first (else: ranked by score alone).
+    pub all_words_first: bool,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings {
+            weights: Weights::default(),
+            all_words_first: true,
+        }
+    }
 }
 
 impl SearchSettings {
@@ -58,6 +69,7 @@ impl SearchSettings {
                 proximity_boost: config.proximity_boost,
                 exact_boost: config.exact_boost,
             },
+            all_words_first: config.all_words_first,
         }
     }
 }
@@ -201,7 +213,8 @@ impl Engine {
         };
         let filters = builder.filters(&request.filters)?;
         let any_query = builder.build(parsed, &filters, false);
-        let all_query = (parsed.groups.len() > 1).then(|| builder.build(parsed, &filters, true));
+        let all_query = (self.settings.all_words_first && parsed.groups.len() > 1)
+            .then(|| builder.build(parsed, &filters, true));
         let page_end = request.offset + limit;
         // With a per-document cap, more candidates are needed to fill a page.
         let mut window = match request.per_doc {
