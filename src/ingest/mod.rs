@@ -7,6 +7,7 @@
 
 pub mod bytes;
 mod html;
+mod html_guard;
 mod jsonl;
 mod markdown;
 pub mod metadata;
@@ -315,6 +316,17 @@ fn read_source(
                     .and_then(metadata::normalize_language),
             };
             (parsed.blocks, stated)
+        }
+        DocumentKind::Html if html_guard::nesting_depth_exceeds(&text, html_guard::MAX_NESTING) => {
+            tracing::warn!(
+                path = %file.path.display(),
+                "HTML nested deeper than {} levels: reading its text without its structure",
+                html_guard::MAX_NESTING
+            );
+            (
+                text::parse(&html_guard::strip_markup(&text)),
+                Stated::default(),
+            )
         }
         DocumentKind::Html | DocumentKind::Jsonl => {
             let parsed = html::parse(&text);

@@ -4,6 +4,7 @@ mod api;
 mod browser;
 mod cli;
 mod client;
+mod hostile;
 mod metrics;
 mod openapi;
 mod relevance;

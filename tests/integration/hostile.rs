@@ -1,0 +1,128 @@
+//! Hostile input: a folder of broken, empty, huge, deeply nested and looping files is indexed
+//! in one run; each bad file gets a clear error, the good ones are indexed, nothing aborts.
+
+use std::path::Path;
+
+use axum::http::StatusCode;
+use vigie::http::HttpSettings;
+use vigie::index::sync::{sync_paths, NoProgress, SyncOptions};
+use vigie::index::VigieIndex;
+use vigie::search::{Engine, SearchRequest, SearchSettings};
+
+use crate::support::request_on;
+
+/// The checked-in hostile files.
+fn hostile_files() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/hostile")
+}
+
+#[tokio::test]
+async fn a_folder_of_hostile_files_is_indexed_without_aborting() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("corpus");
+    for entry in std::fs::read_dir(hostile_files()).expect("hostile files") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("a file name");
+        std::fs::copy(&path, corpus.join(name)).expect("copy");
+    }
+    // Generated here rather than checked in: a 50 MB file on one line, and HTML nested
+    // 100,000 levels deep.
+    let line = "coopération transfrontalière ".repeat(50 * 1024 * 1024 / 30);
+    std::fs::write(corpus.join("one-line-50mb.txt"), &line).expect("big file");
+    let deep = format!(
+        "<html><body>{}profondeur extrême{}</body></html>",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    std::fs::write(corpus.join("deep.html"), deep).expect("deep file");
+    #[cfg(unix)]
+    {
+        // A symlink loop and a link to a file that is gone.
+        std::fs::create_dir_all(corpus.join("loop")).expect("loop folder");
+        std::os::unix::fs::symlink("..", corpus.join("loop/back")).expect("loop link");
+        std::os::unix::fs::symlink(
+            corpus.join("vanished.txt"),
+            corpus.join("vanished-link.txt"),
+        )
+        .expect("dangling link");
+    }
+
+    let index = VigieIndex::open_or_create(&dir.path().join("index")).expect("index");
+    let report = sync_paths(
+        &index,
+        &[corpus.clone()],
+        &SyncOptions::default(),
+        &NoProgress,
+    )
+    .expect("the run completes");
+    let reasons: Vec<String> = report
+        .failures
+        .iter()
+        .map(|failure| failure.reason.clone())
+        .collect();
+    let failed_with = |file: &str, words: &str| {
+        reasons
+            .iter()
+            .any(|reason| reason.contains(file) && reason.to_lowercase().contains(words))
+    };
+    assert!(failed_with("invalid-utf8.txt", "utf-8"), "{reasons:#?}");
+    assert!(failed_with("nul-byte.md", "binary"), "{reasons:#?}");
+    assert!(failed_with("empty.txt", "no readable text"), "{reasons:#?}");
+    assert!(failed_with("blank.md", "no readable text"), "{reasons:#?}");
+    assert!(failed_with("one-broken-line.jsonl:2", ""), "{reasons:#?}");
+    #[cfg(unix)]
+    assert!(failed_with("vanished-link.txt", ""), "{reasons:#?}");
+    // The good lines and files are in.
+    let engine = Engine::new(index, SearchSettings::default());
+    for (query, doc) in [
+        ("coopération policière franco-belge", "ok-1"),
+        ("équipes communes", "ok-2"),
+        ("profondeur extrême", "deep.html"),
+        ("transfrontalière", "one-line-50mb.txt"),
+        ("services", "scripts.html"),
+    ] {
+        let results = engine.search(&SearchRequest::new(query)).expect("search");
+        assert!(
+            results.hits.iter().any(|hit| hit.doc_id == doc),
+            "{query} → {:?}",
+            results
+                .hits
+                .iter()
+                .map(|hit| &hit.doc_id)
+                .collect::<Vec<_>>()
+        );
+    }
+    // Scripts, handlers and their text never reach a passage, and highlights stay escaped.
+    let engine = std::sync::Arc::new(engine);
+    let reply = request_on(
+        &engine,
+        "GET",
+        "/documents/scripts.html",
+        &HttpSettings::default(),
+        &[],
+    )
+    .await;
+    let (status, body) = reply.into_json();
+    assert_eq!(status, StatusCode::OK);
+    let text = body["passages"].to_string();
+    for hidden in [
+        "alert(1)", "alert(2)", "alert(3)", "alert(5)", "alert(7)", "onerror",
+    ] {
+        assert!(!text.contains(hidden), "{hidden} leaked: {text}");
+    }
+    let (_, search) = request_on(
+        &engine,
+        "GET",
+        "/search?q=alert",
+        &HttpSettings::default(),
+        &[],
+    )
+    .await
+    .into_json();
+    for hit in search["hits"].as_array().cloned().unwrap_or_default() {
+        let html = hit["highlight"].as_str().unwrap_or_default();
+        let stripped = html.replace("<mark>", "").replace("</mark>", "");
+        assert!(!stripped.contains('<'), "{html}");
+    }
+}
