@@ -51,7 +51,7 @@ async fn a_folder_of_hostile_files_is_indexed_without_aborting() {
     let index = VigieIndex::open_or_create(&dir.path().join("index")).expect("index");
     let report = sync_paths(
         &index,
-        &[corpus.clone()],
+        std::slice::from_ref(&corpus),
         &SyncOptions::default(),
         &NoProgress,
     )
