@@ -329,3 +329,148 @@ fn an_index_built_with_another_variant_is_refused_with_a_rebuild_hint() {
         .code(1)
         .stderr(predicate::str::contains("re-index"));
 }
+
+/// Writes the first `count` articles of the scale corpus as a JSON Lines file.
+fn scale_articles(path: &Path, count: usize) {
+    use std::io::{BufRead, Write};
+    let source = shared_corpus().join("../scale/codes-en-vigueur.jsonl.gz");
+    let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(source).expect("scale corpus"),
+    ));
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("jsonl"));
+    for line in reader.lines().take(count) {
+        writeln!(out, "{}", line.expect("line")).expect("write");
+    }
+    out.flush().expect("flush");
+}
+
+fn documents_in(index: &Path) -> usize {
+    vigie::index::VigieIndex::open_existing(index)
+        .and_then(|index| index.document_count())
+        .unwrap_or(0)
+}
+
+fn top_documents(index: &Path, query: &str) -> Vec<String> {
+    let output = vigie()
+        .args(["search", query, "--json", "--limit", "20", "--index"])
+        .arg(index)
+        .output()
+        .expect("runs");
+    let body: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    body["hits"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|hit| {
+            format!(
+                "{:.3} {}#{}",
+                hit["score"].as_f64().unwrap_or_default(),
+                hit["doc_id"],
+                hit["passage"]
+            )
+        })
+        .collect()
+}
+
+/// The same hits with the same scores; equal scores may come in either order.
+fn same_results(left: &[String], right: &[String]) -> bool {
+    let mut left = left.to_vec();
+    let mut right = right.to_vec();
+    left.sort();
+    right.sort();
+    left == right
+}
+
+#[test]
+fn a_killed_indexer_leaves_the_last_commit_and_a_second_writer_is_refused_at_once() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("scale");
+    std::fs::create_dir_all(&corpus).expect("folder");
+    scale_articles(&corpus.join("codes.jsonl"), 40_000);
+    let config = dir.path().join("vigie.toml");
+    std::fs::write(&config, "commit_every = 1000\n").expect("config");
+    let index = dir.path().join("index");
+
+    let binary = assert_cmd::cargo::cargo_bin("vigie");
+    let mut writer = std::process::Command::new(&binary)
+        .arg("--config")
+        .arg(&config)
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&index)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("indexer starts");
+    // Wait for the first commit, bounded.
+    let started = std::time::Instant::now();
+    while documents_in(&index) == 0 && started.elapsed() < std::time::Duration::from_secs(120) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let committed_before_kill = documents_in(&index);
+    assert!(committed_before_kill > 0, "no commit seen");
+
+    // A second writer is refused at once, naming the lock.
+    let second = vigie()
+        .arg("index")
+        .arg(shared_corpus().join(FILES[0]))
+        .arg("--index")
+        .arg(&index)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .expect("second writer runs");
+    let still_running = writer.try_wait().expect("status").is_none();
+    if still_running {
+        assert_eq!(second.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&second.stderr);
+        assert!(stderr.contains("locked"), "{stderr}");
+    }
+
+    writer.kill().expect("SIGKILL");
+    writer.wait().expect("reaped");
+    let after_kill = documents_in(&index);
+    assert!(after_kill >= committed_before_kill, "a commit was lost");
+    assert!(
+        still_running && after_kill < 40_000,
+        "the run was not interrupted mid-write"
+    );
+    assert!(
+        !top_documents(&index, "garde à vue").is_empty(),
+        "the last commit is searchable"
+    );
+
+    // A re-run completes and gives the same results as one clean run.
+    let rerun = vigie()
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&index)
+        .arg("--json")
+        .output()
+        .expect("re-run");
+    assert_eq!(
+        rerun.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&rerun.stderr)
+    );
+    let clean = dir.path().join("clean");
+    let fresh = vigie()
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&clean)
+        .output()
+        .expect("clean run");
+    assert_eq!(fresh.status.code(), Some(0));
+    assert_eq!(documents_in(&index), documents_in(&clean));
+    for query in ["garde à vue", "détention provisoire mineur", "L. 323-1"] {
+        let (resumed, clean_run) = (top_documents(&index, query), top_documents(&clean, query));
+        assert!(
+            same_results(&resumed, &clean_run),
+            "{query}: {resumed:?} vs {clean_run:?}"
+        );
+    }
+}
