@@ -37,32 +37,62 @@ fn answered(engine: &Engine, requests: &[SearchRequest]) -> usize {
         .count()
 }
 
+/// Wall-clock and thread-CPU durations of searches, each sorted.
+#[derive(Default)]
+struct Samples {
+    wall: Vec<Duration>,
+    cpu: Vec<Duration>,
+}
+
+impl Samples {
+    fn extend(&mut self, other: Samples) {
+        self.wall.extend(other.wall);
+        self.cpu.extend(other.cpu);
+        self.wall.sort();
+        self.cpu.sort();
+    }
+}
+
 /// Times each query of `requests` over whole passes, after one warm-up pass.
-fn latencies(engine: &Engine, requests: &[SearchRequest]) -> Vec<Duration> {
+fn latencies(engine: &Engine, requests: &[SearchRequest]) -> Samples {
     for request in requests {
         run(engine, request);
     }
     let passes = PERCENTILE_SAMPLES.div_ceil(requests.len());
-    let mut samples = Vec::with_capacity(passes * requests.len());
+    let mut samples = Samples::default();
     for _ in 0..passes {
         for request in requests {
+            let cpu_started = common::thread_cpu_time();
             let started = Instant::now();
             run(engine, request);
-            samples.push(started.elapsed());
+            samples.wall.push(started.elapsed());
+            samples
+                .cpu
+                .push(common::thread_cpu_time().saturating_sub(cpu_started));
         }
     }
-    samples.sort();
+    samples.wall.sort();
+    samples.cpu.sort();
     samples
 }
 
-fn print_percentiles(label: &str, sorted: &[Duration]) {
+/// Prints wall-clock percentiles, then the same for thread CPU time (what the search cost
+/// when it was not waiting for a core: compare it with wall time to see machine noise).
+fn print_percentiles(label: &str, samples: &Samples) {
+    let line = |sorted: &[Duration]| {
+        format!(
+            "p50 {:.3} ms  p90 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
+            common::ms(common::percentile(sorted, 50.0)),
+            common::ms(common::percentile(sorted, 90.0)),
+            common::ms(common::percentile(sorted, 99.0)),
+            common::ms(sorted.last().copied().unwrap_or_default()),
+        )
+    };
     println!(
-        "{label:<24} n={:<5} p50 {:.3} ms  p90 {:.3} ms  p99 {:.3} ms  max {:.3} ms",
-        sorted.len(),
-        common::ms(common::percentile(sorted, 50.0)),
-        common::ms(common::percentile(sorted, 90.0)),
-        common::ms(common::percentile(sorted, 99.0)),
-        common::ms(sorted.last().copied().unwrap_or_default()),
+        "{label:<22} n={:<5} wall {} | cpu {}",
+        samples.wall.len(),
+        line(&samples.wall),
+        line(&samples.cpu)
     );
 }
 
@@ -103,7 +133,7 @@ fn scale_latency(c: &mut Criterion) {
     for subset in &corpus.subsets {
         let (index, _) = common::index_subset(subset, &folders.path().join(subset.label()));
         let engine = Engine::new(index, SearchSettings::default());
-        let mut mix = Vec::new();
+        let mut mix = Samples::default();
         let mut group = c.benchmark_group(format!("query/{}", subset.label()));
         group.sample_size(20);
         group.warm_up_time(Duration::from_millis(500));
@@ -128,15 +158,14 @@ fn scale_latency(c: &mut Criterion) {
                     class.name
                 );
             }
-            let sorted = latencies(&engine, &requests);
-            print_percentiles(&format!("{}/{}", subset.label(), class.name), &sorted);
-            mix.extend(sorted);
+            let samples = latencies(&engine, &requests);
+            print_percentiles(&format!("{}/{}", subset.label(), class.name), &samples);
+            mix.extend(samples);
             group.bench_function(class.name, |bench| {
                 let mut next = requests.iter().cycle();
                 bench.iter(|| run(&engine, next.next().expect("cycle never ends")));
             });
         }
-        mix.sort();
         print_percentiles(&format!("{}/mix", subset.label()), &mix);
         group.finish();
     }

@@ -24,6 +24,19 @@ pub fn shared(path: &str) -> PathBuf {
         .join(path)
 }
 
+/// The sizes to run: all of [`SCALE_SIZES`], or those named in `VIGIE_BENCH_SIZES`
+/// (e.g. `VIGIE_BENCH_SIZES=10k,90k`) to shorten a run.
+pub fn selected_sizes() -> Vec<usize> {
+    let label = |articles: usize| format!("{}k", articles / 1000);
+    match std::env::var("VIGIE_BENCH_SIZES") {
+        Ok(names) => SCALE_SIZES
+            .into_iter()
+            .filter(|&articles| names.split(',').any(|name| name.trim() == label(articles)))
+            .collect(),
+        Err(_) => SCALE_SIZES.to_vec(),
+    }
+}
+
 /// One subset of the scale corpus, written as a `.jsonl` file.
 pub struct ScaleSubset {
     /// Number of articles (lines).
@@ -62,7 +75,7 @@ pub fn scale_corpus() -> ScaleCorpus {
     assert_eq!(lines.len(), 90_078, "the scale file has every article");
     let dir = tempfile::tempdir().expect("temporary folder");
     let mut subsets = Vec::new();
-    for articles in SCALE_SIZES {
+    for articles in selected_sizes() {
         let folder = dir.path().join(format!("scale-{articles}"));
         std::fs::create_dir_all(&folder).expect("subset folder");
         let path = folder.join("codes.jsonl");
@@ -294,4 +307,19 @@ pub fn scale_texts(articles: usize) -> Vec<String> {
         .collect();
     assert_eq!(texts.len(), articles);
     texts
+}
+
+/// CPU time consumed by the calling thread so far. Unlike wall time it does not grow while
+/// the thread waits for a core, so it stays meaningful on a machine shared with other work.
+pub fn thread_cpu_time() -> Duration {
+    let mut spec = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `spec` is a valid, writable timespec; CLOCK_THREAD_CPUTIME_ID needs nothing else.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut spec) };
+    if status != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(spec.tv_sec as u64, spec.tv_nsec as u32)
 }

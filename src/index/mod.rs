@@ -197,6 +197,11 @@ impl VigieIndex {
         Ok(DocumentWriter::new(writer, self.clone()))
     }
 
+    /// Number of segments searched.
+    pub fn segment_count(&self) -> usize {
+        self.searcher().segment_readers().len()
+    }
+
     /// Merges every segment of the index into one, waits for it, and makes it visible.
     /// Takes the writer lock like [`VigieIndex::writer`].
     pub fn merge_segments(&self, threads: usize) -> Result<(), IndexError> {

@@ -266,10 +266,13 @@ pub fn sync_paths(
     writer.finish()?;
     index.reload()?;
     // A bulk load leaves a few segments per commit batch and writer thread; every query pays
-    // per segment (term lookups, scorer set-up), so when this run wrote most of the index,
-    // one more pass makes it a single segment. Small runs leave merging to the writer's policy.
+    // per segment (term lookups, scorer set-up), so when this run wrote most of the index and
+    // left more segments than one batch makes, one more pass makes it a single segment (on
+    // the 90k-article file: 1 s more, about a quarter more searches per second). Small runs
+    // leave merging to the writer's policy.
     let passages_now = index.passage_count();
-    if report.passages_written > 0 && report.passages_written * 2 >= passages_now {
+    let bulk_run = report.passages_written > 0 && report.passages_written * 2 >= passages_now;
+    if bulk_run && index.segment_count() > options.threads.max(2) {
         index.merge_segments(options.threads)?;
     }
     report.documents_total = index.document_count()?;
