@@ -180,7 +180,9 @@ impl Config {
                 reason: "must be between 1 and 64".to_string(),
             });
         }
-        let commit_every = file.commit_every.unwrap_or(5_000);
+        // `index::sync::DEFAULT_COMMIT_EVERY` (config may not import index): large batches
+        // leave fewer segments to merge.
+        let commit_every = file.commit_every.unwrap_or(50_000);
         if commit_every == 0 {
             return Err(ConfigError::Invalid {
                 name: "commit_every".to_string(),

@@ -1,8 +1,9 @@
 //! The index schema: the only place that names fields.
 //!
-//! One tantivy document per passage. Document-level metadata (title, date, source, hash, origin)
+//! One tantivy document per passage. Document-level metadata a hit shows (title, date, source)
 //! is repeated on each passage: it is small, compresses well in the doc store, and lets one hit
-//! carry everything a result needs without a second lookup.
+//! carry everything a result needs without a second lookup. What only an indexing run reads
+//! (content hash, origin) is stored once, on the document's first passage.
 
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
@@ -13,7 +14,7 @@ use crate::analysis::{ANALYZER_NAME, EXACT_ANALYZER_NAME, KEYWORD_ANALYZER_NAME}
 
 /// Version of the on-disk layout (schema + analyzer). Bump it whenever a change would make an
 /// existing index answer wrongly; opening an older index then asks for a rebuild.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Name of the document id field, for reading its fast column.
 pub const DOC_ID_FIELD: &str = "doc_id";
@@ -59,11 +60,12 @@ pub struct Fields {
     pub byte_start: Field,
     /// Byte offset where the passage ends in its document's text.
     pub byte_end: Field,
-    /// Content hash of the document (same on every passage).
+    /// Content hash of the document, stored on its first passage only (ordinal 0), which is
+    /// where a run looks for it; not indexed: no query asks for a hash.
     pub content_hash: Field,
-    /// The folder the document was indexed from.
+    /// The folder the document was indexed from (first passage only, like `content_hash`).
     pub origin_root: Field,
-    /// The file the document was read from, relative to `origin_root`.
+    /// The file the document was read from, relative to `origin_root` (first passage only).
     pub origin_file: Field,
 }
 
@@ -104,7 +106,7 @@ impl Fields {
             article: builder.add_text_field("article", STORED),
             byte_start: builder.add_u64_field("byte_start", stored_u64.clone()),
             byte_end: builder.add_u64_field("byte_end", stored_u64),
-            content_hash: builder.add_text_field("content_hash", STRING | STORED),
+            content_hash: builder.add_text_field("content_hash", STORED),
             origin_root: builder.add_text_field("origin_root", STRING | STORED),
             origin_file: builder.add_text_field("origin_file", STRING | STORED),
         };

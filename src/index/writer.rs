@@ -40,6 +40,12 @@ impl DocumentWriter {
     /// Replaces every passage of `document` (by id) with its current passages.
     pub fn upsert(&mut self, document: &Document, origin: Origin<'_>) -> Result<(), IndexError> {
         self.delete(&document.id);
+        self.add(document, origin)
+    }
+
+    /// Adds the passages of a document the index does not hold yet (no delete: cheaper at
+    /// commit). Use [`DocumentWriter::upsert`] when it may be there.
+    pub fn add(&mut self, document: &Document, origin: Origin<'_>) -> Result<(), IndexError> {
         let fields = *self.index.fields();
         let document_date_key = document.date.as_deref().and_then(date_key);
         for passage in &document.passages {
@@ -74,9 +80,13 @@ impl DocumentWriter {
             }
             entry.add_u64(fields.byte_start, passage.byte_range.start as u64);
             entry.add_u64(fields.byte_end, passage.byte_range.end as u64);
-            entry.add_text(fields.content_hash, &document.content_hash);
-            entry.add_text(fields.origin_root, origin.root);
-            entry.add_text(fields.origin_file, origin.file);
+            // Read back only from first passages (see `VigieIndex::stored_documents`): a
+            // 64-character hash does not compress, so it is not repeated.
+            if passage.ordinal == 0 {
+                entry.add_text(fields.content_hash, &document.content_hash);
+                entry.add_text(fields.origin_root, origin.root);
+                entry.add_text(fields.origin_file, origin.file);
+            }
             self.writer.add_document(entry).map_err(engine)?;
         }
         Ok(())
@@ -98,6 +108,18 @@ impl DocumentWriter {
     /// Discards every change since the last commit.
     pub fn rollback(&mut self) -> Result<(), IndexError> {
         self.writer.rollback().map(|_| ()).map_err(engine)
+    }
+
+    /// Merges the given segments into one and waits until the merge is committed.
+    pub(super) fn merge_all(
+        &mut self,
+        segment_ids: &[tantivy::index::SegmentId],
+    ) -> Result<(), IndexError> {
+        self.writer
+            .merge(segment_ids)
+            .wait()
+            .map(|_| ())
+            .map_err(engine)
     }
 
     /// Waits for background merges to finish and releases the writer lock.

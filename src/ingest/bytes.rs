@@ -32,7 +32,15 @@ pub fn read_upload(
         relative: id.unwrap_or(file_name).to_string(),
         path,
     };
-    read_source(&file, kind, bytes)
+    let mut documents = Vec::new();
+    let line_errors = read_source(&file, kind, bytes, &mut |document| {
+        documents.push(document);
+        true
+    })?;
+    Ok(FileOutcome {
+        documents,
+        line_errors,
+    })
 }
 
 /// Reads a JSON document `{id, title, text, date?, source?, url?, section?, language?}` (the

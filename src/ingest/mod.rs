@@ -272,6 +272,28 @@ fn file_name(file: &SourceFile) -> String {
 
 /// Reads one file into documents.
 pub fn read_file(file: &SourceFile) -> Result<FileOutcome, IngestError> {
+    let mut documents = Vec::new();
+    let line_errors = read_file_each(file, &mut |document| {
+        documents.push(document);
+        true
+    })?;
+    Ok(FileOutcome {
+        documents,
+        line_errors,
+    })
+}
+
+/// Reads one file like [`read_file`] but hands each document to `on_document` as soon as it
+/// is read, so a large JSON Lines file is never held whole as documents and its lines can be
+/// indexed while the next ones are parsed. Returns the bad lines. `on_document` returns
+/// `false` to stop reading (the receiver has gone).
+///
+/// File-level errors (unreadable, not text, empty) are found before any document is handed
+/// over.
+pub fn read_file_each(
+    file: &SourceFile,
+    on_document: &mut dyn FnMut(Document) -> bool,
+) -> Result<Vec<IngestError>, IngestError> {
     let kind = kind_of(&file.path).ok_or_else(|| IngestError::Unsupported {
         path: file.path.clone(),
     })?;
@@ -279,19 +301,26 @@ pub fn read_file(file: &SourceFile) -> Result<FileOutcome, IngestError> {
         path: file.path.clone(),
         source,
     })?;
-    read_source(file, kind, &bytes)
+    read_source(file, kind, &bytes, on_document)
 }
 
-/// Reads the bytes of one file (already in memory) into documents.
+/// Reads the bytes of one file (already in memory), handing each document to `on_document`;
+/// returns the bad lines of a JSON Lines file.
 fn read_source(
     file: &SourceFile,
     kind: DocumentKind,
     bytes: &[u8],
-) -> Result<FileOutcome, IngestError> {
+    on_document: &mut dyn FnMut(Document) -> bool,
+) -> Result<Vec<IngestError>, IngestError> {
     let raw_text = decode(&file.path, bytes)?;
     let name_language = metadata::language_from_file_name(&file_name(file));
     if kind == DocumentKind::Jsonl {
-        return Ok(read_jsonl(file, raw_text, name_language.as_deref()));
+        return Ok(read_jsonl(
+            file,
+            raw_text,
+            name_language.as_deref(),
+            on_document,
+        ));
     }
     let text = clean_text(raw_text);
     let (blocks, stated) = match kind {
@@ -369,10 +398,8 @@ fn read_source(
         text: segmented.text,
         passages: segmented.passages,
     };
-    Ok(FileOutcome {
-        documents: vec![document],
-        line_errors: Vec::new(),
-    })
+    on_document(document);
+    Ok(Vec::new())
 }
 
 /// Metadata a file states about itself.
@@ -385,25 +412,34 @@ struct Stated {
     language: Option<String>,
 }
 
-fn read_jsonl(file: &SourceFile, text: &str, name_language: Option<&str>) -> FileOutcome {
+fn read_jsonl(
+    file: &SourceFile,
+    text: &str,
+    name_language: Option<&str>,
+    on_document: &mut dyn FnMut(Document) -> bool,
+) -> Vec<IngestError> {
     let source = fallback_source(file);
     let context = jsonl::FileContext {
         path: &file.path,
         fallback_source: &source,
         fallback_language: name_language,
     };
-    let mut outcome = FileOutcome::default();
+    let mut line_errors = Vec::new();
     for (index, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.trim().is_empty() {
             continue;
         }
         match jsonl::read_line(&context, index + 1, line) {
-            Ok(document) => outcome.documents.push(document),
-            Err(error) => outcome.line_errors.push(error),
+            Ok(document) => {
+                if !on_document(document) {
+                    break;
+                }
+            }
+            Err(error) => line_errors.push(error),
         }
     }
-    outcome
+    line_errors
 }
 
 #[cfg(test)]

@@ -107,16 +107,23 @@ impl Highlighter {
 
 /// Appends `text` to `out` with the HTML special characters escaped.
 pub fn escape_into(out: &mut String, text: &str) {
-    for character in text.chars() {
-        match character {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
+    // Copies runs of plain text whole. The special characters are ASCII, and an ASCII byte
+    // never occurs inside a multi-byte UTF-8 sequence, so slicing at them is always valid.
+    let mut plain_from = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[plain_from..at]);
+        out.push_str(entity);
+        plain_from = at + 1;
     }
+    out.push_str(&text[plain_from..]);
 }
 
 #[cfg(test)]
@@ -149,6 +156,13 @@ mod tests {
         assert!(!highlighted.html.contains("<script>"));
         assert!(highlighted.html.contains("&lt;<mark>script</mark>&gt;"));
         assert!(highlighted.html.contains("&amp; co"));
+    }
+
+    #[test]
+    fn escaping_keeps_accented_text_around_entities() {
+        let mut out = String::new();
+        escape_into(&mut out, "l'État « sûr » & <b>");
+        assert_eq!(out, "l&#39;État « sûr » &amp; &lt;b&gt;");
     }
 
     #[test]

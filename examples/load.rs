@@ -1,0 +1,298 @@
+//! Load client for `GET /search`: real queries over HTTP/1.1 keep-alive connections, at several
+//! concurrency levels, for a bounded time each; prints requests/s, latency percentiles and
+//! errors. Loopback only.
+//!
+//! Either starts `vigie serve --no-sync` itself on a free port of 127.0.0.1 (`--index DIR`) and
+//! reports the server's memory at the end, or loads a server already running (`--url`):
+//!
+//! ```sh
+//! cargo build --release --bin vigie --example load
+//! target/release/examples/load --index /tmp/vigie-90k --connections 1,16,64 --seconds 10
+//! ```
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::Parser;
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+#[derive(Parser, Debug)]
+#[command(about = "Measures GET /search over HTTP on loopback")]
+struct Args {
+    /// Start `vigie serve --no-sync` on this index folder (a free port of 127.0.0.1).
+    #[arg(long, conflicts_with = "url")]
+    index: Option<PathBuf>,
+    /// Load an already running server instead, e.g. `http://127.0.0.1:7878`.
+    #[arg(long)]
+    url: Option<String>,
+    /// The `vigie` binary to start (default: the one beside this example's folder).
+    #[arg(long)]
+    vigie: Option<PathBuf>,
+    /// JSON Lines file of queries (field `query`).
+    #[arg(long)]
+    queries: Option<PathBuf>,
+    /// Concurrent connections, one run per value.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
+    connections: Vec<usize>,
+    /// Measured seconds per run (after one second of warm-up).
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Threads of the client's runtime.
+    #[arg(long, default_value_t = 2)]
+    client_threads: usize,
+}
+
+/// What one connection measured.
+#[derive(Default)]
+struct ConnectionResult {
+    latencies: Vec<Duration>,
+    errors: u64,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.client_threads.max(1))
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    runtime.block_on(run(args))
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    let queries_path = args.queries.clone().unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/security-queries.dev.jsonl")
+    });
+    let paths = Arc::new(read_queries(&queries_path)?);
+    let (mut server, authority) = match (&args.index, &args.url) {
+        (Some(index), _) => {
+            let (child, authority) = start_server(&args, index).await?;
+            (Some(child), authority)
+        }
+        (None, Some(url)) => (None, loopback_authority(url)?),
+        (None, None) => bail!("give --index DIR (start a server) or --url (use a running one)"),
+    };
+    println!(
+        "load: {} queries from {}, {} s per run, client threads {}",
+        paths.len(),
+        queries_path.display(),
+        args.seconds,
+        args.client_threads
+    );
+    for &connections in &args.connections {
+        // Warm-up at the same concurrency, not measured.
+        load(&authority, &paths, connections, Duration::from_secs(1)).await?;
+        let duration = Duration::from_secs(args.seconds);
+        let started = Instant::now();
+        let results = load(&authority, &paths, connections, duration).await?;
+        let elapsed = started.elapsed();
+        report(connections, elapsed, results);
+    }
+    if let Some(child) = &server {
+        if let Some(pid) = child.id() {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+            let field = |key: &str| {
+                status
+                    .lines()
+                    .find(|line| line.starts_with(key))
+                    .map(|line| line.trim_start_matches(key).trim().to_string())
+                    .unwrap_or_else(|| "?".to_string())
+            };
+            println!(
+                "server memory: RSS {} (peak {})",
+                field("VmRSS:"),
+                field("VmHWM:")
+            );
+        }
+    }
+    if let Some(child) = &mut server {
+        child.kill().await.context("stopping the server")?;
+    }
+    Ok(())
+}
+
+/// Reads the queries and turns each into a request path.
+fn read_queries(path: &PathBuf) -> anyhow::Result<Vec<String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let paths: Vec<String> = text
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter_map(|value| {
+            value["query"]
+                .as_str()
+                .map(|query| format!("/search?q={}", encode(query)))
+        })
+        .collect();
+    if paths.is_empty() {
+        bail!("no query in {}", path.display());
+    }
+    Ok(paths)
+}
+
+/// Percent-encodes a query parameter value (RFC 3986 unreserved characters pass).
+fn encode(value: &str) -> String {
+    let mut encoded = String::with_capacity(value.len() * 3);
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+/// `host:port` of a loopback URL; anything else is refused.
+fn loopback_authority(url: &str) -> anyhow::Result<String> {
+    let authority = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let host = authority
+        .rsplit_once(':')
+        .map_or(authority.as_str(), |(host, _)| host);
+    if !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+        bail!("{url}: the load client only targets loopback addresses");
+    }
+    Ok(authority)
+}
+
+/// Starts `vigie serve --no-sync` on a free loopback port and waits for its address.
+async fn start_server(
+    args: &Args,
+    index: &PathBuf,
+) -> anyhow::Result<(tokio::process::Child, String)> {
+    let vigie = match &args.vigie {
+        Some(path) => path.clone(),
+        None => {
+            let example = std::env::current_exe().context("locating this program")?;
+            example
+                .parent()
+                .and_then(|examples| examples.parent())
+                .map(|profile| profile.join("vigie"))
+                .context("locating the vigie binary")?
+        }
+    };
+    let mut child = tokio::process::Command::new(&vigie)
+        .args(["serve", "--no-sync", "--addr", "127.0.0.1:0", "--index"])
+        .arg(index)
+        .env("VIGIE_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| format!("starting {}", vigie.display()))?;
+    let stdout = child.stdout.take().context("reading the server's output")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let first = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+        .await
+        .context("the server did not start within 60 s")??
+        .context("the server stopped before serving")?;
+    println!("server: {first}");
+    let authority = first
+        .split("http://")
+        .nth(1)
+        .map(|rest| rest.trim_end_matches('/').to_string())
+        .with_context(|| format!("no address in {first:?}"))?;
+    // Keep draining the server's output so it never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Ok((child, authority))
+}
+
+/// Runs `connections` keep-alive connections for `duration`, each cycling through the queries
+/// from its own starting point.
+async fn load(
+    authority: &str,
+    paths: &Arc<Vec<String>>,
+    connections: usize,
+    duration: Duration,
+) -> anyhow::Result<Vec<ConnectionResult>> {
+    let deadline = Instant::now() + duration;
+    let mut tasks = Vec::with_capacity(connections);
+    for connection in 0..connections {
+        let authority = authority.to_string();
+        let paths = Arc::clone(paths);
+        tasks.push(tokio::spawn(async move {
+            connection_loop(&authority, &paths, connection, deadline).await
+        }));
+    }
+    let mut results = Vec::with_capacity(connections);
+    for task in tasks {
+        results.push(task.await.context("a connection task panicked")??);
+    }
+    Ok(results)
+}
+
+async fn connection_loop(
+    authority: &str,
+    paths: &[String],
+    connection: usize,
+    deadline: Instant,
+) -> anyhow::Result<ConnectionResult> {
+    let stream = tokio::net::TcpStream::connect(authority)
+        .await
+        .with_context(|| format!("connecting to {authority}"))?;
+    stream.set_nodelay(true)?;
+    let (mut sender, driver) =
+        hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(TokioIo::new(stream)).await?;
+    tokio::spawn(driver);
+    let mut result = ConnectionResult::default();
+    let mut next = connection * 7;
+    while Instant::now() < deadline {
+        let path = &paths[next % paths.len()];
+        next += 1;
+        let request = hyper::Request::get(path.as_str())
+            .header(hyper::header::HOST, authority)
+            .body(Empty::new())?;
+        let started = Instant::now();
+        let ok = match sender.send_request(request).await {
+            Ok(response) => {
+                let status_ok = response.status().is_success();
+                let body_ok = response.into_body().collect().await.is_ok();
+                status_ok && body_ok
+            }
+            Err(_) => false,
+        };
+        result.latencies.push(started.elapsed());
+        if !ok {
+            result.errors += 1;
+            if sender.ready().await.is_err() {
+                break;
+            }
+        }
+    }
+    Ok(result)
+}
+
+fn report(connections: usize, elapsed: Duration, results: Vec<ConnectionResult>) {
+    let errors: u64 = results.iter().map(|result| result.errors).sum();
+    let mut latencies: Vec<Duration> = results
+        .into_iter()
+        .flat_map(|result| result.latencies)
+        .collect();
+    latencies.sort();
+    let count = latencies.len();
+    let at = |p: f64| -> f64 {
+        if count == 0 {
+            return 0.0;
+        }
+        let rank = ((p / 100.0) * count as f64).ceil() as usize;
+        latencies[rank.clamp(1, count) - 1].as_secs_f64() * 1000.0
+    };
+    println!(
+        "{connections:>3} connections: {count} requests in {:.1} s = {:.0} req/s | p50 {:.2} ms  p90 {:.2} ms  p99 {:.2} ms  max {:.2} ms | errors {errors}",
+        elapsed.as_secs_f64(),
+        count as f64 / elapsed.as_secs_f64(),
+        at(50.0),
+        at(90.0),
+        at(99.0),
+        at(100.0),
+    );
+}
