@@ -1,8 +1,8 @@
 //! "Did you mean": correcting query words found nowhere in the index.
 //!
 //! A query term that no indexed passage holds is replaced by the indexed term closest to it
-//! (Damerau–Levenshtein distance 1 from 5 letters, 2 from 9), the most frequent one among
-//! equals. Terms are compared after analysis (folded, stemmed), so `securité` is never a typo
+//! (Damerau–Levenshtein distance 1 from 5 letters, 2 from 9, same first letter), the most
+//! frequent one among equals. Terms are compared after analysis (folded, stemmed), so `securité` is never a typo
 //! and `disolution` meets `dissolution`. The scan reads the term dictionary of the passage
 //! text once per unknown term: it runs only when a word is unknown.
 
@@ -55,9 +55,18 @@ pub fn closest_term(
     let mut candidate_chars: Vec<char> = Vec::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field).map_err(engine)?;
-        let mut stream = inverted
-            .terms()
-            .stream()
+        // Typos rarely touch a word's first letter: only terms sharing it are compared, a
+        // small slice of the dictionary instead of all of it.
+        let mut range = inverted.terms().range();
+        if let Some(first) = wanted.first() {
+            let mut bound = [0u8; 4];
+            range = range.ge(first.encode_utf8(&mut bound).as_bytes());
+            if let Some(next) = char::from_u32(u32::from(*first) + 1) {
+                range = range.lt(next.encode_utf8(&mut bound).as_bytes());
+            }
+        }
+        let mut stream = range
+            .into_stream()
             .map_err(|error| IndexError::Engine(error.to_string()))?;
         while stream.advance() {
             let Ok(candidate) = std::str::from_utf8(stream.key()) else {
