@@ -474,3 +474,86 @@ fn a_killed_indexer_leaves_the_last_commit_and_a_second_writer_is_refused_at_onc
         );
     }
 }
+
+/// Reads one HTTP response body from `addr` for `path` (a minimal client: the test needs no
+/// more than GET with `Connection: close`).
+fn http_get(addr: &str, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).ok()?;
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_picks_up_another_process_s_changes_and_stops_cleanly_on_sigterm() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("index");
+    copy_corpus_files(&corpus, &FILES[..1]);
+    let (code, _, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+
+    let binary = assert_cmd::cargo::cargo_bin("vigie");
+    let mut server = std::process::Command::new(&binary)
+        .args(["serve", "--no-sync", "--addr", "127.0.0.1:0", "--index"])
+        .arg(&index)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("server starts");
+    let stdout = server.stdout.take().expect("stdout");
+    let mut first_line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut first_line)
+        .expect("the server prints its address");
+    let addr = first_line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("an address")
+        .to_string();
+    let count = |query: &str| -> u64 {
+        http_get(&addr, &format!("/search?q={query}"))
+            .and_then(|body| serde_json::from_str::<serde_json::Value>(&body).ok())
+            .and_then(|body| body["total"].as_u64())
+            .unwrap_or(0)
+    };
+    assert!(count("Li%C3%A8ge") > 0, "the server answers");
+    assert_eq!(count("FNAEG"), 0);
+
+    // Another process indexes a new file while the server runs.
+    copy_corpus_files(
+        &corpus,
+        &["fr-cpp-livre4-titre20-fnaeg-empreintes-genetiques.md"],
+    );
+    let (code, _, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+    let started = std::time::Instant::now();
+    while count("FNAEG") == 0 && started.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        count("FNAEG") > 0,
+        "the server did not pick up the new commit"
+    );
+
+    // SIGTERM: the server finishes and exits successfully.
+    let pid = libc::pid_t::try_from(server.id()).expect("pid");
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let status = server.wait().expect("server exits");
+    assert!(status.success(), "{status:?}");
+}
