@@ -4,10 +4,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
-use vigie::http::{router, AppState, HttpSettings};
+use axum::http::StatusCode;
+use vigie::http::HttpSettings;
 use vigie::index::sync::{sync_paths, NoProgress, SyncOptions, SyncReport};
 use vigie::index::VigieIndex;
 use vigie::search::{Engine, SearchSettings};
@@ -103,32 +101,8 @@ pub async fn request_on(
     settings: &HttpSettings,
     headers: &[(&str, &str)],
 ) -> Reply {
-    let state = AppState {
-        engine: Arc::clone(engine),
-    };
-    let app = router(state, settings);
-    let mut builder = Request::builder().method(method).uri(uri);
-    for (name, value) in headers {
-        builder = builder.header(*name, *value);
-    }
-    let response = app
-        .oneshot(builder.body(Body::empty()).expect("request builds"))
-        .await
-        .expect("router answers");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body reads")
-        .to_bytes()
-        .to_vec();
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    let app = crate::client::app(engine, settings);
+    crate::client::send(&app, method, uri, headers, Body::empty()).await
 }
 
 /// Percent-encodes a query-string value.
