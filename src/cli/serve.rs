@@ -1,5 +1,6 @@
 //! `vigie serve`: index the corpus folder if it changed, then serve the JSON API.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -45,11 +46,20 @@ pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("binding {}", config.addr))?;
         let local = listener.local_addr().context("reading the bound address")?;
-        println!(
+        // The banner is a courtesy: a closed standard output (`vigie serve | head -1`) must
+        // not stop the server, so write errors are ignored rather than panicking.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
             "Vigie serves {} documents ({} passages) at http://{local}/",
             stats.documents, stats.passages
         );
-        println!("Try: curl 'http://{local}/search?q=%C3%A9quipes+communes+d%27enqu%C3%AAte'");
+        let _ = writeln!(
+            out,
+            "Try: curl 'http://{local}/search?q=%C3%A9quipes+communes+d%27enqu%C3%AAte'"
+        );
+        let _ = out.flush();
+        drop(out);
         http::serve(router, listener).await.context("serving HTTP")
     })?;
     Ok(ExitCode::SUCCESS)

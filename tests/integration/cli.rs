@@ -516,9 +516,13 @@ fn serve_picks_up_another_process_s_changes_and_stops_cleanly_on_sigterm() {
         .expect("server starts");
     let stdout = server.stdout.take().expect("stdout");
     let mut first_line = String::new();
-    std::io::BufReader::new(stdout)
+    let mut lines = std::io::BufReader::new(stdout);
+    lines
         .read_line(&mut first_line)
         .expect("the server prints its address");
+    // Close our end of the server's standard output early, as `vigie serve | head -1` would:
+    // the server must keep serving (regression: it panicked writing its second line).
+    drop(lines);
     let addr = first_line
         .split("http://")
         .nth(1)
