@@ -94,7 +94,7 @@ fn index_scale(c: &mut Criterion) {
                     facts.peak_delta_kib = facts
                         .peak_delta_kib
                         .max(peak_kib.saturating_sub(baseline_kib));
-                    facts.index_bytes = common::dir_size(&index_dir);
+                    facts.index_bytes = index.size_on_disk();
                     facts.passages = report.passages_total;
                     facts.by_extension = common::size_by_extension(&index_dir);
                     drop(index);

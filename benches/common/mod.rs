@@ -120,20 +120,6 @@ pub fn index_subset(subset: &ScaleSubset, dir: &Path) -> (VigieIndex, SyncReport
     (index, report)
 }
 
-/// Total size of the files in `dir` (not recursive: an index folder is flat).
-pub fn dir_size(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter_map(|entry| entry.metadata().ok())
-                .filter(|metadata| metadata.is_file())
-                .map(|metadata| metadata.len())
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
 /// Bytes of the index files in `dir` by extension (`store`, `idx`, `pos`, `term`, …),
 /// largest first.
 pub fn size_by_extension(dir: &Path) -> Vec<(String, u64)> {

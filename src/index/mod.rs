@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use tantivy::collector::{Count, DocSetCollector};
 use tantivy::directory::error::LockError;
-use tantivy::query::{AllQuery, TermQuery};
+use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{
@@ -296,12 +296,6 @@ impl VigieIndex {
             );
         }
         Ok(documents)
-    }
-
-    /// True when the index holds no passage at all.
-    pub fn is_empty(&self) -> Result<bool, IndexError> {
-        let count = self.searcher().search(&AllQuery, &Count).map_err(engine)?;
-        Ok(count == 0)
     }
 
     /// Size of the index files on disk, in bytes (0 in memory).

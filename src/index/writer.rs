@@ -105,11 +105,6 @@ impl DocumentWriter {
         self.index.reload()
     }
 
-    /// Discards every change since the last commit.
-    pub fn rollback(&mut self) -> Result<(), IndexError> {
-        self.writer.rollback().map(|_| ()).map_err(engine)
-    }
-
     /// Merges the given segments into one and waits until the merge is committed.
     pub(super) fn merge_all(
         &mut self,

@@ -5,8 +5,7 @@ use vigie::analysis::analyze;
 use vigie::http::HttpSettings;
 
 use crate::support::{
-    corpus_index, encode, get, get_with, hit_docs, hit_texts, index_of_files, normalized,
-    request_on,
+    corpus_index, encode, get, get_with, hit_docs, hit_texts, index_of_files, request_on,
 };
 
 const DECLARATION: &str = "declaration-franco-belge-2018.fr.txt";
@@ -414,7 +413,7 @@ async fn the_page_break_paragraph_of_the_declaration_is_one_passage() {
         &format!("&doc={DECLARATION}&limit=1"),
     )
     .await;
-    let text = normalized(&hit_texts(&body).concat());
+    let text = vigie::eval::normalize_for_hit(&hit_texts(&body).concat());
     assert!(
         text.contains("mettre en oeuvre cette coopération,"),
         "{text}"

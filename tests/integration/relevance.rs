@@ -1,40 +1,8 @@
 //! Ranking cases on the real corpus: dev-set queries and the README's examples must find
 //! their passage near the top, so a later change cannot silently lower quality.
 
-use crate::support::{corpus_index, normalized, shared_eval};
-use vigie::search::SearchRequest;
-
-/// One query of `../shared/eval/security-queries.dev.jsonl`.
-#[derive(Debug, serde::Deserialize)]
-struct DevQuery {
-    id: String,
-    query: String,
-    doc: String,
-    must_contain: String,
-    kind: String,
-}
-
-fn dev_queries() -> Vec<DevQuery> {
-    let text = std::fs::read_to_string(shared_eval().join("security-queries.dev.jsonl"))
-        .expect("dev queries readable");
-    text.lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| serde_json::from_str(line).expect("dev query parses"))
-        .collect()
-}
-
-/// 1-based rank of the first passage that is a hit by the evaluation's rule, within `depth`.
-fn rank_of_hit(query: &DevQuery, depth: usize) -> Option<usize> {
-    let mut request = SearchRequest::new(&query.query);
-    request.limit = depth;
-    let results = corpus_index().engine.search(&request).expect("search runs");
-    let wanted = normalized(&query.must_contain);
-    results
-        .hits
-        .iter()
-        .position(|hit| hit.doc_id == query.doc && normalized(&hit.text).contains(&wanted))
-        .map(|position| position + 1)
-}
+use crate::support::{corpus_index, shared_eval};
+use vigie::eval::{data, evaluate_passage_hits};
 
 /// Dev-set queries whose answering passage must be found, with the worst rank allowed: found
 /// first today → within 3; second → within 5; lower → within 10.
@@ -82,15 +50,19 @@ const PINNED: &[(&str, usize)] = &[
 
 #[test]
 fn pinned_dev_queries_find_their_passage() {
-    let queries = dev_queries();
+    // The same runs and hit rule as `vigie eval` on the dev set.
+    let queries = data::read_passage_queries(&shared_eval().join("security-queries.dev.jsonl"))
+        .expect("dev queries readable");
     assert_eq!(queries.len(), 50);
+    let report = evaluate_passage_hits(&corpus_index().engine, &queries, &|| {}).expect("runs");
     let mut failures = Vec::new();
     for (id, max_rank) in PINNED {
-        let query = queries
+        let query = report
+            .ranks
             .iter()
             .find(|query| query.id == *id)
             .expect("pinned id exists");
-        match rank_of_hit(query, 10) {
+        match query.rank {
             Some(rank) if rank <= *max_rank => {}
             found => failures.push(format!(
                 "{id} ({}, {:?}) expected within rank {max_rank}, got {found:?}",

@@ -118,14 +118,6 @@ pub fn encode(value: &str) -> String {
     encoded
 }
 
-/// Collapses whitespace runs and lower-cases, as the evaluation's hit rule compares text.
-pub fn normalized(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
 /// Builds an on-disk index of `files` (name, content) written into a fresh folder.
 pub fn index_of_files(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Arc<Engine>, SyncReport) {
     let dir = tempfile::tempdir().expect("temporary folder");
