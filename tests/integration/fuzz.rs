@@ -84,3 +84,35 @@ proptest! {
         }
     }
 }
+
+/// Inputs the property test once found, kept so they run on every build.
+#[test]
+fn queries_that_once_failed_are_answered() {
+    let request = SearchRequest::new("-L. 232-1«2016/679 OR L. 232-1".to_string());
+    let results = corpus_index().engine.search(&request);
+    assert!(results.is_ok(), "{results:?}");
+}
+
+/// An excluded phrase removes the passages holding it, and one found nowhere removes nothing
+/// (tantivy issue #2811: a debug-only assertion fired when an exclusion was probed after its
+/// phrase scorer had run out of documents).
+#[test]
+fn excluded_phrases_filter_whether_or_not_they_match() {
+    let engine = &corpus_index().engine;
+    let texts = |query: &str| -> Vec<String> {
+        let mut request = SearchRequest::new(query.to_string());
+        request.limit = 50;
+        let results = engine.search(&request).expect("search");
+        results.hits.iter().map(|hit| hit.text.clone()).collect()
+    };
+    let holds_phrase = |text: &String| {
+        let text = text.replace('’', "'").to_lowercase();
+        text.contains("équipes communes d'enquête")
+    };
+    let plain = texts("équipes communes");
+    assert!(plain.iter().any(holds_phrase));
+    assert_eq!(texts("équipes communes -\"zzz yyy\""), plain);
+    let filtered = texts("équipes communes -\"équipes communes d'enquête\"");
+    assert!(!filtered.is_empty());
+    assert!(!filtered.iter().any(holds_phrase));
+}
