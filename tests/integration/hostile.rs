@@ -5,8 +5,9 @@ use std::path::Path;
 
 use axum::http::StatusCode;
 use vigie::http::HttpSettings;
-use vigie::index::sync::{sync_paths, NoProgress, SyncOptions};
+use vigie::index::sync::{sync_paths, Failure, FileStatus, NoProgress, Progress, SyncOptions};
 use vigie::index::VigieIndex;
+use vigie::ingest::SourceFile;
 use vigie::search::{Engine, SearchRequest, SearchSettings};
 
 use crate::support::request_on;
@@ -124,5 +125,48 @@ async fn a_folder_of_hostile_files_is_indexed_without_aborting() {
         let html = hit["highlight"].as_str().unwrap_or_default();
         let stripped = html.replace("<mark>", "").replace("</mark>", "");
         assert!(!stripped.contains('<'), "{html}");
+    }
+}
+
+/// Deletes one file of the run as soon as the run has listed its files, before they are read.
+struct DeleteOnStart(std::path::PathBuf);
+
+impl Progress for DeleteOnStart {
+    fn start(&self, files: usize, _bytes: u64) {
+        assert_eq!(files, 3, "the run lists the file before it vanishes");
+        std::fs::remove_file(&self.0).expect("the file vanishes");
+    }
+    fn file_done(&self, _file: &SourceFile, _bytes: u64, _status: FileStatus) {}
+    fn failure(&self, _failure: &Failure) {}
+    fn finish(&self) {}
+}
+
+#[test]
+fn a_file_that_vanishes_after_listing_is_reported_and_the_rest_indexed() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("corpus");
+    std::fs::write(corpus.join("a.txt"), "Coopération policière.").expect("a");
+    std::fs::write(corpus.join("b.txt"), "Échange de renseignements.").expect("b");
+    std::fs::write(corpus.join("c.txt"), "Équipes communes d'enquête.").expect("c");
+    let index = VigieIndex::open_or_create(&dir.path().join("index")).expect("index");
+    let report = sync_paths(
+        &index,
+        std::slice::from_ref(&corpus),
+        &SyncOptions::default(),
+        &DeleteOnStart(corpus.join("b.txt")),
+    )
+    .expect("the run completes");
+    assert_eq!((report.added, report.failed), (2, 1), "{report:#?}");
+    let failure = &report.failures[0];
+    assert!(failure.path.ends_with("b.txt"), "{failure:?}");
+    assert!(
+        failure.reason.to_lowercase().contains("no such file"),
+        "{failure:?}"
+    );
+    let engine = Engine::new(index, SearchSettings::default());
+    for (query, found) in [("coopération", 1), ("équipes", 1), ("renseignements", 0)] {
+        let results = engine.search(&SearchRequest::new(query)).expect("search");
+        assert_eq!(results.hits.len(), found, "{query}");
     }
 }

@@ -2,12 +2,14 @@
 //! concurrency levels, for a bounded time each; prints requests/s, latency percentiles and
 //! errors. Loopback only.
 //!
-//! Either starts `vigie serve --no-sync` itself on a free port of 127.0.0.1 (`--index DIR`) and
-//! reports the server's memory at the end, or loads a server already running (`--url`):
+//! Starts `vigie serve --no-sync` itself on a free port of 127.0.0.1 and reports the server's
+//! memory at the end, on an index folder (`--index DIR`) or, without one, on `../shared/corpus`
+//! indexed into a temporary folder; or loads a server already running (`--url`). Any error
+//! (a non-2xx answer, a broken body, a dropped connection) makes the run fail.
 //!
 //! ```sh
-//! cargo build --release --bin vigie --example load
-//! target/release/examples/load --index /tmp/vigie-90k --connections 1,16,64 --seconds 10
+//! cargo bench --bench load                                    # ../shared/corpus
+//! cargo bench --bench load -- --index /tmp/vigie-90k --connections 1,16,64 --seconds 10
 //! ```
 
 use std::path::PathBuf;
@@ -25,13 +27,14 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 #[derive(Parser, Debug)]
 #[command(about = "Measures GET /search over HTTP on loopback")]
 struct Args {
-    /// Start `vigie serve --no-sync` on this index folder (a free port of 127.0.0.1).
+    /// Start `vigie serve --no-sync` on this index folder (default: `../shared/corpus`,
+    /// indexed into a temporary folder).
     #[arg(long, conflicts_with = "url")]
     index: Option<PathBuf>,
     /// Load an already running server instead, e.g. `http://127.0.0.1:7878`.
     #[arg(long)]
     url: Option<String>,
-    /// The `vigie` binary to start (default: the one beside this example's folder).
+    /// The `vigie` binary to start (default: the one cargo built with this bench).
     #[arg(long)]
     vigie: Option<PathBuf>,
     /// JSON Lines file of queries (field `query`).
@@ -46,6 +49,9 @@ struct Args {
     /// Threads of the client's runtime.
     #[arg(long, default_value_t = 2)]
     client_threads: usize,
+    /// Passed by `cargo bench`; ignored.
+    #[arg(long, hide = true)]
+    bench: bool,
 }
 
 /// What one connection measured.
@@ -70,13 +76,23 @@ async fn run(args: Args) -> anyhow::Result<()> {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/security-queries.dev.jsonl")
     });
     let paths = Arc::new(read_queries(&queries_path)?);
+    // Holds the temporary index, when one is built, until the end of the run.
+    let mut built_index = None;
     let (mut server, authority) = match (&args.index, &args.url) {
-        (Some(index), _) => {
-            let (child, authority) = start_server(&args, index).await?;
+        (None, Some(url)) => (None, loopback_authority(url)?),
+        (index, _) => {
+            let index = match index {
+                Some(index) => index.clone(),
+                None => {
+                    let dir = shared_corpus_index()?;
+                    let path = dir.path().to_path_buf();
+                    built_index = Some(dir);
+                    path
+                }
+            };
+            let (child, authority) = start_server(&args, &index).await?;
             (Some(child), authority)
         }
-        (None, Some(url)) => (None, loopback_authority(url)?),
-        (None, None) => bail!("give --index DIR (start a server) or --url (use a running one)"),
     };
     println!(
         "load: {} queries from {}, {} s per run, client threads {}",
@@ -85,6 +101,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         args.seconds,
         args.client_threads
     );
+    let mut errors = 0;
     for &connections in &args.connections {
         // Warm-up at the same concurrency, not measured.
         load(&authority, &paths, connections, Duration::from_secs(1)).await?;
@@ -92,7 +109,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         let started = Instant::now();
         let results = load(&authority, &paths, connections, duration).await?;
         let elapsed = started.elapsed();
-        report(connections, elapsed, results);
+        errors += report(connections, elapsed, results);
     }
     if let Some(child) = &server {
         if let Some(pid) = child.id() {
@@ -114,7 +131,25 @@ async fn run(args: Args) -> anyhow::Result<()> {
     if let Some(child) = &mut server {
         child.kill().await.context("stopping the server")?;
     }
+    drop(built_index);
+    if errors > 0 {
+        bail!("{errors} requests failed");
+    }
     Ok(())
+}
+
+/// Indexes `../shared/corpus` into a temporary folder, for a run given no index.
+fn shared_corpus_index() -> anyhow::Result<tempfile::TempDir> {
+    use vigie::index::sync::{sync_paths, NoProgress, SyncOptions};
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let dir = tempfile::tempdir().context("creating a temporary index folder")?;
+    let index = vigie::index::VigieIndex::open_or_create(dir.path())?;
+    let report = sync_paths(&index, &[corpus], &SyncOptions::default(), &NoProgress)?;
+    println!(
+        "index: ../shared/corpus, {} documents, {} passages",
+        report.documents_total, report.passages_total
+    );
+    Ok(dir)
 }
 
 /// Reads the queries and turns each into a request path.
@@ -169,17 +204,10 @@ async fn start_server(
     args: &Args,
     index: &PathBuf,
 ) -> anyhow::Result<(tokio::process::Child, String)> {
-    let vigie = match &args.vigie {
-        Some(path) => path.clone(),
-        None => {
-            let example = std::env::current_exe().context("locating this program")?;
-            example
-                .parent()
-                .and_then(|examples| examples.parent())
-                .map(|profile| profile.join("vigie"))
-                .context("locating the vigie binary")?
-        }
-    };
+    let vigie = args
+        .vigie
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_vigie")));
     let mut child = tokio::process::Command::new(&vigie)
         .args(["serve", "--no-sync", "--addr", "127.0.0.1:0", "--index"])
         .arg(index)
@@ -271,7 +299,8 @@ async fn connection_loop(
     Ok(result)
 }
 
-fn report(connections: usize, elapsed: Duration, results: Vec<ConnectionResult>) {
+/// Prints one run's figures and returns its error count.
+fn report(connections: usize, elapsed: Duration, results: Vec<ConnectionResult>) -> u64 {
     let errors: u64 = results.iter().map(|result| result.errors).sum();
     let mut latencies: Vec<Duration> = results
         .into_iter()
@@ -295,4 +324,5 @@ fn report(connections: usize, elapsed: Duration, results: Vec<ConnectionResult>)
         at(99.0),
         at(100.0),
     );
+    errors
 }
