@@ -11,6 +11,7 @@ use super::progress::TerminalProgress;
 use super::EvalArgs;
 use crate::analysis::Variant;
 use crate::config::Config;
+use crate::error::IndexError;
 use crate::eval::{self, data, HitScores};
 use crate::index::sync::{sync_paths, SyncOptions};
 use crate::index::VigieIndex;
@@ -49,10 +50,18 @@ fn eval_index(
     let dir = args.index_dir.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("vigie-eval-{set_name}-{}", variant.name()))
     });
-    let index = if args.rebuild {
-        VigieIndex::rebuild_with(&dir, variant)
-    } else {
-        VigieIndex::open_or_create_with(&dir, variant)
+    let index = match (args.rebuild, &args.index_dir) {
+        (true, _) => VigieIndex::rebuild_with(&dir, variant),
+        // The default folder is this command's own cache: one left by an older version of
+        // Vigie is rebuilt rather than refused.
+        (false, None) => match VigieIndex::open_or_create_with(&dir, variant) {
+            Err(IndexError::Incompatible { .. }) => {
+                eprintln!("{}: built by another version, rebuilding", dir.display());
+                VigieIndex::rebuild_with(&dir, variant)
+            }
+            opened => opened,
+        },
+        (false, Some(_)) => VigieIndex::open_or_create_with(&dir, variant),
     }
     .with_context(|| format!("opening the evaluation index {}", dir.display()))?;
     let options = SyncOptions {

@@ -27,7 +27,7 @@ use crate::analysis;
 use crate::error::{IndexError, SearchError};
 use crate::index::schema::DOC_ID_FIELD;
 use crate::index::{engine, VigieIndex};
-use query::{Clause, ParsedQuery, QueryBuilder, Weights};
+use query::{Clause, ParsedQuery, QueryBuilder, Tier, Weights};
 use snippet::Highlighter;
 pub use suggest::{
     SuggestRequest, Suggestion, SuggestionKind, Suggestions, DEFAULT_SUGGEST_LIMIT,
@@ -212,9 +212,14 @@ impl Engine {
             weights: self.settings.weights,
         };
         let filters = builder.filters(&request.filters)?;
-        let any_query = builder.build(parsed, &filters, false);
         let all_query = (self.settings.all_words_first && parsed.groups.len() > 1)
-            .then(|| builder.build(parsed, &filters, true));
+            .then(|| builder.build(parsed, &filters, Tier::All));
+        let any_tier = if all_query.is_some() {
+            Tier::Any
+        } else {
+            Tier::AnyWithProximity
+        };
+        let any_query = builder.build(parsed, &filters, any_tier);
         let page_end = request.offset + limit;
         // With a per-document cap, more candidates are needed to fill a page.
         let mut window = match request.per_doc {
@@ -222,12 +227,6 @@ impl Engine {
             None => page_end,
         };
         loop {
-            let (total, any_hits) = searcher
-                .search(
-                    &any_query,
-                    &(Count, TopDocs::with_limit(window).order_by_score()),
-                )
-                .map_err(engine)?;
             let all_hits = match &all_query {
                 Some(all_query) => searcher
                     .search(
@@ -236,6 +235,18 @@ impl Engine {
                     )
                     .map_err(engine)?,
                 None => Vec::new(),
+            };
+            // When passages holding every word fill the window, no partial match can reach
+            // the page: the union is only counted, which needs no scores.
+            // The count needs no scores; the top passages alone may skip those that cannot
+            // reach them, which a single pass for both could not.
+            let total = searcher.search(&any_query, &Count).map_err(engine)?;
+            let any_hits = if all_query.is_some() && all_hits.len() >= window {
+                Vec::new()
+            } else {
+                searcher
+                    .search(&any_query, &TopDocs::with_limit(window).order_by_score())
+                    .map_err(engine)?
             };
             let ranked = merge_tiers(all_hits, any_hits);
             let exhausted = window >= total;

@@ -282,6 +282,19 @@ impl Default for Weights {
     }
 }
 
+/// Which passages a query built by [`QueryBuilder::build`] matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    /// Passages holding every group, with the proximity bonus.
+    All,
+    /// Passages holding at least one group, without the proximity bonus (for use after
+    /// `All`, whose passages are the ones where proximity counts).
+    Any,
+    /// Passages holding at least one group, with the proximity bonus (when it is the only
+    /// tier).
+    AnyWithProximity,
+}
+
 /// Builds tantivy queries for a parsed query.
 pub struct QueryBuilder<'a> {
     /// Fields of the schema.
@@ -331,6 +344,15 @@ impl QueryBuilder<'_> {
 
     /// A group (alternatives) matched in any of `fields`, each with its weight.
     fn group_in(&self, group: &[Clause], fields: &[(Field, f32)]) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(self.alternatives(group, fields)))
+    }
+
+    /// Each clause of `group` on each of `fields`, weighted, as optional clauses.
+    fn alternatives(
+        &self,
+        group: &[Clause],
+        fields: &[(Field, f32)],
+    ) -> Vec<(Occur, Box<dyn Query>)> {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for clause in group {
             for (field, boost) in fields {
@@ -343,42 +365,58 @@ impl QueryBuilder<'_> {
                 alternatives.push((Occur::Should, weighted));
             }
         }
-        Box::new(BooleanQuery::new(alternatives))
+        alternatives
     }
 
-    /// The query for passages holding every group (`require_all`) or at least one. A passage
-    /// holds a group when its text, heading or article number matches it; a match in the
-    /// document title adds to the score but holds nothing by itself.
+    /// The query for passages holding every group (`Tier::All`: a passage holds a group when
+    /// its text, heading or article number matches it; a match in the document title adds to
+    /// the score but holds nothing by itself) or at least one (`Tier::Any`, title included).
     pub fn build(
         &self,
         parsed: &ParsedQuery,
         filters: &[Box<dyn Query>],
-        require_all: bool,
+        tier: Tier,
     ) -> Box<dyn Query> {
         let passage = self.passage_fields();
         let title = [(self.fields.title, self.weights.title_boost)];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if require_all {
+        if tier == Tier::All {
             for group in &parsed.groups {
                 clauses.push((Occur::Must, self.group_in(group, &passage)));
                 clauses.push((Occur::Should, self.group_in(group, &title)));
             }
+            clauses.extend(
+                self.proximity(parsed)
+                    .into_iter()
+                    .map(|query| (Occur::Should, query)),
+            );
         } else {
             let all_fields = [passage[0], passage[1], passage[2], title[0]];
             // Here a passage needs only some of the words: words typed that form a synonym
-            // count one by one, so a passage holding only some of them is still found.
-            let any: Vec<(Occur, Box<dyn Query>)> = parsed
+            // count one by one, so a passage holding only some of them is still found. The
+            // alternatives of every group form one flat union, which scores as the groups
+            // would, one by one, and lets tantivy skip passages that cannot reach the top
+            // (block-max WAND) when they are all single words.
+            let mut any: Vec<(Occur, Box<dyn Query>)> = parsed
                 .groups
                 .iter()
-                .map(|group| (Occur::Should, self.group_in(&loosened(group), &all_fields)))
+                .flat_map(|group| self.alternatives(&loosened(group), &all_fields))
                 .collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            if tier == Tier::AnyWithProximity {
+                // Every passage matching a proximity bonus holds its words: the union's
+                // matches stay the same.
+                any.extend(
+                    self.proximity(parsed)
+                        .into_iter()
+                        .map(|query| (Occur::Should, query)),
+                );
+            }
+            let any: Box<dyn Query> = Box::new(BooleanQuery::new(any));
+            if parsed.exact.is_empty() && parsed.excluded.is_empty() && filters.is_empty() {
+                return any;
+            }
+            clauses.push((Occur::Must, any));
         }
-        clauses.extend(
-            self.proximity(parsed)
-                .into_iter()
-                .map(|query| (Occur::Should, query)),
-        );
         for exact in &parsed.exact {
             let query = self.clause_on(exact, self.fields.body_exact);
             clauses.push((
