@@ -21,6 +21,15 @@ use vigie::search::{Engine, SearchRequest, SearchSettings};
 /// Samples per class in the percentile loop (rounded up to whole passes over the class).
 const PERCENTILE_SAMPLES: usize = 300;
 
+/// Settings that keep no answers: every iteration searches (the answers cache would turn
+/// repeated queries into lookups).
+fn uncached() -> SearchSettings {
+    SearchSettings {
+        cache_bytes: 0,
+        ..SearchSettings::default()
+    }
+}
+
 /// Runs one search and checks the page is as full as the total allows.
 fn run(engine: &Engine, request: &SearchRequest) -> usize {
     let results = engine.search(request).expect("search runs");
@@ -106,7 +115,7 @@ fn shared_corpus_latency(c: &mut Criterion) {
         &NoProgress,
     )
     .expect("indexes");
-    let engine = Engine::new(index, SearchSettings::default());
+    let engine = Engine::new(index, uncached());
     let requests: Vec<SearchRequest> = common::dev_queries()
         .iter()
         .map(SearchRequest::new)
@@ -132,7 +141,7 @@ fn scale_latency(c: &mut Criterion) {
     let folders = tempfile::tempdir().expect("temporary folder");
     for subset in &corpus.subsets {
         let (index, _) = common::index_subset(subset, &folders.path().join(subset.label()));
-        let engine = Engine::new(index, SearchSettings::default());
+        let engine = Engine::new(index, uncached());
         let mut mix = Samples::default();
         let mut group = c.benchmark_group(format!("query/{}", subset.label()));
         group.sample_size(20);

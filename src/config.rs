@@ -24,6 +24,9 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 /// Shortest API key accepted: a short key is a guessable key.
 pub const MIN_KEY_CHARS: usize = 16;
 
+/// Default memory for recent search answers, in MiB.
+pub const DEFAULT_CACHE_MB: u64 = 32;
+
 /// Default weight of a title match relative to a passage match.
 pub const DEFAULT_TITLE_BOOST: f32 = 0.5;
 /// Default weight of a heading match relative to a passage match.
@@ -74,6 +77,8 @@ pub struct Config {
     pub read_key: Option<Secret>,
     /// Largest request body the HTTP API accepts, in bytes.
     pub max_body_bytes: usize,
+    /// Memory for recent search answers, in MiB; 0: none kept.
+    pub cache_mb: u64,
 }
 
 /// A key kept only as its digest, compared in constant time, never printed.
@@ -126,6 +131,8 @@ pub struct Overrides {
     pub read_key: Option<String>,
     /// Largest request body, in bytes.
     pub max_body_bytes: Option<usize>,
+    /// Memory for recent search answers, in MiB.
+    pub cache_mb: Option<u64>,
 }
 
 /// The configuration file's shape; every key is optional.
@@ -149,6 +156,7 @@ struct FileSettings {
     api_key: Option<String>,
     read_key: Option<String>,
     max_body_bytes: Option<usize>,
+    cache_mb: Option<u64>,
 }
 
 impl Config {
@@ -264,6 +272,10 @@ impl Config {
             api_key,
             read_key,
             max_body_bytes,
+            cache_mb: overrides
+                .cache_mb
+                .or(file.cache_mb)
+                .unwrap_or(DEFAULT_CACHE_MB),
         })
     }
 }

@@ -8,6 +8,7 @@
 //! Ranking: passages holding every query group come first (BM25 among them), then passages
 //! holding only some (BM25), so a passage with all the words always outranks one with fewer.
 
+mod cache;
 pub mod query;
 pub mod snippet;
 pub mod spelling;
@@ -46,13 +47,19 @@ pub struct SearchSettings {
     pub weights: Weights,
     /// Passages holding every query word come first (else: ranked by score alone).
     pub all_words_first: bool,
+    /// Memory for recent answers, kept until the index changes, in bytes; 0: none kept.
+    pub cache_bytes: u64,
 }
+
+/// Default memory for recent answers (see [`SearchSettings::cache_bytes`]).
+pub const DEFAULT_CACHE_BYTES: u64 = crate::config::DEFAULT_CACHE_MB * 1024 * 1024;
 
 impl Default for SearchSettings {
     fn default() -> Self {
         SearchSettings {
             weights: Weights::default(),
             all_words_first: true,
+            cache_bytes: DEFAULT_CACHE_BYTES,
         }
     }
 }
@@ -70,6 +77,7 @@ impl SearchSettings {
                 exact_boost: config.exact_boost,
             },
             all_words_first: config.all_words_first,
+            cache_bytes: config.cache_mb.saturating_mul(1024 * 1024),
         }
     }
 }
@@ -81,6 +89,8 @@ pub struct Engine {
     synonyms: Synonyms,
     /// Completions as you type, built from the index and rebuilt when it changes.
     suggestions: suggest::SuggestionCache,
+    /// Recent answers, until the index changes.
+    answers: cache::ResultCache,
 }
 
 /// A candidate passage before its stored fields are loaded.
@@ -103,6 +113,7 @@ impl Engine {
             settings,
             synonyms,
             suggestions: suggest::SuggestionCache::default(),
+            answers: cache::ResultCache::new(settings.cache_bytes),
         }
     }
 
@@ -166,10 +177,27 @@ impl Engine {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let started = Instant::now();
         validate(request)?;
+        let searcher = self.index.searcher();
+        let generation = searcher.generation().generation_id();
+        if let Some(mut results) = self.answers.get(generation, request) {
+            results.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+            return Ok(results);
+        }
+        let results = self.search_uncached(&searcher, request, started)?;
+        self.answers.insert(generation, request, &results);
+        Ok(results)
+    }
+
+    /// Runs a search on `searcher`, without the answers cache.
+    fn search_uncached(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        started: Instant,
+    ) -> Result<SearchResults, SearchError> {
         let limit = request.limit.min(MAX_LIMIT);
         let mut analyzer = self.index.analyzer();
-        let searcher = self.index.searcher();
-        let (parsed, corrections) = self.parse(&searcher, &request.query, &mut analyzer)?;
+        let (parsed, corrections) = self.parse(searcher, &request.query, &mut analyzer)?;
         if parsed.groups.is_empty() && !parsed.excluded.is_empty() {
             return Err(SearchError::InvalidRequest {
                 code: "only_exclusions",
@@ -180,12 +208,12 @@ impl Engine {
         let (total, candidates) = if parsed.groups.is_empty() || limit == 0 {
             (0, Vec::new())
         } else {
-            self.rank(&searcher, &parsed, request, limit)?
+            self.rank(searcher, &parsed, request, limit)?
         };
         let mut highlighter = Highlighter::new(parsed.positive_terms(), analyzer);
         let hits = candidates
             .into_iter()
-            .map(|candidate| self.hit(&searcher, candidate, &mut highlighter))
+            .map(|candidate| self.hit(searcher, candidate, &mut highlighter))
             .collect::<Result<Vec<_>, _>>()?;
         let corrected_query = (!corrections.is_empty()).then(|| {
             spelling::corrected_query(&request.query, &corrections, &hits, &mut highlighter)

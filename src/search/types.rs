@@ -15,7 +15,7 @@ pub const MAX_OFFSET: usize = 1_000;
 pub const MAX_QUERY_CHARS: usize = 1_000;
 
 /// A search request, already validated for shape by the front end.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct SearchRequest {
     /// The user's query text.
     pub query: String,
@@ -41,7 +41,7 @@ impl SearchRequest {
 }
 
 /// Filters on documents.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Filters {
     /// Only this document id.
     pub doc: Option<String>,
