@@ -2,12 +2,14 @@
 //!
 //! A query term that no indexed passage holds is replaced by the indexed term closest to it
 //! (Damerau–Levenshtein distance 1 from 5 letters, 2 from 9, same first letter), the most
-//! frequent one among equals. Terms are compared after analysis (folded, stemmed), so `securité` is never a typo
-//! and `disolution` meets `dissolution`. The scan reads the term dictionary of the passage
-//! text once per unknown term: it runs only when a word is unknown.
+//! frequent one among equals. Terms are compared after analysis (folded, stemmed), so
+//! `securité` is never a typo and `disolution` meets `dissolution`. A Levenshtein automaton
+//! walks the term dictionary of the passage text, visiting only the paths that can still end
+//! within the distance; it runs only when a word is unknown.
 
 use std::collections::HashMap;
 
+use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
@@ -50,14 +52,17 @@ pub fn closest_term(
     if limit == 0 {
         return Ok(None);
     }
+    // A Levenshtein automaton (transpositions count 1) walks only the dictionary's paths
+    // within `limit` edits of the term, instead of every term.
+    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, term), limit as u8, true);
+    let automaton = fuzzy.automaton().map_err(engine)?;
     // Candidate → (distance, document frequency summed over segments).
     let mut candidates: HashMap<String, (usize, u64)> = HashMap::new();
     let mut candidate_chars: Vec<char> = Vec::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field).map_err(engine)?;
-        // Typos rarely touch a word's first letter: only terms sharing it are compared, a
-        // small slice of the dictionary instead of all of it.
-        let mut range = inverted.terms().range();
+        // Typos rarely touch a word's first letter: only terms sharing it are candidates.
+        let mut range = inverted.terms().search(&automaton);
         if let Some(first) = wanted.first() {
             let mut bound = [0u8; 4];
             range = range.ge(first.encode_utf8(&mut bound).as_bytes());
@@ -72,10 +77,6 @@ pub fn closest_term(
             let Ok(candidate) = std::str::from_utf8(stream.key()) else {
                 continue;
             };
-            let length = candidate.chars().count();
-            if length.abs_diff(wanted.len()) > limit {
-                continue;
-            }
             candidate_chars.clear();
             candidate_chars.extend(candidate.chars());
             if let Some(distance) = bounded_distance(&wanted, &candidate_chars, limit) {
