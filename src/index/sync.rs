@@ -15,11 +15,7 @@ use super::{StoredDocument, VigieIndex};
 use crate::error::{IndexError, IngestError};
 use crate::ingest::{self, Document, SourceFile};
 
-/// Documents per commit unless configured. Each commit flushes a segment per writer thread
-/// that later merges rewrite: on the 90k-article scale file, 5,000 took 9.0 s and left 10
-/// segments, 50,000 takes 5.0 s and leaves 4. A re-run after an interruption skips what was
-/// committed (content hashes), so a large batch only loses more work on a crash.
-pub const DEFAULT_COMMIT_EVERY: usize = 50_000;
+pub use crate::config::DEFAULT_COMMIT_EVERY;
 
 /// Settings of an indexing run.
 #[derive(Debug, Clone)]
