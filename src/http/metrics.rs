@@ -18,7 +18,7 @@ use axum::Extension;
 
 use super::error::ApiError;
 use super::AppState;
-use crate::search::IndexStats;
+use crate::search::{AnswerCacheStats, IndexStats};
 
 /// Upper bounds of the latency histogram's buckets, in seconds.
 const LATENCY_BUCKETS: [f64; 12] = [
@@ -71,7 +71,7 @@ impl Registry {
     }
 
     /// The metrics in Prometheus text format, with the index's counts when known.
-    pub fn render(&self, index: Option<&IndexStats>) -> String {
+    pub fn render(&self, index: Option<&IndexStats>, answers: &AnswerCacheStats) -> String {
         let (requests, latency) = {
             let counters = self.counters.lock().unwrap_or_else(PoisonError::into_inner);
             (counters.requests.clone(), counters.latency.clone())
@@ -146,6 +146,36 @@ impl Registry {
                 let _ = writeln!(text, "{name} {value}");
             }
         }
+        let answer_metrics = [
+            (
+                "vigie_search_cache_hits_total",
+                "counter",
+                "Searches answered from the answers cache.",
+                answers.hits,
+            ),
+            (
+                "vigie_search_cache_misses_total",
+                "counter",
+                "Searches run because the answers cache held no answer.",
+                answers.misses,
+            ),
+            (
+                "vigie_search_cache_answers",
+                "gauge",
+                "Answers held by the answers cache.",
+                answers.answers,
+            ),
+            (
+                "vigie_search_cache_bytes",
+                "gauge",
+                "Estimated bytes held by the answers cache.",
+                answers.bytes,
+            ),
+        ];
+        for (name, kind, help, value) in answer_metrics {
+            header(&mut text, name, kind, help);
+            let _ = writeln!(text, "{name} {value}");
+        }
         text
     }
 }
@@ -210,9 +240,10 @@ pub async fn serve(
             None
         }
     };
+    let answers = state.engine.answer_cache_stats();
     Ok((
         [(header::CONTENT_TYPE, CONTENT_TYPE)],
-        registry.render(stats.as_ref()),
+        registry.render(stats.as_ref(), &answers),
     )
         .into_response())
 }
@@ -227,11 +258,20 @@ mod tests {
         registry.observe("GET", "/search", 200, Duration::from_micros(500));
         registry.observe("GET", "/search", 200, Duration::from_millis(30));
         registry.observe("GET", "/search", 400, Duration::from_millis(2));
-        let text = registry.render(Some(&IndexStats {
-            documents: 3,
-            passages: 9,
-            size_bytes: 1000,
-        }));
+        let answers = AnswerCacheStats {
+            hits: 7,
+            misses: 2,
+            answers: 2,
+            bytes: 4096,
+        };
+        let text = registry.render(
+            Some(&IndexStats {
+                documents: 3,
+                passages: 9,
+                size_bytes: 1000,
+            }),
+            &answers,
+        );
         assert!(text.contains(
             "vigie_http_requests_total{method=\"GET\",route=\"/search\",status=\"200\"} 2"
         ));
@@ -243,6 +283,10 @@ mod tests {
         ));
         assert!(text.contains("vigie_http_request_duration_seconds_count{route=\"/search\"} 3"));
         assert!(text.contains("vigie_index_passages 9"));
+        assert!(text.contains("# TYPE vigie_search_cache_hits_total counter"));
+        assert!(text.contains("vigie_search_cache_hits_total 7"));
+        assert!(text.contains("vigie_search_cache_misses_total 2"));
+        assert!(text.contains("vigie_search_cache_bytes 4096"));
         assert_eq!(escape("a\"b"), "a\\\"b");
     }
 }

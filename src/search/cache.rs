@@ -9,7 +9,7 @@ use std::sync::Arc;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 
-use super::types::{SearchRequest, SearchResults};
+use super::types::{AnswerCacheStats, SearchRequest, SearchResults};
 
 /// Estimated bytes of bookkeeping per answer and per hit, beyond their strings.
 const ANSWER_OVERHEAD: u64 = 256;
@@ -39,6 +39,10 @@ pub(crate) struct ResultCache {
     entries: Option<Cache<Key, Arc<Entry>, ByBytes>>,
     /// The newest index state searched so far.
     newest_generation: AtomicU64,
+    /// Lookups answered from the cache.
+    hits: AtomicU64,
+    /// Lookups that had to search.
+    misses: AtomicU64,
 }
 
 impl ResultCache {
@@ -52,18 +56,41 @@ impl ResultCache {
             entries: (max_bytes > 0)
                 .then(|| Cache::with_weighter(estimated_items, max_bytes, ByBytes)),
             newest_generation: AtomicU64::new(0),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts since start-up and what the cache holds now.
+    pub(crate) fn stats(&self) -> AnswerCacheStats {
+        AnswerCacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            answers: self
+                .entries
+                .as_ref()
+                .map_or(0, |entries| entries.len() as u64),
+            bytes: self.entries.as_ref().map_or(0, |entries| entries.weight()),
         }
     }
 
     /// The answer kept for `request` in index state `generation`, if any.
     pub(crate) fn get(&self, generation: u64, request: &SearchRequest) -> Option<SearchResults> {
         let entries = self.entries.as_ref()?;
-        if !self.is_current(entries, generation) {
-            return None;
-        }
-        entries
-            .get(&(generation, request.clone()))
-            .map(|entry| entry.results.clone())
+        let found = if self.is_current(entries, generation) {
+            entries
+                .get(&(generation, request.clone()))
+                .map(|entry| entry.results.clone())
+        } else {
+            None
+        };
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
     }
 
     /// Keeps `results` as the answer to `request` in index state `generation`.
@@ -150,6 +177,8 @@ mod tests {
         cache.insert(1, &first, &results("coopération", 3));
         assert_eq!(cache.get(1, &first), None);
         assert_eq!(cache.get(2, &first), None);
+        let stats = cache.stats();
+        assert_eq!((stats.hits, stats.misses, stats.answers), (1, 6, 0));
     }
 
     #[test]

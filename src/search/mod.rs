@@ -36,8 +36,8 @@ pub use suggest::{
 };
 use synonyms::Synonyms;
 pub use types::{
-    DocumentDetail, Filters, Hit, IndexStats, PassageDetail, SearchRequest, SearchResults,
-    DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS,
+    AnswerCacheStats, DocumentDetail, Filters, Hit, IndexStats, PassageDetail, SearchRequest,
+    SearchResults, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS,
 };
 
 /// Settings of the search engine.
@@ -407,6 +407,11 @@ impl Engine {
         }
         detail.passages.sort_by_key(|passage| passage.passage);
         Ok(detail)
+    }
+
+    /// What the answers cache did and holds.
+    pub fn answer_cache_stats(&self) -> AnswerCacheStats {
+        self.answers.stats()
     }
 
     /// Counts describing the index.

@@ -132,6 +132,19 @@ pub struct PassageDetail {
     pub text: String,
 }
 
+/// What the answers cache did since start-up and holds now, for monitoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AnswerCacheStats {
+    /// Searches answered from the cache.
+    pub hits: u64,
+    /// Searches that were run (the cache is on but held no answer).
+    pub misses: u64,
+    /// Answers held.
+    pub answers: u64,
+    /// Estimated bytes held.
+    pub bytes: u64,
+}
+
 /// Counts describing the index, for health checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct IndexStats {

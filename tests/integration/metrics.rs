@@ -50,3 +50,29 @@ async fn metrics_count_requests_by_route_template_and_report_the_index() {
         .unwrap_or(0);
     assert!(documents >= 80, "{documents}");
 }
+
+#[tokio::test]
+async fn a_repeated_search_is_answered_from_the_answers_cache_and_counted() {
+    let (_dir, engine, _) = crate::support::index_of_files(&[(
+        "a.txt",
+        "Le fichier PNR des passagers aériens.".as_bytes(),
+    )]);
+    let router = app(&engine, &HttpSettings::default());
+    let first = send(&router, "GET", "/search?q=passagers", &[], "").await;
+    let second = send(&router, "GET", "/search?q=passagers", &[], "").await;
+    let hits = |body: &[u8]| -> serde_json::Value {
+        serde_json::from_slice::<serde_json::Value>(body).unwrap_or_default()["hits"].clone()
+    };
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(hits(&first.body), hits(&second.body));
+    assert_eq!(hits(&second.body)[0]["doc_id"], "a.txt");
+    let text =
+        String::from_utf8(send(&router, "GET", "/metrics", &[], "").await.body).expect("UTF-8");
+    for expected in [
+        "vigie_search_cache_hits_total 1\n",
+        "vigie_search_cache_misses_total 1\n",
+        "vigie_search_cache_answers 1\n",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+}
