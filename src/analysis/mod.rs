@@ -53,7 +53,7 @@ pub const KEYWORD_ANALYZER_NAME: &str = "vigie_keyword";
 
 /// Version of the analysis chains: bump it whenever the terms produced for a text change, so
 /// indexes built before are rebuilt rather than searched with mismatched terms.
-pub const ANALYZER_VERSION: u32 = 2;
+pub const ANALYZER_VERSION: u32 = 3;
 
 /// Tokens longer than this many bytes (after folding) are dropped: they are URLs, hashes or
 /// markup debris, never search terms, and they bloat the term dictionary.

@@ -8,18 +8,39 @@ use anyhow::Context;
 
 use super::progress::TerminalProgress;
 use super::ServeArgs;
-use crate::config::Config;
+use crate::config::{Config, DEFAULT_INDEX_DIR};
+use crate::error::IndexError;
 use crate::http::{self, AppState, HttpSettings};
 use crate::index::sync::{sync_paths, SyncOptions};
 
 /// Runs `vigie serve`.
 pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
-    let index = super::index::open(config, false)?;
+    let syncs_corpus = !args.no_sync && config.corpus_dir.is_dir();
+    let index = match super::index::open(config, false) {
+        // The default index is what `serve` builds from the corpus folder: one left by
+        // another version of Vigie is rebuilt from it rather than refused.
+        Err(error)
+            if syncs_corpus
+                && config.index_dir == std::path::Path::new(DEFAULT_INDEX_DIR)
+                && matches!(
+                    error.downcast_ref::<IndexError>(),
+                    Some(IndexError::Incompatible { .. })
+                ) =>
+        {
+            eprintln!(
+                "{error:#}\nrebuilding {} from {} (index any other folder it held again)",
+                config.index_dir.display(),
+                config.corpus_dir.display()
+            );
+            super::index::open(config, true)?
+        }
+        opened => opened?,
+    };
     let sync_options = SyncOptions {
         threads: config.threads,
         commit_every: config.commit_every,
     };
-    if !args.no_sync && config.corpus_dir.is_dir() {
+    if syncs_corpus {
         let report = sync_paths(
             &index,
             std::slice::from_ref(&config.corpus_dir),

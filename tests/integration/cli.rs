@@ -561,3 +561,44 @@ fn serve_picks_up_another_process_s_changes_and_stops_cleanly_on_sigterm() {
     let status = server.wait().expect("server exits");
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn serve_rebuilds_a_default_index_left_by_another_version() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("temp");
+    copy_corpus_files(
+        &dir.path().join("corpus"),
+        &["declaration-franco-belge-2018.fr.txt"],
+    );
+    // An index the current version cannot read (built with another analyzer) where the
+    // default index lives.
+    vigie::index::VigieIndex::open_or_create_with(
+        &dir.path().join("index"),
+        vigie::analysis::Variant::Snowball,
+    )
+    .expect("old index");
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("vigie"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_remove("VIGIE_INDEX")
+        .env_remove("VIGIE_CONFIG")
+        .env_remove("VIGIE_CORPUS")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let mut first_line = String::new();
+    std::io::BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut first_line)
+        .expect("the server prints its address");
+    server.kill().expect("stop the server");
+    let output = server.wait_with_output().expect("server output");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        first_line.contains("serves 1 documents (34 passages)"),
+        "{first_line}\n{stderr}"
+    );
+    assert!(stderr.contains("rebuilding index from corpus"), "{stderr}");
+    // The index now opens with the current version.
+    assert!(vigie::index::VigieIndex::open_or_create(&dir.path().join("index")).is_ok());
+}
