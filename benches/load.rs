@@ -248,7 +248,10 @@ async fn load(
         let authority = authority.to_string();
         let paths = Arc::clone(paths);
         tasks.push(tokio::spawn(async move {
-            connection_loop(&authority, &paths, connection, deadline).await
+            // Connections start evenly spread over the queries, so that with many distinct
+            // queries they do not ask the same ones at the same time.
+            let start = connection * paths.len() / connections;
+            connection_loop(&authority, &paths, start, deadline).await
         }));
     }
     let mut results = Vec::with_capacity(connections);
@@ -261,7 +264,7 @@ async fn load(
 async fn connection_loop(
     authority: &str,
     paths: &[String],
-    connection: usize,
+    start: usize,
     deadline: Instant,
 ) -> anyhow::Result<ConnectionResult> {
     let stream = tokio::net::TcpStream::connect(authority)
@@ -272,7 +275,7 @@ async fn connection_loop(
         hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(TokioIo::new(stream)).await?;
     tokio::spawn(driver);
     let mut result = ConnectionResult::default();
-    let mut next = connection * 7;
+    let mut next = start;
     while Instant::now() < deadline {
         let path = &paths[next % paths.len()];
         next += 1;
