@@ -7,6 +7,7 @@
 //!
 //! Ranking: passages holding every query group come first (BM25 among them), then passages
 //! holding only some (BM25), so a passage with all the words always outranks one with fewer.
+//! An answer is kept (`cache`) until the index changes, so a search asked again is a lookup.
 
 mod cache;
 pub mod query;
