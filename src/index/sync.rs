@@ -329,6 +329,10 @@ impl RunState<'_> {
         if self.pending_writes >= self.commit_every {
             writer.commit()?;
             self.pending_writes = 0;
+            tracing::info!(
+                written = report.added + report.updated,
+                "committed: an interrupted run keeps what is committed, and a re-run skips it"
+            );
         }
         Ok(())
     }

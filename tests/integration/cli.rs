@@ -602,3 +602,34 @@ fn serve_rebuilds_a_default_index_left_by_another_version() {
     // The index now opens with the current version.
     assert!(vigie::index::VigieIndex::open_or_create(&dir.path().join("index")).is_ok());
 }
+
+#[test]
+fn each_intermediate_commit_is_logged() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("scale");
+    std::fs::create_dir_all(&corpus).expect("folder");
+    scale_articles(&corpus.join("codes.jsonl"), 25);
+    let config = dir.path().join("vigie.toml");
+    std::fs::write(&config, "commit_every = 10\n").expect("config");
+    let output = vigie()
+        .env("VIGIE_LOG", "info")
+        .arg("--config")
+        .arg(&config)
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(dir.path().join("index"))
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // 25 documents in batches of 10: two commits before the final one.
+    assert_eq!(
+        stderr
+            .matches("committed: an interrupted run keeps")
+            .count(),
+        2,
+        "{stderr}"
+    );
+    assert!(stderr.contains("25 added"), "{stderr}");
+}
