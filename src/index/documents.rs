@@ -7,7 +7,7 @@
 
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{TantivyDocument, Term};
 
 use super::writer::Origin;
@@ -104,18 +104,7 @@ impl VigieIndex {
             return Ok(None);
         };
         let stored: TantivyDocument = searcher.doc(*address).map_err(engine)?;
-        let text = |field| {
-            stored
-                .get_first(field)
-                .and_then(|value| value.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
-        Ok(Some(StoredDocument {
-            content_hash: text(fields.content_hash),
-            origin_root: text(fields.origin_root),
-            origin_file: text(fields.origin_file),
-        }))
+        Ok(Some(StoredDocument::read(&stored, fields)))
     }
 }
 

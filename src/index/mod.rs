@@ -61,6 +61,26 @@ pub struct StoredDocument {
     pub origin_file: String,
 }
 
+impl StoredDocument {
+    /// What a document's first passage, as stored, records of it.
+    fn read(stored: &TantivyDocument, fields: &Fields) -> Self {
+        StoredDocument {
+            content_hash: stored_text(stored, fields.content_hash),
+            origin_root: stored_text(stored, fields.origin_root),
+            origin_file: stored_text(stored, fields.origin_file),
+        }
+    }
+}
+
+/// A stored text field's first value, or the empty string.
+fn stored_text(stored: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    stored
+        .get_first(field)
+        .and_then(|value| value.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// An open Vigie index: the tantivy index, its schema fields and a reader.
 #[derive(Clone)]
 pub struct VigieIndex {
@@ -287,20 +307,9 @@ impl VigieIndex {
         let mut documents = HashMap::with_capacity(addresses.len());
         for address in addresses {
             let stored: TantivyDocument = searcher.doc(address).map_err(engine)?;
-            let text = |field| {
-                stored
-                    .get_first(field)
-                    .and_then(|value| value.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
             documents.insert(
-                text(self.fields.doc_id),
-                StoredDocument {
-                    content_hash: text(self.fields.content_hash),
-                    origin_root: text(self.fields.origin_root),
-                    origin_file: text(self.fields.origin_file),
-                },
+                stored_text(&stored, self.fields.doc_id),
+                StoredDocument::read(&stored, &self.fields),
             );
         }
         Ok(documents)

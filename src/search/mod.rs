@@ -255,6 +255,9 @@ impl Engine {
             Some(_) => (page_end * 4).max(50),
             None => page_end,
         };
+        // Counted once, apart and without scores: ranked alone, the top passages may skip
+        // those that cannot reach them, which a single pass for both could not.
+        let total = searcher.search(&any_query, &Count).map_err(engine)?;
         loop {
             let all_hits = match &all_query {
                 Some(all_query) => searcher
@@ -266,10 +269,7 @@ impl Engine {
                 None => Vec::new(),
             };
             // When passages holding every word fill the window, no partial match can reach
-            // the page: the union is only counted, which needs no scores.
-            // The count needs no scores; the top passages alone may skip those that cannot
-            // reach them, which a single pass for both could not.
-            let total = searcher.search(&any_query, &Count).map_err(engine)?;
+            // the page: the union is not ranked.
             let any_hits = if all_query.is_some() && all_hits.len() >= window {
                 Vec::new()
             } else {

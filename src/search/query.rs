@@ -380,16 +380,18 @@ impl QueryBuilder<'_> {
         let passage = self.passage_fields();
         let title = [(self.fields.title, self.weights.title_boost)];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let proximity = match tier {
+            Tier::Any => Vec::new(),
+            Tier::All | Tier::AnyWithProximity => self.proximity(parsed),
+        }
+        .into_iter()
+        .map(|query| (Occur::Should, query));
         if tier == Tier::All {
             for group in &parsed.groups {
                 clauses.push((Occur::Must, self.group_in(group, &passage)));
                 clauses.push((Occur::Should, self.group_in(group, &title)));
             }
-            clauses.extend(
-                self.proximity(parsed)
-                    .into_iter()
-                    .map(|query| (Occur::Should, query)),
-            );
+            clauses.extend(proximity);
         } else {
             let all_fields = [passage[0], passage[1], passage[2], title[0]];
             // Here a passage needs only some of the words: words typed that form a synonym
@@ -402,15 +404,9 @@ impl QueryBuilder<'_> {
                 .iter()
                 .flat_map(|group| self.alternatives(&loosened(group), &all_fields))
                 .collect();
-            if tier == Tier::AnyWithProximity {
-                // Every passage matching a proximity bonus holds its words: the union's
-                // matches stay the same.
-                any.extend(
-                    self.proximity(parsed)
-                        .into_iter()
-                        .map(|query| (Occur::Should, query)),
-                );
-            }
+            // Every passage matching a proximity bonus holds its words: the union's matches
+            // stay the same.
+            any.extend(proximity);
             let any: Box<dyn Query> = Box::new(BooleanQuery::new(any));
             if parsed.exact.is_empty() && parsed.excluded.is_empty() && filters.is_empty() {
                 return any;
