@@ -42,7 +42,7 @@ pub const DEFAULT_CONTEXT_BOOST: f32 = 1.0;
 /// Default weight of a match on the passage's article number relative to a passage match.
 pub const DEFAULT_ARTICLE_BOOST: f32 = 2.0;
 /// Default weight of a match on a synonym relative to a match on the word typed.
-pub const DEFAULT_SYNONYM_BOOST: f32 = 0.5;
+pub const DEFAULT_SYNONYM_BOOST: f32 = 1.0;
 /// Default weight of the bonus for consecutive query words standing close together.
 pub const DEFAULT_PROXIMITY_BOOST: f32 = 0.1;
 /// Default weight of the bonus for words found as typed, in variants with an exact field.

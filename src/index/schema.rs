@@ -13,8 +13,9 @@ use tantivy::schema::{
 use crate::analysis::{ANALYZER_NAME, EXACT_ANALYZER_NAME, KEYWORD_ANALYZER_NAME};
 
 /// Version of the on-disk layout (schema + analyzer). Bump it whenever a change would make an
-/// existing index answer wrongly; opening an older index then asks for a rebuild.
-pub const SCHEMA_VERSION: u32 = 5;
+/// existing index answer wrongly; opening an older index then asks for a rebuild. 6: the context
+/// field holds the heading path of each passage, not only its nearest heading.
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Name of the document id field, for reading its fast column.
 pub const DOC_ID_FIELD: &str = "doc_id";
@@ -30,7 +31,7 @@ pub struct Fields {
     pub body: Field,
     /// Document title, analyzed.
     pub title: Field,
-    /// The passage's heading, analyzed.
+    /// The headings enclosing the passage (its section path), analyzed and stored.
     pub context: Field,
     /// Passage text, folded but neither stemmed nor stripped of stop words: filled only by
     /// analysis variants with an exact field.
@@ -92,7 +93,7 @@ impl Fields {
             ordinal: builder.add_u64_field("ordinal", INDEXED | STORED | FAST),
             body: builder.add_text_field("body", analyzed(ANALYZER_NAME) | STORED),
             title: builder.add_text_field("title", analyzed(ANALYZER_NAME) | STORED),
-            context: builder.add_text_field("context", analyzed(ANALYZER_NAME)),
+            context: builder.add_text_field("context", analyzed(ANALYZER_NAME) | STORED),
             body_exact: builder.add_text_field("body_exact", analyzed(EXACT_ANALYZER_NAME)),
             article_number: builder.add_text_field("article_number", analyzed(ANALYZER_NAME)),
             date: builder.add_text_field("date", STORED),

@@ -72,7 +72,9 @@ impl DocumentWriter {
             entry.add_text(fields.kind, kind_name(document.kind));
             if let Some(heading) = &passage.heading {
                 entry.add_text(fields.heading, heading);
-                entry.add_text(fields.context, heading);
+            }
+            if let Some(context) = passage.context.as_ref().or(passage.heading.as_ref()) {
+                entry.add_text(fields.context, context);
             }
             if let Some(article) = &passage.article {
                 entry.add_text(fields.article, article);

@@ -153,7 +153,7 @@ impl Collector {
         }
     }
 
-    fn flush(&mut self, as_heading: bool) {
+    fn flush(&mut self, heading_level: Option<u8>) {
         let text = collapse_whitespace(&self.buffer);
         let link_bytes = std::mem::take(&mut self.link_bytes);
         let after_line_break = std::mem::take(&mut self.after_line_break);
@@ -162,7 +162,7 @@ impl Collector {
             self.after_line_break = after_line_break;
             return;
         }
-        if after_line_break && !as_heading && text.starts_with(char::is_lowercase) {
+        if after_line_break && heading_level.is_none() && text.starts_with(char::is_lowercase) {
             // `<br>` inside a sentence (a common layout habit): keep the sentence whole.
             if let Some(Block::Paragraph { text: previous, .. }) = self.blocks.last_mut() {
                 if !ends_with_terminal_punctuation(previous) {
@@ -171,9 +171,13 @@ impl Collector {
                 }
             }
         }
-        if as_heading {
+        if let Some(level) = heading_level {
             let article = article_of_heading(&text);
-            self.blocks.push(Block::Heading { text, article });
+            self.blocks.push(Block::Heading {
+                text,
+                level,
+                article,
+            });
             return;
         }
         let visible_bytes = text.len().max(1);
@@ -198,8 +202,12 @@ fn article_of_heading(heading: &str) -> Option<String> {
     (!label.is_empty() && label.chars().any(|c| c.is_ascii_digit())).then(|| label.to_string())
 }
 
-fn is_heading_element(name: &str) -> bool {
-    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+/// The level of a heading element (`h1` → 1), `None` for any other element.
+fn heading_level(name: &str) -> Option<u8> {
+    match name.as_bytes() {
+        [b'h', level @ b'1'..=b'6'] => Some(level - b'0'),
+        _ => None,
+    }
 }
 
 /// Walks the body iteratively and returns its readable blocks.
@@ -215,7 +223,7 @@ fn collect_blocks(html: &Html) -> Vec<Block> {
                     if name == "a" {
                         collector.link_depth = collector.link_depth.saturating_sub(1);
                     } else if BLOCK_ELEMENTS.contains(&name) {
-                        collector.flush(is_heading_element(name));
+                        collector.flush(heading_level(name));
                     }
                     continue;
                 }
@@ -225,11 +233,11 @@ fn collect_blocks(html: &Html) -> Vec<Block> {
                 if name == "a" {
                     collector.link_depth += 1;
                 } else if name == "br" {
-                    collector.flush(false);
+                    collector.flush(None);
                     collector.after_line_break = true;
                     continue;
                 } else if BLOCK_ELEMENTS.contains(&name) {
-                    collector.flush(false);
+                    collector.flush(None);
                 } else if name == "img" {
                     continue;
                 }
@@ -244,7 +252,7 @@ fn collect_blocks(html: &Html) -> Vec<Block> {
             _ => {}
         }
     }
-    collector.flush(false);
+    collector.flush(None);
     collector.blocks
 }
 

@@ -157,6 +157,7 @@ pub(crate) fn read_line(
     if let Some(section) = section.filter(|section| !section.is_empty()) {
         for passage in &mut segmented.passages {
             passage.heading.get_or_insert_with(|| section.to_string());
+            passage.context.get_or_insert_with(|| section.to_string());
         }
     }
     let title = title_field.unwrap_or_else(|| guess_title(&segmented.text));

@@ -238,6 +238,7 @@ pub(crate) fn parse(text: &str) -> MarkdownDocument {
                 let article = article_of_heading(&heading);
                 blocks.push(Block::Heading {
                     text: heading,
+                    level: u8::try_from(marker_len).unwrap_or(6),
                     article,
                 });
                 continue;
@@ -324,10 +325,12 @@ mod tests {
             vec![
                 Block::Heading {
                     text: "Titre".into(),
+                    level: 1,
                     article: None
                 },
                 Block::Heading {
                     text: "Article L232-1".into(),
+                    level: 4,
                     article: Some("L232-1".into())
                 },
                 Block::paragraph("Premier alinéa.".into()),

@@ -84,6 +84,9 @@ pub struct Passage {
     pub byte_range: Range<usize>,
     /// The nearest heading above the passage, if any.
     pub heading: Option<String>,
+    /// The headings enclosing the passage, outermost first and joined (`Livre VI › Titre II ›
+    /// Chapitre Ier`), searched as the passage's context; without an outline, its heading.
+    pub context: Option<String>,
     /// The law article the passage belongs to (`L232-1`, `Art. 5`), if any.
     pub article: Option<String>,
 }

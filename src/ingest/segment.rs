@@ -13,9 +13,11 @@ use super::{Passage, MAX_PASSAGE_CHARS};
 /// A unit of readable content produced by a format reader.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Block {
-    /// A heading; `article` is set when it introduces a law article (`Article L232-1`).
+    /// A heading of `level` 1 (outermost) to 6; `article` is set when it introduces a law
+    /// article (`Article L232-1`).
     Heading {
         text: String,
+        level: u8,
         article: Option<String>,
     },
     /// A paragraph or list item; `article_start` is set when it opens a law article
@@ -158,11 +160,50 @@ pub(crate) struct Segmented {
     pub(crate) passages: Vec<Passage>,
 }
 
-/// An article being collected: its label, the heading its passages carry, its paragraphs.
+/// An article being collected: its label, the section its passages carry, its paragraphs.
 struct OpenArticle {
     label: String,
-    heading: Option<String>,
+    section: Section,
     paragraphs: Vec<String>,
+}
+
+/// Where a passage stands: the heading shown with it and the headings that enclose it.
+#[derive(Debug, Clone, Default)]
+struct Section {
+    /// The nearest heading.
+    heading: Option<String>,
+    /// The enclosing headings, outermost first (`Livre VI › Titre II › Chapitre Ier`).
+    context: Option<String>,
+}
+
+/// Separates the headings of a section's context.
+const CONTEXT_SEPARATOR: &str = " › ";
+
+/// The headings open at the current point of a document, outermost first.
+#[derive(Debug, Default)]
+struct Outline {
+    open: Vec<(u8, String)>,
+}
+
+impl Outline {
+    /// Opens a heading of `level`, closing those at the same level or deeper.
+    fn open(&mut self, level: u8, text: &str) {
+        while self.open.last().is_some_and(|(open, _)| *open >= level) {
+            self.open.pop();
+        }
+        self.open.push((level, text.to_string()));
+    }
+
+    /// The open headings, then `extra` (an article's own title), joined.
+    fn context(&self, extra: Option<&str>) -> Option<String> {
+        let headings: Vec<&str> = self
+            .open
+            .iter()
+            .map(|(_, text)| text.as_str())
+            .chain(extra)
+            .collect();
+        (!headings.is_empty()).then(|| headings.join(CONTEXT_SEPARATOR))
+    }
 }
 
 struct Builder {
@@ -178,12 +219,7 @@ impl Builder {
         }
     }
 
-    fn push_passage(
-        &mut self,
-        range: Range<usize>,
-        heading: Option<&String>,
-        article: Option<&String>,
-    ) {
+    fn push_passage(&mut self, range: Range<usize>, section: &Section, article: Option<&String>) {
         let slice = &self.text[range.clone()];
         let leading = slice.len() - slice.trim_start().len();
         let trailing = slice.len() - slice.trim_end().len();
@@ -196,34 +232,30 @@ impl Builder {
             ordinal,
             text: self.text[byte_range.clone()].to_string(),
             byte_range,
-            heading: heading.cloned(),
+            heading: section.heading.clone(),
+            context: section.context.clone(),
             article: article.cloned(),
         });
     }
 
     /// Adds a long-or-short range, cutting it at sentence ends when it exceeds the maximum.
-    fn push_split(
-        &mut self,
-        range: Range<usize>,
-        heading: Option<&String>,
-        article: Option<&String>,
-    ) {
+    fn push_split(&mut self, range: Range<usize>, section: &Section, article: Option<&String>) {
         let pieces = split_long(&self.text[range.clone()], MAX_PASSAGE_CHARS);
         for piece in pieces {
             self.push_passage(
                 range.start + piece.start..range.start + piece.end,
-                heading,
+                section,
                 article,
             );
         }
     }
 
-    fn emit_paragraph(&mut self, paragraph: &str, heading: Option<&String>) {
+    fn emit_paragraph(&mut self, paragraph: &str, section: &Section) {
         self.start_unit();
         let start = self.text.len();
         self.text.push_str(paragraph);
         if !is_fragment(paragraph) {
-            self.push_split(start..self.text.len(), heading, None);
+            self.push_split(start..self.text.len(), section, None);
         }
     }
 
@@ -246,12 +278,12 @@ impl Builder {
             self.text.push_str(paragraph);
             paragraph_ranges.push((start..self.text.len(), paragraph.chars().count()));
         }
-        let heading = article.heading.as_ref();
+        let section = &article.section;
         let label = Some(&article.label);
         let whole_start = paragraph_ranges.first().map_or(0, |(range, _)| range.start);
         let total_chars = self.text[whole_start..].chars().count();
         if total_chars <= MAX_PASSAGE_CHARS {
-            self.push_passage(whole_start..self.text.len(), heading, label);
+            self.push_passage(whole_start..self.text.len(), section, label);
             return;
         }
         // Pack whole paragraphs greedily; a paragraph too long on its own is cut at sentence ends.
@@ -259,9 +291,9 @@ impl Builder {
         for (range, chars) in paragraph_ranges {
             if chars > MAX_PASSAGE_CHARS {
                 if let Some((open, _)) = piece.take() {
-                    self.push_passage(open, heading, label);
+                    self.push_passage(open, section, label);
                 }
-                self.push_split(range, heading, label);
+                self.push_split(range, section, label);
                 continue;
             }
             piece = match piece.take() {
@@ -269,14 +301,14 @@ impl Builder {
                     Some((open.start..range.end, open_chars + 1 + chars))
                 }
                 Some((open, _)) => {
-                    self.push_passage(open, heading, label);
+                    self.push_passage(open, section, label);
                     Some((range, chars))
                 }
                 None => Some((range, chars)),
             };
         }
         if let Some((open, _)) = piece {
-            self.push_passage(open, heading, label);
+            self.push_passage(open, section, label);
         }
     }
 }
@@ -291,11 +323,18 @@ pub(crate) fn segment(blocks: Vec<Block>) -> Segmented {
         text: String::new(),
         passages: Vec::new(),
     };
-    let mut current_heading: Option<String> = None;
+    let mut outline = Outline::default();
+    let mut current = Section::default();
     let mut open_article: Option<OpenArticle> = None;
+    let mut first_block = true;
     for block in blocks {
+        let opens_document = std::mem::take(&mut first_block);
         match block {
-            Block::Heading { text, article } => {
+            Block::Heading {
+                text,
+                level,
+                article,
+            } => {
                 if let Some(finished) = open_article.take() {
                     builder.emit_article(finished);
                 }
@@ -307,18 +346,31 @@ pub(crate) fn segment(blocks: Vec<Block>) -> Segmented {
                     Some(label) => {
                         // `Article 5 - Principes …` says more than the section above it.
                         let has_title = text.split_whitespace().count() > 2;
-                        let heading = if has_title {
-                            Some(text)
+                        let section = if has_title {
+                            Section {
+                                context: outline.context(Some(&text)),
+                                heading: Some(text),
+                            }
                         } else {
-                            current_heading.clone()
+                            current.clone()
                         };
                         open_article = Some(OpenArticle {
                             label,
-                            heading,
+                            section,
                             paragraphs: Vec::new(),
                         });
                     }
-                    None => current_heading = Some(text),
+                    None => {
+                        // A first-level heading opening the document is its title, searched
+                        // as the title already: the sections below it do not repeat it.
+                        if !(opens_document && level == 1) {
+                            outline.open(level, &text);
+                        }
+                        current = Section {
+                            context: outline.context(None).or_else(|| Some(text.clone())),
+                            heading: Some(text),
+                        };
+                    }
                 }
             }
             Block::Paragraph {
@@ -334,13 +386,13 @@ pub(crate) fn segment(blocks: Vec<Block>) -> Segmented {
                     }
                     open_article = Some(OpenArticle {
                         label,
-                        heading: current_heading.clone(),
+                        section: current.clone(),
                         paragraphs: vec![text],
                     });
                 } else if let Some(article) = open_article.as_mut() {
                     article.paragraphs.push(text);
                 } else {
-                    builder.emit_paragraph(&text, current_heading.as_ref());
+                    builder.emit_paragraph(&text, &current);
                 }
             }
         }
@@ -351,7 +403,7 @@ pub(crate) fn segment(blocks: Vec<Block>) -> Segmented {
     if builder.passages.is_empty() && !builder.text.trim().is_empty() {
         // Only fragments: better one short passage than an unsearchable document.
         let whole = 0..builder.text.len();
-        builder.push_split(whole, None, None);
+        builder.push_split(whole, &Section::default(), None);
     }
     Segmented {
         text: builder.text,
@@ -497,16 +549,19 @@ mod tests {
         let blocks = vec![
             Block::Heading {
                 text: "Section 1".into(),
+                level: 2,
                 article: None,
             },
             Block::Heading {
                 text: "Article L1".into(),
+                level: 3,
                 article: Some("L1".into()),
             },
             Block::paragraph("Premier alinéa de l'article.".into()),
             Block::paragraph("1° premier point ;".into()),
             Block::Heading {
                 text: "Article L2".into(),
+                level: 3,
                 article: Some("L2".into()),
             },
             Block::paragraph(long_paragraph.clone()),
@@ -527,5 +582,59 @@ mod tests {
             assert!(passage.text.chars().count() <= MAX_PASSAGE_CHARS);
         }
         assert_eq!(segmented.passages[2].article.as_deref(), Some("L2"));
+    }
+
+    #[test]
+    fn passages_are_searched_under_every_heading_that_encloses_them() {
+        let heading = |text: &str, level: u8| Block::Heading {
+            text: text.into(),
+            level,
+            article: None,
+        };
+        let article = |label: &str, level: u8| Block::Heading {
+            text: format!("Article {label}"),
+            level,
+            article: Some(label.into()),
+        };
+        let paragraph = |text: &str| Block::paragraph(text.into());
+        let blocks = vec![
+            heading("Code de la sécurité intérieure", 1),
+            paragraph("Un préambule placé sous le titre du document."),
+            heading("Livre VI : Activités privées", 2),
+            heading("Titre II : Agences de recherches privées", 3),
+            heading("Chapitre Ier : Dispositions générales", 4),
+            article("L621-1", 5),
+            paragraph("Est soumise aux dispositions du présent titre la profession libérale."),
+            heading("Titre III : Dispositions pénales", 3),
+            article("L631-1", 5),
+            paragraph("Est puni de deux ans d'emprisonnement le fait d'exercer sans agrément."),
+        ];
+        let passages = segment(blocks).passages;
+        let sections: Vec<(Option<&str>, Option<&str>)> = passages
+            .iter()
+            .map(|passage| (passage.heading.as_deref(), passage.context.as_deref()))
+            .collect();
+        assert_eq!(
+            sections,
+            vec![
+                // The document's title heading is not repeated in its sections.
+                (
+                    Some("Code de la sécurité intérieure"),
+                    Some("Code de la sécurité intérieure")
+                ),
+                (
+                    Some("Chapitre Ier : Dispositions générales"),
+                    Some(
+                        "Livre VI : Activités privées › Titre II : Agences de recherches privées \
+                         › Chapitre Ier : Dispositions générales"
+                    )
+                ),
+                // A heading closes the open ones at its level and below.
+                (
+                    Some("Titre III : Dispositions pénales"),
+                    Some("Livre VI : Activités privées › Titre III : Dispositions pénales")
+                ),
+            ]
+        );
     }
 }

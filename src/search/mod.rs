@@ -135,28 +135,39 @@ impl Engine {
         let mut parsed = query::parse(query_text, analyzer);
         let corrections = self.correct_typos(searcher, &mut parsed)?;
         self.synonyms.expand(&mut parsed);
+        self.stand_in_for_absent_words(searcher, &mut parsed)?;
         if self.index.variant().uses_exact_field() {
             parsed.exact = query::exact_clauses(query_text, &mut analysis::exact_analyzer());
         }
         Ok((parsed, corrections))
     }
 
-    /// Replaces each plain query word that no passage holds by the closest indexed word.
+    /// The fields a query word is looked for in, to tell whether the index knows it.
+    fn searched_fields(&self) -> [tantivy::schema::Field; 4] {
+        let fields = self.index.fields();
+        [
+            fields.body,
+            fields.title,
+            fields.context,
+            fields.article_number,
+        ]
+    }
+
+    /// Replaces each plain query word that no passage holds by the closest indexed word,
+    /// unless the synonym list knows it (its other forms are searched instead).
     fn correct_typos(
         &self,
         searcher: &Searcher,
         parsed: &mut ParsedQuery,
     ) -> Result<Vec<(String, String)>, SearchError> {
         let fields = self.index.fields();
-        let searched = [
-            fields.body,
-            fields.title,
-            fields.context,
-            fields.article_number,
-        ];
+        let searched = self.searched_fields();
         let mut corrections = Vec::new();
-        for group in &mut parsed.groups {
-            let [Clause::Term(term)] = group.as_mut_slice() else {
+        for index in 0..parsed.groups.len() {
+            if self.synonyms.triggers_at(&parsed.groups, index) {
+                continue;
+            }
+            let [Clause::Term(term)] = parsed.groups[index].as_mut_slice() else {
                 continue;
             };
             if spelling::is_known(searcher, &searched, term)? {
@@ -167,6 +178,47 @@ impl Engine {
             }
         }
         Ok(corrections)
+    }
+
+    /// Gives the synonyms of words the index holds nowhere the full weight of the words typed:
+    /// they are then the only way to find what was asked (`cyberattaque` in a corpus that
+    /// only says `attaque informatique`).
+    fn stand_in_for_absent_words(
+        &self,
+        searcher: &Searcher,
+        parsed: &mut ParsedQuery,
+    ) -> Result<(), SearchError> {
+        let searched = self.searched_fields();
+        for group in &mut parsed.groups {
+            let [typed, alternatives @ ..] = group.as_mut_slice() else {
+                continue;
+            };
+            if !alternatives
+                .iter()
+                .any(|clause| matches!(clause, Clause::Synonym(_)))
+            {
+                continue;
+            }
+            let mut typed_terms = Vec::new();
+            typed.collect_terms(&mut typed_terms);
+            let mut all_known = true;
+            for term in typed_terms {
+                if !spelling::is_known(searcher, &searched, term)? {
+                    all_known = false;
+                    break;
+                }
+            }
+            if all_known {
+                continue;
+            }
+            for alternative in alternatives {
+                if let Clause::Synonym(inner) = alternative {
+                    let inner = std::mem::replace(inner.as_mut(), Clause::All(Vec::new()));
+                    *alternative = inner;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The index searched.
@@ -302,10 +354,11 @@ impl Engine {
         ranked: Vec<Candidate>,
         cap: usize,
     ) -> Result<Vec<Candidate>, SearchError> {
+        let addresses: Vec<DocAddress> = ranked.iter().map(|candidate| candidate.address).collect();
+        let doc_ids = doc_ids_of(searcher, &addresses)?;
         let mut per_document: HashMap<String, usize> = HashMap::new();
         let mut kept = Vec::with_capacity(ranked.len());
-        for candidate in ranked {
-            let doc_id = doc_id_of(searcher, candidate.address)?;
+        for (candidate, doc_id) in ranked.into_iter().zip(doc_ids) {
             let count = per_document.entry(doc_id).or_insert(0);
             if *count < cap {
                 *count += 1;
@@ -326,15 +379,19 @@ impl Engine {
             return Ok(Vec::new());
         }
         let (_, candidates) = self.rank(&searcher, &parsed, request, request.limit)?;
-        candidates
+        let addresses: Vec<DocAddress> = candidates
+            .iter()
+            .map(|candidate| candidate.address)
+            .collect();
+        let doc_ids = doc_ids_of(&searcher, &addresses)?;
+        Ok(candidates
             .into_iter()
-            .map(|candidate| {
-                Ok(RankedId {
-                    doc_id: doc_id_of(&searcher, candidate.address)?,
-                    score: candidate.score,
-                })
+            .zip(doc_ids)
+            .map(|(candidate, doc_id)| RankedId {
+                doc_id,
+                score: candidate.score,
             })
-            .collect()
+            .collect())
     }
 
     fn hit(
@@ -356,6 +413,7 @@ impl Engine {
             url: read.optional_text(fields.url),
             passage: read.number(fields.ordinal),
             heading: read.optional_text(fields.heading),
+            section: read.optional_text(fields.context),
             article: read.optional_text(fields.article),
             score: candidate.score,
             text,
@@ -459,19 +517,46 @@ pub struct RankedId {
     pub score: f32,
 }
 
-/// Reads a passage's document id from the fast field, without touching the doc store.
-fn doc_id_of(searcher: &Searcher, address: DocAddress) -> Result<String, SearchError> {
-    let segment = searcher.segment_reader(address.segment_ord);
-    let column = segment.fast_fields().str(DOC_ID_FIELD).map_err(engine)?;
-    let mut doc_id = String::new();
-    if let Some(column) = column {
-        if let Some(ordinal) = column.term_ords(address.doc_id).next() {
-            column
-                .ord_to_str(ordinal, &mut doc_id)
-                .map_err(|error| IndexError::Engine(error.to_string()))?;
-        }
+/// The document id of each passage, in order, read from the fast field (not the doc store).
+fn doc_ids_of(searcher: &Searcher, addresses: &[DocAddress]) -> Result<Vec<String>, SearchError> {
+    let mut doc_ids = vec![String::new(); addresses.len()];
+    let mut segments: Vec<u32> = addresses
+        .iter()
+        .map(|address| address.segment_ord)
+        .collect();
+    segments.sort_unstable();
+    segments.dedup();
+    for segment_ord in segments {
+        let segment = searcher.segment_reader(segment_ord);
+        let Some(column) = segment.fast_fields().str(DOC_ID_FIELD).map_err(engine)? else {
+            continue;
+        };
+        // (ordinal in the dictionary, position in `addresses`), sorted by ordinal: the
+        // dictionary is then read block by block once, not once per passage.
+        let mut wanted: Vec<(u64, usize)> = addresses
+            .iter()
+            .enumerate()
+            .filter(|(_, address)| address.segment_ord == segment_ord)
+            .filter_map(|(position, address)| {
+                column
+                    .term_ords(address.doc_id)
+                    .next()
+                    .map(|ordinal| (ordinal, position))
+            })
+            .collect();
+        wanted.sort_unstable();
+        let ordinals: Vec<u64> = wanted.iter().map(|(ordinal, _)| *ordinal).collect();
+        let mut positions = wanted.iter().map(|(_, position)| *position);
+        column
+            .dictionary()
+            .sorted_ords_to_term_cb(&ordinals, |bytes| {
+                if let Some(position) = positions.next() {
+                    doc_ids[position] = String::from_utf8_lossy(bytes).into_owned();
+                }
+            })
+            .map_err(|error| IndexError::Engine(error.to_string()))?;
     }
-    Ok(doc_id)
+    Ok(doc_ids)
 }
 
 /// Rejects requests that cannot be answered as asked.

@@ -38,6 +38,16 @@ pub enum Clause {
 }
 
 impl Clause {
+    /// Appends every term the clause looks for to `terms`.
+    pub fn collect_terms<'a>(&'a self, terms: &mut Vec<&'a str>) {
+        match self {
+            Clause::Term(term) => terms.push(term),
+            Clause::Phrase(phrase) => terms.extend(phrase.iter().map(|(_, term)| term.as_str())),
+            Clause::All(clauses) => clauses.iter().for_each(|inner| inner.collect_terms(terms)),
+            Clause::Synonym(inner) => inner.collect_terms(terms),
+        }
+    }
+
     /// Number of terms the clause looks for.
     pub fn term_count(&self) -> usize {
         match self {
@@ -65,19 +75,9 @@ pub struct ParsedQuery {
 impl ParsedQuery {
     /// Every analyzed term the user asked for (not the excluded ones), for highlighting.
     pub fn positive_terms(&self) -> Vec<&str> {
-        fn collect<'a>(clause: &'a Clause, terms: &mut Vec<&'a str>) {
-            match clause {
-                Clause::Term(term) => terms.push(term),
-                Clause::Phrase(phrase) => {
-                    terms.extend(phrase.iter().map(|(_, term)| term.as_str()))
-                }
-                Clause::All(clauses) => clauses.iter().for_each(|inner| collect(inner, terms)),
-                Clause::Synonym(inner) => collect(inner, terms),
-            }
-        }
         let mut terms = Vec::new();
         for clause in self.groups.iter().flatten() {
-            collect(clause, &mut terms);
+            clause.collect_terms(&mut terms);
         }
         terms
     }

@@ -183,6 +183,11 @@ impl Synonyms {
         parsed.groups = expanded;
     }
 
+    /// True when a rule's trigger starts at group `start` of a parsed (not yet expanded) query.
+    pub fn triggers_at(&self, groups: &[Vec<Clause>], start: usize) -> bool {
+        self.match_at(groups, start).is_some()
+    }
+
     /// The longest rule whose trigger is the terms of the groups starting at `start`.
     fn match_at(&self, groups: &[Vec<Clause>], start: usize) -> Option<(&Rule, usize)> {
         self.rules.iter().find_map(|rule| {

@@ -86,6 +86,9 @@ pub struct Hit {
     pub passage: u32,
     /// The nearest heading above the passage.
     pub heading: Option<String>,
+    /// Every heading enclosing the passage, outermost first, joined by ` › ` (`Livre VI : … ›
+    /// Titre II : … › Chapitre Ier : …`); searched with the passage.
+    pub section: Option<String>,
     /// The law article the passage belongs to.
     pub article: Option<String>,
     /// Relevance score (higher is better; comparable within one response only).
