@@ -14,11 +14,30 @@ use crate::analysis::{ANALYZER_NAME, EXACT_ANALYZER_NAME, KEYWORD_ANALYZER_NAME}
 
 /// Version of the on-disk layout (schema + analyzer). Bump it whenever a change would make an
 /// existing index answer wrongly; opening an older index then asks for a rebuild. 6: the context
-/// field holds the heading path of each passage, not only its nearest heading.
+/// field holds the heading path of each passage, not only its nearest heading, and passages
+/// have a stable sort key.
 pub const SCHEMA_VERSION: u32 = 6;
 
 /// Name of the document id field, for reading its fast column.
 pub const DOC_ID_FIELD: &str = "doc_id";
+
+/// Name of the passage key field, for reading its fast column.
+pub const PASSAGE_KEY_FIELD: &str = "passage_key";
+
+/// Bits of a passage key that hold the passage's ordinal.
+const ORDINAL_BITS: u32 = 20;
+
+/// A passage's stable sort key: a hash of its document id (FNV-1a), then its ordinal. Orders
+/// the passages of one document by position, and documents the same way in every build.
+pub fn passage_key(doc_id: &str, ordinal: u32) -> u64 {
+    const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let hash = doc_id.bytes().fold(OFFSET_BASIS, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
+    });
+    let ordinal = u64::from(ordinal).min((1 << ORDINAL_BITS) - 1);
+    (hash << ORDINAL_BITS) | ordinal
+}
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -57,6 +76,8 @@ pub struct Fields {
     pub heading: Field,
     /// Law article number.
     pub article: Field,
+    /// The passage's stable sort key ([`passage_key`]): orders passages of equal score.
+    pub passage_key: Field,
     /// Byte offset where the passage starts in its document's text.
     pub byte_start: Field,
     /// Byte offset where the passage ends in its document's text.
@@ -105,6 +126,7 @@ impl Fields {
             kind: builder.add_text_field("kind", STRING | STORED),
             heading: builder.add_text_field("heading", STORED),
             article: builder.add_text_field("article", STORED),
+            passage_key: builder.add_u64_field(PASSAGE_KEY_FIELD, FAST),
             byte_start: builder.add_u64_field("byte_start", stored_u64.clone()),
             byte_end: builder.add_u64_field("byte_end", stored_u64),
             content_hash: builder.add_text_field("content_hash", STORED),
@@ -130,6 +152,20 @@ pub fn date_key(iso_date: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passage_keys_order_a_document_s_passages_and_never_change() {
+        let first = passage_key("fr-code-penal.md", 0);
+        assert!(first < passage_key("fr-code-penal.md", 1));
+        assert!(passage_key("fr-code-penal.md", 7) < passage_key("fr-code-penal.md", 12));
+        assert_ne!(first >> 20, passage_key("fr-code-penal.md ", 0) >> 20);
+        // Written in indexes: the same input must give the same key in every build.
+        assert_eq!(passage_key("", 3), (0xcbf2_9ce4_8422_2325 << 20) | 3);
+        assert_eq!(
+            passage_key("a", 0) >> 20,
+            0xaf63_dc4c_8601_ec8c & ((1 << 44) - 1)
+        );
+    }
 
     #[test]
     fn date_key_orders_dates_and_rejects_nonsense() {

@@ -6,7 +6,7 @@
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::gate::Turn;
-use super::schema::date_key;
+use super::schema::{date_key, passage_key};
 use super::{engine, VigieIndex};
 use crate::error::IndexError;
 use crate::ingest::{Document, DocumentKind};
@@ -52,6 +52,10 @@ impl DocumentWriter {
             let mut entry = TantivyDocument::default();
             entry.add_text(fields.doc_id, &document.id);
             entry.add_u64(fields.ordinal, u64::from(passage.ordinal));
+            entry.add_u64(
+                fields.passage_key,
+                passage_key(&document.id, passage.ordinal),
+            );
             entry.add_text(fields.body, &passage.text);
             if self.index.variant().uses_exact_field() {
                 entry.add_text(fields.body_exact, &passage.text);
