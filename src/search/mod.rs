@@ -190,7 +190,7 @@ impl Engine {
     ) -> Result<(), SearchError> {
         let searched = self.searched_fields();
         for group in &mut parsed.groups {
-            let [typed, alternatives @ ..] = group.as_mut_slice() else {
+            let [typed, alternatives @ ..] = group.as_slice() else {
                 continue;
             };
             if !alternatives
@@ -201,21 +201,22 @@ impl Engine {
             }
             let mut typed_terms = Vec::new();
             typed.collect_terms(&mut typed_terms);
-            let mut all_known = true;
+            let mut typed_is_absent = false;
             for term in typed_terms {
                 if !spelling::is_known(searcher, &searched, term)? {
-                    all_known = false;
+                    typed_is_absent = true;
                     break;
                 }
             }
-            if all_known {
-                continue;
-            }
-            for alternative in alternatives {
-                if let Clause::Synonym(inner) = alternative {
-                    let inner = std::mem::replace(inner.as_mut(), Clause::All(Vec::new()));
-                    *alternative = inner;
-                }
+            if typed_is_absent {
+                let promoted: Vec<Clause> = group
+                    .drain(1..)
+                    .map(|clause| match clause {
+                        Clause::Synonym(form) => *form,
+                        other => other,
+                    })
+                    .collect();
+                group.extend(promoted);
             }
         }
         Ok(())

@@ -5,7 +5,7 @@ use crate::support::{corpus_index, shared_eval};
 use vigie::eval::{data, evaluate_passage_hits, evaluate_qrels};
 use vigie::index::sync::{sync_paths, NoProgress, SyncOptions};
 use vigie::index::VigieIndex;
-use vigie::search::{Engine, SearchSettings};
+use vigie::search::{Engine, SearchRequest, SearchSettings};
 
 /// Dev-set queries whose answering passage must be found, with the worst rank allowed: found
 /// first today → within 3; second → within 5; lower → within 10. Not pinned: the five the
@@ -109,4 +109,35 @@ fn piaf_quality_stays_at_its_measured_level() {
     assert!(report.ndcg_at_10 >= 0.795, "{report:?}");
     assert!(report.mrr_at_10 >= 0.763, "{report:?}");
     assert!(report.recall_at_100 >= 0.955, "{report:?}");
+}
+
+#[test]
+fn a_word_found_nowhere_is_searched_through_its_synonyms_at_full_weight() {
+    // `cyberattaque` is in the synonym list (`attaque informatique`), not in these files.
+    let (_dir, engine, _) = crate::support::index_of_files(&[
+        (
+            "defense.txt",
+            "Les services de l'État peuvent répondre à une attaque informatique qui vise les \
+             systèmes d'information de la Nation."
+                .as_bytes(),
+        ),
+        (
+            "autre.txt",
+            "Une attaque a visé le poste. Le service informatique a été prévenu.".as_bytes(),
+        ),
+    ]);
+    let best_score = |query: &str| {
+        let results = engine
+            .search(&SearchRequest::new(query.to_string()))
+            .expect("search runs");
+        let best = results.hits.first().expect("a hit");
+        assert_eq!(best.doc_id, "defense.txt", "{query}");
+        best.score
+    };
+    let through_synonym = best_score("cyberattaque");
+    let as_typed = best_score("\"attaque informatique\"");
+    assert!(
+        (through_synonym - as_typed).abs() <= as_typed * 1e-4,
+        "synonym {through_synonym}, phrase typed {as_typed}"
+    );
 }
