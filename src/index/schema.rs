@@ -50,7 +50,7 @@ pub struct Fields {
     pub body: Field,
     /// Document title, analyzed.
     pub title: Field,
-    /// The headings enclosing the passage (its section path), analyzed and stored.
+    /// The headings enclosing the passage (its section path), analyzed.
     pub context: Field,
     /// Passage text, folded but neither stemmed nor stripped of stop words: filled only by
     /// analysis variants with an exact field.
@@ -74,6 +74,9 @@ pub struct Fields {
     pub kind: Field,
     /// Nearest heading above the passage.
     pub heading: Field,
+    /// The headings enclosing the passage, joined, stored only when they say more than
+    /// `heading` (a passage whose context is its heading alone repeats nothing).
+    pub section: Field,
     /// Law article number.
     pub article: Field,
     /// The passage's stable sort key ([`passage_key`]): orders passages of equal score.
@@ -114,7 +117,7 @@ impl Fields {
             ordinal: builder.add_u64_field("ordinal", INDEXED | STORED | FAST),
             body: builder.add_text_field("body", analyzed(ANALYZER_NAME) | STORED),
             title: builder.add_text_field("title", analyzed(ANALYZER_NAME) | STORED),
-            context: builder.add_text_field("context", analyzed(ANALYZER_NAME) | STORED),
+            context: builder.add_text_field("context", analyzed(ANALYZER_NAME)),
             body_exact: builder.add_text_field("body_exact", analyzed(EXACT_ANALYZER_NAME)),
             article_number: builder.add_text_field("article_number", analyzed(ANALYZER_NAME)),
             date: builder.add_text_field("date", STORED),
@@ -125,6 +128,7 @@ impl Fields {
             language: builder.add_text_field("language", STRING | STORED),
             kind: builder.add_text_field("kind", STRING | STORED),
             heading: builder.add_text_field("heading", STORED),
+            section: builder.add_text_field("section", STORED),
             article: builder.add_text_field("article", STORED),
             passage_key: builder.add_u64_field(PASSAGE_KEY_FIELD, FAST),
             byte_start: builder.add_u64_field("byte_start", stored_u64.clone()),

@@ -79,6 +79,9 @@ impl DocumentWriter {
             }
             if let Some(context) = passage.context.as_ref().or(passage.heading.as_ref()) {
                 entry.add_text(fields.context, context);
+                if Some(context) != passage.heading.as_ref() {
+                    entry.add_text(fields.section, context);
+                }
             }
             if let Some(article) = &passage.article {
                 entry.add_text(fields.article, article);

@@ -407,7 +407,9 @@ impl Engine {
             url: read.optional_text(fields.url),
             passage: read.number(fields.ordinal),
             heading: read.optional_text(fields.heading),
-            section: read.optional_text(fields.context),
+            section: read
+                .optional_text(fields.section)
+                .or_else(|| read.optional_text(fields.heading)),
             article: read.optional_text(fields.article),
             score: candidate.score,
             text,
