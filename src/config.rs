@@ -45,6 +45,8 @@ pub const DEFAULT_ARTICLE_BOOST: f32 = 2.0;
 pub const DEFAULT_SYNONYM_BOOST: f32 = 1.0;
 /// Default weight of the bonus for consecutive query words standing close together.
 pub const DEFAULT_PROXIMITY_BOOST: f32 = 0.1;
+/// Default weight of the bonus for how much of the query a partial match holds.
+pub const DEFAULT_COVERAGE_BOOST: f32 = 1.0;
 /// Default weight of the bonus for words found as typed, in variants with an exact field.
 pub const DEFAULT_EXACT_BOOST: f32 = 0.5;
 
@@ -73,6 +75,8 @@ pub struct Config {
     pub synonym_boost: f32,
     /// Weight of the bonus for consecutive query words standing close together.
     pub proximity_boost: f32,
+    /// Weight of the bonus for how much of the query a partial match holds.
+    pub coverage_boost: f32,
     /// Weight of the bonus for words found as typed (variants with an exact field).
     pub exact_boost: f32,
     /// Passages holding every query word come first (else ranked by score alone).
@@ -158,6 +162,7 @@ struct FileSettings {
     article_boost: Option<f32>,
     synonym_boost: Option<f32>,
     proximity_boost: Option<f32>,
+    coverage_boost: Option<f32>,
     exact_boost: Option<f32>,
     all_words_first: Option<bool>,
     synonyms: Option<PathBuf>,
@@ -212,6 +217,11 @@ impl Config {
             "proximity_boost",
             file.proximity_boost,
             DEFAULT_PROXIMITY_BOOST,
+        )?;
+        let coverage_boost = weight(
+            "coverage_boost",
+            file.coverage_boost,
+            DEFAULT_COVERAGE_BOOST,
         )?;
         let exact_boost = weight("exact_boost", file.exact_boost, DEFAULT_EXACT_BOOST)?;
         let cors_origins: Vec<String> = overrides
@@ -272,6 +282,7 @@ impl Config {
             article_boost,
             synonym_boost,
             proximity_boost,
+            coverage_boost,
             exact_boost,
             all_words_first: file.all_words_first.unwrap_or(true),
             synonyms_file: overrides.synonyms_file.or(file.synonyms),

@@ -10,6 +10,7 @@
 //! An answer is kept (`cache`) until the index changes, so a search asked again is a lookup.
 
 mod cache;
+mod coverage;
 pub mod query;
 pub mod snippet;
 pub mod spelling;
@@ -75,6 +76,7 @@ impl SearchSettings {
                 article_boost: config.article_boost,
                 synonym_boost: config.synonym_boost,
                 proximity_boost: config.proximity_boost,
+                coverage_boost: config.coverage_boost,
                 exact_boost: config.exact_boost,
             },
             all_words_first: config.all_words_first,
@@ -321,7 +323,7 @@ impl Engine {
             let any_hits = if all_query.is_some() && all_hits.len() >= window {
                 Vec::new()
             } else {
-                top_passages(searcher, any_query.as_ref(), window)?
+                self.partial_matches(searcher, any_query.as_ref(), parsed, window)?
             };
             let ranked = merge_tiers(all_hits, any_hits);
             let exhausted = window >= total;
@@ -339,6 +341,33 @@ impl Engine {
             }
             window = (window * 4).min(total);
         }
+    }
+
+    /// The best `limit` passages holding some of the query's groups: ranked by score, then
+    /// the first [`COVERAGE_DEPTH`] re-ranked with the coverage bonus (the rarity of the query
+    /// words each holds, times `coverage_boost`); those below keep their order, so that a page
+    /// further down never reshuffles the ones above it.
+    fn partial_matches(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        parsed: &ParsedQuery,
+        limit: usize,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let boost = self.settings.weights.coverage_boost;
+        if boost <= 0.0 || parsed.groups.len() < 2 {
+            return top_passages(searcher, query, limit);
+        }
+        let mut hits = top_passages(searcher, query, limit.max(COVERAGE_DEPTH))?;
+        let depth = hits.len().min(COVERAGE_DEPTH);
+        let fields = self.index.fields();
+        let held = coverage::held_weight(searcher, fields, &parsed.groups, &hits[..depth])?;
+        for (hit, weight) in hits.iter_mut().zip(held) {
+            hit.0 += boost * weight;
+        }
+        hits[..depth].sort_by(|(score_a, _), (score_b, _)| score_b.total_cmp(score_a));
+        hits.truncate(limit);
+        Ok(hits)
     }
 
     /// Keeps at most `cap` candidates of each document, in rank order.
@@ -512,6 +541,9 @@ pub struct RankedId {
     /// Its score.
     pub score: f32,
 }
+
+/// How many of the best partial matches are re-ranked with the coverage bonus.
+const COVERAGE_DEPTH: usize = 20;
 
 /// How many passages beyond a page are fetched, at most, to see the end of a run of equal
 /// scores across the page's end.

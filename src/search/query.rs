@@ -15,8 +15,8 @@ use tantivy::Term;
 
 use crate::analysis;
 use crate::config::{
-    DEFAULT_ARTICLE_BOOST, DEFAULT_CONTEXT_BOOST, DEFAULT_EXACT_BOOST, DEFAULT_PROXIMITY_BOOST,
-    DEFAULT_SYNONYM_BOOST, DEFAULT_TITLE_BOOST,
+    DEFAULT_ARTICLE_BOOST, DEFAULT_CONTEXT_BOOST, DEFAULT_COVERAGE_BOOST, DEFAULT_EXACT_BOOST,
+    DEFAULT_PROXIMITY_BOOST, DEFAULT_SYNONYM_BOOST, DEFAULT_TITLE_BOOST,
 };
 use crate::error::SearchError;
 use crate::index::schema::date_key;
@@ -264,6 +264,9 @@ pub struct Weights {
     pub synonym_boost: f32,
     /// Multiplier of the bonus for two consecutive query words standing close together.
     pub proximity_boost: f32,
+    /// Multiplier of the bonus a partial match earns for the query words it holds, each
+    /// weighted by its rarity (see `search::coverage`).
+    pub coverage_boost: f32,
     /// Multiplier of the bonus for words found as typed (unstemmed), for variants with an
     /// exact field.
     pub exact_boost: f32,
@@ -277,6 +280,7 @@ impl Default for Weights {
             article_boost: DEFAULT_ARTICLE_BOOST,
             synonym_boost: DEFAULT_SYNONYM_BOOST,
             proximity_boost: DEFAULT_PROXIMITY_BOOST,
+            coverage_boost: DEFAULT_COVERAGE_BOOST,
             exact_boost: DEFAULT_EXACT_BOOST,
         }
     }

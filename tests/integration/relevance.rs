@@ -9,38 +9,38 @@ use vigie::search::{Engine, SearchRequest, SearchSettings};
 
 /// Dev-set queries whose answering passage must be found, with the worst rank allowed: found
 /// first today → within 3; second → within 5; lower → within 10. Not pinned: the five the
-/// engine misses (q005, q006, q008, q018, q049; for q049, passages of the regulatory part on
-/// the same authorisation now rank above the judged legislative article). q040's passage ties
+/// engine misses (q005, q008, q018, q029, q049; for q049, passages of the regulatory part on
+/// the same authorisation rank above the judged legislative article). q040's passage ties
 /// with its neighbours (they match only through the same headings): its rank holds only
 /// because ties are broken by a stable key, not by segment layout.
 const PINNED: &[(&str, usize)] = &[
     ("q001", 3),
     ("q002", 3),
-    ("q003", 10),
-    ("q004", 10),
+    ("q003", 3),
+    ("q004", 3),
+    ("q006", 10),
     ("q007", 3),
     ("q009", 3),
     ("q010", 3),
     ("q011", 3),
-    ("q012", 10),
+    ("q012", 5),
     ("q013", 3),
-    ("q014", 3),
+    ("q014", 10),
     ("q015", 3),
     ("q016", 3),
     ("q017", 3),
     ("q019", 3),
     ("q020", 3),
     ("q021", 3),
-    ("q022", 3),
+    ("q022", 5),
     ("q023", 3),
     ("q024", 3),
-    ("q025", 5),
+    ("q025", 3),
     ("q026", 3),
     ("q027", 3),
     ("q028", 3),
-    ("q029", 10),
     ("q030", 3),
-    ("q031", 3),
+    ("q031", 10),
     ("q032", 3),
     ("q033", 3),
     ("q034", 3),
@@ -89,8 +89,8 @@ fn pinned_dev_queries_find_their_passage() {
 #[test]
 fn piaf_quality_stays_at_its_measured_level() {
     // The whole PIAF set, as `vigie eval ../shared/eval/piaf` runs it: 7,569 questions, top
-    // 100, one passage per document. Measured: nDCG@10 0.7967, MRR@10 0.7646, Recall@100
-    // 0.9567; the floors leave room for ties only, not for a lost point.
+    // 100, one passage per document. Measured: nDCG@10 0.8069, MRR@10 0.7774, Recall@100
+    // 0.9568; the floors leave room for rounding only, not for a lost point.
     let set = shared_eval().join("piaf");
     let dir = tempfile::tempdir().expect("temporary folder");
     let index = VigieIndex::open_or_create(&dir.path().join("index")).expect("index opens");
@@ -106,8 +106,8 @@ fn piaf_quality_stays_at_its_measured_level() {
     let qrels = data::read_qrels(&set.join("qrels.tsv")).expect("qrels readable");
     let report = evaluate_qrels(&engine, &queries, &qrels, None, &|| {}).expect("runs");
     assert_eq!(report.queries, 7_569);
-    assert!(report.ndcg_at_10 >= 0.795, "{report:?}");
-    assert!(report.mrr_at_10 >= 0.763, "{report:?}");
+    assert!(report.ndcg_at_10 >= 0.805, "{report:?}");
+    assert!(report.mrr_at_10 >= 0.776, "{report:?}");
     assert!(report.recall_at_100 >= 0.955, "{report:?}");
 }
 
@@ -140,4 +140,52 @@ fn a_word_found_nowhere_is_searched_through_its_synonyms_at_full_weight() {
         (through_synonym - as_typed).abs() <= as_typed * 1e-4,
         "synonym {through_synonym}, phrase typed {as_typed}"
     );
+}
+
+#[test]
+fn a_partial_match_holding_more_of_the_query_ranks_above_one_repeating_a_word() {
+    // Neither passage holds all three words: one repeats one of them, the other holds two.
+    let repeats_one = "Le sémaphore du port, un vieux sémaphore, signale au sémaphore voisin ce \
+                       que voit le sémaphore.";
+    let holds_two = "Les agents de liaison échangent, depuis la gabarre amarrée près du cormoran \
+                     de bronze, les signalements utiles aux enquêtes sur les faux documents, les \
+                     véhicules volés, les armes perdues, les personnes disparues, les témoins \
+                     recherchés, les objets d'art dérobés et les titres de séjour falsifiés que \
+                     les services des États membres découvrent chaque jour lors des contrôles \
+                     et des enquêtes menées sur leur territoire.";
+    let mut files = vec![
+        ("repeats-one.txt", repeats_one.as_bytes()),
+        ("holds-two.txt", holds_two.as_bytes()),
+    ];
+    let fillers: Vec<String> = (1..=6)
+        .map(|number| {
+            format!("Une note brève, la numéro {number}, sur les services et leurs enquêtes.")
+        })
+        .collect();
+    let filler_names: Vec<String> = (1..=6).map(|number| format!("note-{number}.txt")).collect();
+    for (name, text) in filler_names.iter().zip(&fillers) {
+        files.push((name.as_str(), text.as_bytes()));
+    }
+    let (dir, with_coverage, _) = crate::support::index_of_files(&files);
+    let index = VigieIndex::open_existing(&dir.path().join("index")).expect("index opens");
+    let mut settings = SearchSettings::default();
+    settings.weights.coverage_boost = 0.0;
+    let without_coverage = Engine::new(index, settings);
+    let order = |engine: &Engine| -> Vec<String> {
+        engine
+            .search(&SearchRequest::new(
+                "sémaphore gabarre cormoran".to_string(),
+            ))
+            .expect("search runs")
+            .hits
+            .into_iter()
+            .map(|hit| hit.doc_id)
+            .collect()
+    };
+    // BM25 alone prefers the repeated word; the coverage bonus, the passage holding more.
+    assert_eq!(
+        order(&without_coverage),
+        ["repeats-one.txt", "holds-two.txt"]
+    );
+    assert_eq!(order(&with_coverage), ["holds-two.txt", "repeats-one.txt"]);
 }

@@ -1,0 +1,129 @@
+//! Query coverage: how much of the query a passage holds, its rarer words counting more.
+//!
+//! BM25 adds up the words a passage holds, but a frequent word repeated can outweigh a rare
+//! word held once, so among passages holding only some of the query's words the one holding
+//! more of it, and its rarer words, can rank below. The partial-match tier's best candidates
+//! get a bonus: the inverse document frequencies of the query words each holds in its text,
+//! headings, article number or document title (for each group, its best alternative), read
+//! from the postings, so nothing is re-analysed.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocSet, Searcher, Term, TERMINATED};
+
+use crate::error::{IndexError, SearchError};
+use crate::index::{engine, Fields};
+
+use super::query::Clause;
+
+/// The inverse document frequency of `term` in `body` (BM25's, so that the bonus is on the
+/// scale of the scores).
+fn inverse_frequency(searcher: &Searcher, body: Field, term: &str) -> Result<f32, SearchError> {
+    let total = searcher.num_docs() as f32;
+    let freq = searcher
+        .doc_freq(&Term::from_field_text(body, term))
+        .map_err(engine)? as f32;
+    Ok((1.0 + (total - freq + 0.5) / (freq + 0.5)).ln())
+}
+
+/// For each candidate, the weight of the query it holds: for each group, its best
+/// alternative's held words, each weighing its inverse document frequency.
+pub(crate) fn held_weight(
+    searcher: &Searcher,
+    fields: &Fields,
+    groups: &[Vec<Clause>],
+    candidates: &[(f32, DocAddress)],
+) -> Result<Vec<f32>, SearchError> {
+    let mut all_terms: Vec<&str> = Vec::new();
+    for clause in groups.iter().flatten() {
+        clause.collect_terms(&mut all_terms);
+    }
+    all_terms.sort_unstable();
+    all_terms.dedup();
+    // (candidate, term): the term is in one of the candidate's fields.
+    let mut held: HashSet<(usize, &str)> = HashSet::new();
+    let mut segments: Vec<u32> = candidates
+        .iter()
+        .map(|(_, address)| address.segment_ord)
+        .collect();
+    segments.sort_unstable();
+    segments.dedup();
+    for segment_ord in segments {
+        let reader = searcher.segment_reader(segment_ord);
+        let mut docs: Vec<(u32, usize)> = candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, address))| address.segment_ord == segment_ord)
+            .map(|(index, (_, address))| (address.doc_id, index))
+            .collect();
+        docs.sort_unstable();
+        for field in [
+            fields.body,
+            fields.context,
+            fields.title,
+            fields.article_number,
+        ] {
+            let inverted = reader.inverted_index(field).map_err(engine)?;
+            for term in &all_terms {
+                // Article numbers are numbers (`l232-1`, `113-13`, `5bis`).
+                if field == fields.article_number && !term.contains(|c: char| c.is_ascii_digit()) {
+                    continue;
+                }
+                let Some(mut postings) = inverted
+                    .read_postings(
+                        &Term::from_field_text(field, term),
+                        IndexRecordOption::Basic,
+                    )
+                    .map_err(|error| IndexError::Engine(error.to_string()))?
+                else {
+                    continue;
+                };
+                for (doc, index) in &docs {
+                    let at = if postings.doc() >= *doc {
+                        postings.doc()
+                    } else {
+                        postings.seek(*doc)
+                    };
+                    if at == TERMINATED {
+                        break;
+                    }
+                    if at == *doc {
+                        held.insert((*index, term));
+                    }
+                }
+            }
+        }
+    }
+    let mut weights: HashMap<&str, f32> = HashMap::new();
+    for term in &all_terms {
+        weights.insert(term, inverse_frequency(searcher, fields.body, term)?);
+    }
+    // A group is worth its best alternative; an alternative, the weights of the words of it
+    // the passage holds (a synonym's divided by its length, as in the query).
+    Ok((0..candidates.len())
+        .map(|index| {
+            groups
+                .iter()
+                .map(|group| {
+                    group
+                        .iter()
+                        .map(|alternative| {
+                            let mut terms = Vec::new();
+                            alternative.collect_terms(&mut terms);
+                            let held_weight: f32 = terms
+                                .iter()
+                                .filter(|term| held.contains(&(index, **term)))
+                                .map(|term| weights.get(term).copied().unwrap_or(0.0))
+                                .sum();
+                            match alternative {
+                                Clause::Synonym(_) => held_weight / terms.len().max(1) as f32,
+                                _ => held_weight,
+                            }
+                        })
+                        .fold(0.0, f32::max)
+                })
+                .sum()
+        })
+        .collect())
+}
