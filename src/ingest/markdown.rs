@@ -155,6 +155,16 @@ fn is_page_marker(trimmed: &str) -> bool {
     trimmed.starts_with("--- Page") && trimmed.ends_with("---")
 }
 
+/// A heading that is one identifier with an underscore (`guide_securite__12`): a name left by
+/// a conversion tool, not a title.
+fn is_identifier_heading(text: &str) -> bool {
+    !text.is_empty()
+        && text.contains('_')
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 fn is_table_separator(trimmed: &str) -> bool {
     trimmed.starts_with('|')
         && trimmed
@@ -228,6 +238,12 @@ pub(crate) fn parse(text: &str) -> MarkdownDocument {
             if marker_len <= 6 {
                 paragraph.flush(&mut blocks);
                 let heading_text = trimmed[marker_len..].trim().trim_end_matches('#');
+                if is_identifier_heading(heading_text) {
+                    // `# guide_securite__12`: a converter's page or file name, not a heading
+                    // anyone wrote; it would cut the document's own sections at every page.
+                    paragraph.flush(&mut blocks);
+                    continue;
+                }
                 let heading = join_wrapped_lines([strip_inline(heading_text).as_str()]);
                 if heading.is_empty() {
                     continue;
@@ -313,6 +329,28 @@ mod tests {
             document.blocks,
             vec![Block::paragraph("Texte du code pénal belge ici.".into())]
         );
+    }
+
+    #[test]
+    fn converter_page_names_are_not_headings() {
+        let input = "# guide_securite__1\n\nGUIDE DE LA SÉCURITÉ\n\n## Journalisation\n\nPremier alinéa.\n\n# guide_securite__2\n\nSuite du chapitre.\n";
+        let document = parse(input);
+        assert_eq!(document.first_heading.as_deref(), Some("Journalisation"));
+        assert_eq!(
+            document.blocks,
+            vec![
+                Block::paragraph("GUIDE DE LA SÉCURITÉ".into()),
+                Block::Heading {
+                    text: "Journalisation".into(),
+                    level: 2,
+                    article: None
+                },
+                Block::paragraph("Premier alinéa.".into()),
+                Block::paragraph("Suite du chapitre.".into()),
+            ]
+        );
+        assert!(!is_identifier_heading("Article L232-1"));
+        assert!(!is_identifier_heading("TITRE_II : Dispositions"));
     }
 
     #[test]
