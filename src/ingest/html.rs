@@ -409,6 +409,28 @@ mod tests {
     }
 
     #[test]
+    fn heading_elements_keep_their_level() {
+        let page = "<html><body><h2>Titre II</h2><h3>Chapitre Ier</h3><p>Un alinéa.</p>\
+                    <h6>Note</h6><div><h7>pas un titre</h7></div></body></html>";
+        let levels: Vec<(String, u8)> = parse(page)
+            .blocks
+            .into_iter()
+            .filter_map(|block| match block {
+                Block::Heading { text, level, .. } => Some((text, level)),
+                Block::Paragraph { .. } => None,
+            })
+            .collect();
+        assert_eq!(
+            levels,
+            vec![
+                ("Titre II".to_string(), 2),
+                ("Chapitre Ier".to_string(), 3),
+                ("Note".to_string(), 6)
+            ]
+        );
+    }
+
+    #[test]
     fn deeply_nested_html_does_not_crash() {
         // Inline nesting keeps html5ever linear; our walk is iterative whatever the depth.
         let depth = 100_000;
