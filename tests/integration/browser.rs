@@ -278,6 +278,18 @@ fn drive(browser: &mut Browser, servers: &Servers) -> Result<(), String> {
         }),
         format!("no highlighted passage across origins: {hits}"),
     )?;
+    // Passages of the codes show where they stand: the headings above them.
+    let metas = browser.eval(&format!(
+        "[...{ROOT}.querySelectorAll('.hit .meta')].map(m => m.textContent)"
+    ))?;
+    check(
+        metas.as_array().is_some_and(|metas| {
+            metas
+                .iter()
+                .any(|meta| meta.as_str().is_some_and(|text| text.contains(" › ")))
+        }),
+        format!("no hit shows its headings: {metas}"),
+    )?;
     let link = browser.eval(&format!("{ROOT}.querySelector('.hit a').href"))?;
     check(
         link.as_str()

@@ -433,8 +433,9 @@ mark {
       const meta = [];
       if (hit.date) meta.push(frenchDate(hit.date));
       if (hit.source) meta.push(hit.source);
+      // Where the passage stands in its document: the headings above it, then its article.
+      if (hit.section || hit.heading) meta.push(hit.section || hit.heading);
       if (hit.article) meta.push(`${TEXT.article} ${hit.article}`);
-      else if (hit.heading) meta.push(hit.heading);
       const details = element("p", { class: "meta" }, meta.join(" · "));
       const passage = element("p", { class: "passage" });
       passage.append(highlightNodes(hit.highlight || ""));
