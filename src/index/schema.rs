@@ -95,6 +95,12 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// The fields in which a passage holds a query word: its text, its headings, its article
+    /// number and its document's title.
+    pub fn word_fields(&self) -> [Field; 4] {
+        [self.body, self.title, self.context, self.article_number]
+    }
+
     /// Builds the schema and the field handles.
     pub fn build() -> (Schema, Fields) {
         let mut builder = Schema::builder();

@@ -317,7 +317,8 @@ impl Builder {
 ///
 /// One passage per paragraph or list item; one per law article (its paragraphs joined by `\n`),
 /// split at paragraph boundaries when longer than [`MAX_PASSAGE_CHARS`]. Headings are not
-/// passages: the nearest one becomes the `heading` of the passages below it.
+/// passages: the nearest one becomes the `heading` of the passages below it, and every one
+/// enclosing them their `context`.
 pub(crate) fn segment(blocks: Vec<Block>) -> Segmented {
     let mut builder = Builder {
         text: String::new(),

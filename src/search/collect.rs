@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::Query;
-use tantivy::{DocAddress, Searcher};
+use tantivy::{DocAddress, DocId, Searcher};
 
 use crate::error::{IndexError, SearchError};
 use crate::index::engine;
@@ -97,26 +97,18 @@ pub(super) fn doc_ids_of(
     addresses: &[DocAddress],
 ) -> Result<Vec<String>, SearchError> {
     let mut doc_ids = vec![String::new(); addresses.len()];
-    let mut segments: Vec<u32> = addresses
-        .iter()
-        .map(|address| address.segment_ord)
-        .collect();
-    segments.sort_unstable();
-    segments.dedup();
-    for segment_ord in segments {
+    for (segment_ord, docs) in by_segment(addresses) {
         let segment = searcher.segment_reader(segment_ord);
         let Some(column) = segment.fast_fields().str(DOC_ID_FIELD).map_err(engine)? else {
             continue;
         };
         // (ordinal in the dictionary, position in `addresses`), sorted by ordinal: the
         // dictionary is then read block by block once, not once per passage.
-        let mut wanted: Vec<(u64, usize)> = addresses
-            .iter()
-            .enumerate()
-            .filter(|(_, address)| address.segment_ord == segment_ord)
-            .filter_map(|(position, address)| {
+        let mut wanted: Vec<(u64, usize)> = docs
+            .into_iter()
+            .filter_map(|(doc, position)| {
                 column
-                    .term_ords(address.doc_id)
+                    .term_ords(doc)
                     .next()
                     .map(|ordinal| (ordinal, position))
             })
@@ -134,4 +126,23 @@ pub(super) fn doc_ids_of(
             .map_err(|error| IndexError::Engine(error.to_string()))?;
     }
     Ok(doc_ids)
+}
+
+/// `addresses` grouped by segment: for each segment, its documents with their positions in
+/// `addresses`, in document order (the order postings and columns are read in).
+pub(super) fn by_segment(addresses: &[DocAddress]) -> Vec<(u32, Vec<(DocId, usize)>)> {
+    let mut groups: Vec<(u32, Vec<(DocId, usize)>)> = Vec::new();
+    let mut sorted: Vec<(u32, DocId, usize)> = addresses
+        .iter()
+        .enumerate()
+        .map(|(position, address)| (address.segment_ord, address.doc_id, position))
+        .collect();
+    sorted.sort_unstable();
+    for (segment_ord, doc, position) in sorted {
+        match groups.last_mut() {
+            Some((last, docs)) if *last == segment_ord => docs.push((doc, position)),
+            _ => groups.push((segment_ord, vec![(doc, position)])),
+        }
+    }
+    groups
 }

@@ -15,6 +15,7 @@ use tantivy::{DocAddress, DocSet, Searcher, Term, TERMINATED};
 use crate::error::{IndexError, SearchError};
 use crate::index::{engine, Fields};
 
+use super::collect::by_segment;
 use super::query::Clause;
 
 /// The inverse document frequency of `term` in `body` (BM25's, so that the bonus is on the
@@ -35,35 +36,38 @@ pub(crate) fn held_weight(
     groups: &[Vec<Clause>],
     candidates: &[(f32, DocAddress)],
 ) -> Result<Vec<f32>, SearchError> {
-    let mut all_terms: Vec<&str> = Vec::new();
-    for clause in groups.iter().flatten() {
-        clause.collect_terms(&mut all_terms);
-    }
+    // Each alternative of each group: its words, and the share of their weight it earns (a
+    // synonym's divided by its length, as in the query).
+    let alternatives: Vec<Vec<(Vec<&str>, f32)>> = groups
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .map(|alternative| {
+                    let mut terms = Vec::new();
+                    alternative.collect_terms(&mut terms);
+                    let share = match alternative {
+                        Clause::Synonym(_) => 1.0 / terms.len().max(1) as f32,
+                        _ => 1.0,
+                    };
+                    (terms, share)
+                })
+                .collect()
+        })
+        .collect();
+    let mut all_terms: Vec<&str> = alternatives
+        .iter()
+        .flatten()
+        .flat_map(|(terms, _)| terms.iter().copied())
+        .collect();
     all_terms.sort_unstable();
     all_terms.dedup();
     // (candidate, term): the term is in one of the candidate's fields.
     let mut held: HashSet<(usize, &str)> = HashSet::new();
-    let mut segments: Vec<u32> = candidates
-        .iter()
-        .map(|(_, address)| address.segment_ord)
-        .collect();
-    segments.sort_unstable();
-    segments.dedup();
-    for segment_ord in segments {
+    let addresses: Vec<DocAddress> = candidates.iter().map(|(_, address)| *address).collect();
+    for (segment_ord, docs) in by_segment(&addresses) {
         let reader = searcher.segment_reader(segment_ord);
-        let mut docs: Vec<(u32, usize)> = candidates
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, address))| address.segment_ord == segment_ord)
-            .map(|(index, (_, address))| (address.doc_id, index))
-            .collect();
-        docs.sort_unstable();
-        for field in [
-            fields.body,
-            fields.context,
-            fields.title,
-            fields.article_number,
-        ] {
+        for field in fields.word_fields() {
             let inverted = reader.inverted_index(field).map_err(engine)?;
             for term in &all_terms {
                 // Article numbers are numbers (`l232-1`, `113-13`, `5bis`).
@@ -99,27 +103,22 @@ pub(crate) fn held_weight(
     for term in &all_terms {
         weights.insert(term, inverse_frequency(searcher, fields.body, term)?);
     }
-    // A group is worth its best alternative; an alternative, the weights of the words of it
-    // the passage holds (a synonym's divided by its length, as in the query).
+    // A group is worth its best alternative; an alternative, its share of the weights of the
+    // words of it the passage holds.
     Ok((0..candidates.len())
         .map(|index| {
-            groups
+            alternatives
                 .iter()
                 .map(|group| {
                     group
                         .iter()
-                        .map(|alternative| {
-                            let mut terms = Vec::new();
-                            alternative.collect_terms(&mut terms);
-                            let held_weight: f32 = terms
-                                .iter()
-                                .filter(|term| held.contains(&(index, **term)))
-                                .map(|term| weights.get(term).copied().unwrap_or(0.0))
-                                .sum();
-                            match alternative {
-                                Clause::Synonym(_) => held_weight / terms.len().max(1) as f32,
-                                _ => held_weight,
-                            }
+                        .map(|(terms, share)| {
+                            share
+                                * terms
+                                    .iter()
+                                    .filter(|term| held.contains(&(index, **term)))
+                                    .map(|term| weights.get(term).copied().unwrap_or(0.0))
+                                    .sum::<f32>()
                         })
                         .fold(0.0, f32::max)
                 })

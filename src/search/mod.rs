@@ -145,17 +145,6 @@ impl Engine {
         Ok((parsed, corrections))
     }
 
-    /// The fields a query word is looked for in, to tell whether the index knows it.
-    fn searched_fields(&self) -> [tantivy::schema::Field; 4] {
-        let fields = self.index.fields();
-        [
-            fields.body,
-            fields.title,
-            fields.context,
-            fields.article_number,
-        ]
-    }
-
     /// Replaces each plain query word that no passage holds by the closest indexed word,
     /// unless the synonym list knows it (its other forms are searched instead).
     fn correct_typos(
@@ -164,7 +153,7 @@ impl Engine {
         parsed: &mut ParsedQuery,
     ) -> Result<Vec<(String, String)>, SearchError> {
         let fields = self.index.fields();
-        let searched = self.searched_fields();
+        let searched = fields.word_fields();
         let mut corrections = Vec::new();
         for index in 0..parsed.groups.len() {
             if self.synonyms.triggers_at(&parsed.groups, index) {
@@ -191,7 +180,7 @@ impl Engine {
         searcher: &Searcher,
         parsed: &mut ParsedQuery,
     ) -> Result<(), SearchError> {
-        let searched = self.searched_fields();
+        let searched = self.index.fields().word_fields();
         for group in &mut parsed.groups {
             let [typed, alternatives @ ..] = group.as_slice() else {
                 continue;
