@@ -15,11 +15,10 @@ use crate::index::schema::{DOC_ID_FIELD, PASSAGE_KEY_FIELD};
 /// scores across the page's end.
 const MAX_TIE_FETCH: usize = 256;
 
-/// The best `limit` passages for `query`, best first. Passages of equal score come in the
-/// order of their stable key (document, then position in it), not in the order the indexing
-/// threads happened to lay them out in segments: the same content gives the same page in every
-/// build of the index. A run of equal scores across the page's end is fetched whole (up to
-/// [`MAX_TIE_FETCH`] more passages), so which of its passages make the page is stable too.
+/// The best `limit` passages for `query`, best first, ties in a stable order ([`rank_stably`]):
+/// the same content gives the same page in every build of the index. A run of equal scores
+/// across the page's end is fetched whole (up to [`MAX_TIE_FETCH`] more passages), so which of
+/// its passages make the page is stable too.
 pub(super) fn top_passages(
     searcher: &Searcher,
     query: &dyn Query,
@@ -33,42 +32,63 @@ pub(super) fn top_passages(
         let hits = searcher
             .search(query, &TopDocs::with_limit(fetch).order_by_score())
             .map_err(engine)?;
+        // TopDocs returns the hits best first: the page's last hit and the last one fetched
+        // are in one run of equal scores when every step between them is a tie.
         let run_may_go_on = hits.len() == fetch
-            && hits
-                .get(limit - 1)
-                .zip(hits.last())
-                .is_some_and(|((at_end, _), (last, _))| same_score(*at_end, *last));
+            && hits[limit - 1..]
+                .windows(2)
+                .all(|pair| tied(pair[0].0, pair[1].0));
         if !run_may_go_on || fetch >= limit + MAX_TIE_FETCH {
             break hits;
         }
         fetch = (fetch * 4).min(limit + MAX_TIE_FETCH);
     };
-    if hits.windows(2).any(|pair| same_score(pair[0].0, pair[1].0)) {
-        let keys = passage_keys(searcher, &hits)?;
-        let mut keyed: Vec<((f32, DocAddress), u64)> = hits.into_iter().zip(keys).collect();
-        keyed.sort_by(|((score_a, _), key_a), ((score_b, _), key_b)| {
-            score_rank(*score_b)
-                .cmp(&score_rank(*score_a))
-                .then(key_a.cmp(key_b))
-        });
-        hits = keyed.into_iter().map(|(hit, _)| hit).collect();
-    }
+    rank_stably(searcher, &mut hits)?;
     hits.truncate(limit);
     Ok(hits)
 }
 
-/// A score rounded to 1/10,000: the same sum of term scores, added up in another order in
-/// another segment layout, can differ in its last bits.
-fn score_rank(score: f32) -> i64 {
-    // Scores are small positive numbers; the cast saturates on anything else.
-    #[allow(clippy::cast_possible_truncation)]
-    let rank = (f64::from(score) * 10_000.0).round() as i64;
-    rank
+/// Relative difference under which two scores are taken as equal: the same sum of term
+/// scores, added up in another order in another segment layout, differs in its last bits
+/// (an f32 holds about 7 digits).
+const TIE_TOLERANCE: f32 = 1e-5;
+
+/// True when `worse`, which follows `better` in score order, ties with it.
+fn tied(better: f32, worse: f32) -> bool {
+    better - worse <= TIE_TOLERANCE * better.abs().max(1.0)
 }
 
-/// True when two scores are equal once rounded (see [`score_rank`]).
-fn same_score(left: f32, right: f32) -> bool {
-    score_rank(left) == score_rank(right)
+/// Orders `hits` best first, and each run of tied scores (consecutive scores closer than
+/// [`TIE_TOLERANCE`]) by the passages' stable keys (document, then position in it), not in the
+/// order the indexing threads happened to lay them out in segments.
+pub(super) fn rank_stably(
+    searcher: &Searcher,
+    hits: &mut [(f32, DocAddress)],
+) -> Result<(), SearchError> {
+    hits.sort_by(|(score_a, _), (score_b, _)| score_b.total_cmp(score_a));
+    if !hits.windows(2).any(|pair| tied(pair[0].0, pair[1].0)) {
+        return Ok(());
+    }
+    let keys = passage_keys(searcher, hits)?;
+    order_ties(hits, &keys);
+    Ok(())
+}
+
+/// Orders each run of tied scores of `hits` (sorted best first) by `keys`, the passages' keys
+/// in the same order.
+fn order_ties(hits: &mut [(f32, DocAddress)], keys: &[u64]) {
+    let mut run = 0_usize;
+    let mut keyed: Vec<(usize, u64, (f32, DocAddress))> = Vec::with_capacity(hits.len());
+    for (position, (hit, key)) in hits.iter().zip(keys).enumerate() {
+        if position > 0 && !tied(hits[position - 1].0, hit.0) {
+            run += 1;
+        }
+        keyed.push((run, *key, *hit));
+    }
+    keyed.sort_by_key(|(run, key, _)| (*run, *key));
+    for (slot, (_, _, hit)) in hits.iter_mut().zip(keyed) {
+        *slot = hit;
+    }
 }
 
 /// The stable sort key of each passage, in order (see `index::schema::passage_key`).
@@ -145,4 +165,45 @@ pub(super) fn by_segment(addresses: &[DocAddress]) -> Vec<(u32, Vec<(DocId, usiz
         }
     }
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ordered(scores_and_keys: &[(f32, u64)]) -> Vec<u64> {
+        let mut hits: Vec<(f32, DocAddress)> = scores_and_keys
+            .iter()
+            .map(|(score, key)| (*score, DocAddress::new(0, *key as DocId)))
+            .collect();
+        hits.sort_by(|(score_a, _), (score_b, _)| score_b.total_cmp(score_a));
+        let keys: Vec<u64> = hits
+            .iter()
+            .map(|(_, address)| u64::from(address.doc_id))
+            .collect();
+        order_ties(&mut hits, &keys);
+        hits.iter()
+            .map(|(_, address)| u64::from(address.doc_id))
+            .collect()
+    }
+
+    /// The same score summed in another order differs in its last bits, on either side of any
+    /// rounding point: such passages still come in key order, whichever is a hair higher.
+    #[test]
+    fn scores_a_hair_apart_come_in_key_order() {
+        for base in [0.123_45_f32, 53.197_69, 1_234.567] {
+            let hair = base * 4e-7;
+            assert_eq!(ordered(&[(base + hair, 2), (base - hair, 1)]), [1, 2]);
+            assert_eq!(ordered(&[(base - hair, 2), (base + hair, 1)]), [1, 2]);
+        }
+    }
+
+    #[test]
+    fn distinct_scores_come_in_score_order_whatever_their_keys() {
+        assert_eq!(ordered(&[(10.0, 1), (10.01, 2), (9.0, 0)]), [2, 1, 0]);
+        assert_eq!(
+            ordered(&[(1.0, 3), (1.0, 1), (2.0, 2), (1.0, 0)]),
+            [2, 0, 1, 3]
+        );
+    }
 }

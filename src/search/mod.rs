@@ -355,7 +355,7 @@ impl Engine {
         for (hit, weight) in hits.iter_mut().zip(held) {
             hit.0 += boost * weight;
         }
-        hits[..depth].sort_by(|(score_a, _), (score_b, _)| score_b.total_cmp(score_a));
+        collect::rank_stably(searcher, &mut hits[..depth])?;
         hits.truncate(limit);
         Ok(hits)
     }
