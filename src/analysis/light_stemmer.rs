@@ -15,7 +15,9 @@
 //!   `règlement` meet `régler` and `département` meet `départ`, which hurts legal search;
 //! - a doubled final consonant is undoubled only when more than 4 letters remain, so `donnée`,
 //!   `donner` and `données` meet on `donn` without colliding with `don`;
-//! - `-eaux` → `-eau` and `travaux` → `travail` are special-cased before `-aux` → `-al`.
+//! - `-eaux` → `-eau` and `travaux` → `travail` are special-cased before `-aux` → `-al`;
+//! - the masculine of `-ais`/`-ois` adjectives loses its `s` as if it were a plural, so their
+//!   feminine loses it too: `française` and `français` meet on `francai`.
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
@@ -64,13 +66,17 @@ fn reduce_adverb(word: &mut String) {
     }
 }
 
-/// Feminine `-e`, participle `-ée`, infinitive `-er`, `-ive` → `-if`, `-euse` → `-eu`, and the
-/// consonant doubled before a feminine `-e` (`européenne` → `europeen`).
+/// Feminine `-e` (and the `s` before it in `-aise`, `-oise`), participle `-ée`, infinitive
+/// `-er`, `-ive` → `-if`, `-euse` → `-eu`, and the consonant doubled before a feminine `-e`
+/// (`européenne` → `europeen`).
 fn normalize_ending(word: &mut String) {
     let participle_ee = word.ends_with("ee");
     if word.ends_with('e') {
         word.pop();
         if participle_ee && word.len() > 4 {
+            word.pop();
+        }
+        if word.len() > 5 && (word.ends_with("ais") || word.ends_with("ois")) {
             word.pop();
         }
     }
@@ -198,6 +204,8 @@ mod tests {
             &["dangereu", "dangereux", "dangereuse", "dangereuses"],
             &["bureau", "bureau", "bureaux"],
             &["travail", "travail", "travaux"],
+            &["francai", "francais", "francaise", "francaises"],
+            &["chinoi", "chinois", "chinoise", "chinoises"],
             &["fichi", "fichier", "fichiers"],
             &["recent", "recent", "recente", "recemment"],
         ];

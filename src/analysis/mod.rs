@@ -52,8 +52,9 @@ pub const SNOWBALL_ANALYZER_NAME: &str = "vigie_fr_snowball";
 pub const KEYWORD_ANALYZER_NAME: &str = "vigie_keyword";
 
 /// Version of the analysis chains: bump it whenever the terms produced for a text change, so
-/// indexes built before are rebuilt rather than searched with mismatched terms.
-pub const ANALYZER_VERSION: u32 = 3;
+/// indexes built before are rebuilt rather than searched with mismatched terms. 4: the light
+/// stemmer makes `-aise`/`-oise` meet `-ais`/`-ois`.
+pub const ANALYZER_VERSION: u32 = 4;
 
 /// Tokens longer than this many bytes (after folding) are dropped: they are URLs, hashes or
 /// markup debris, never search terms, and they bloat the term dictionary.
