@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::Query;
-use tantivy::{DocAddress, DocId, Searcher};
+use tantivy::query::{EnableScoring, Query};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, TERMINATED};
 
 use crate::error::{IndexError, SearchError};
 use crate::index::engine;
@@ -45,6 +45,65 @@ pub(super) fn top_passages(
     };
     rank_stably(searcher, &mut hits)?;
     hits.truncate(limit);
+    Ok(hits)
+}
+
+/// The best `limit` passages of a union of single terms and of other queries (phrases), as
+/// [`top_passages`] would rank it, without scoring every passage that holds one of its terms.
+///
+/// `terms` is the union of the single terms, which tantivy ranks by skipping the passages that
+/// cannot reach the top (block-max WAND); a union holding a phrase cannot be ranked so.
+/// `with_others` matches the passages matching the other queries, with their score in the
+/// whole union. Every other passage scores its `terms` score, so only the best `limit` of
+/// those can make the page; the passages matching a phrase are few, and are all scored.
+pub(super) fn top_passages_split(
+    searcher: &Searcher,
+    terms: &dyn Query,
+    with_others: &dyn Query,
+    limit: usize,
+) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let mut scores: HashMap<DocAddress, f32> = top_passages(searcher, terms, limit)?
+        .into_iter()
+        .map(|(score, address)| (address, score))
+        .collect();
+    scores.extend(
+        all_matches(searcher, with_others)?
+            .into_iter()
+            .map(|(score, address)| (address, score)),
+    );
+    let mut hits: Vec<(f32, DocAddress)> = scores
+        .into_iter()
+        .map(|(address, score)| (score, address))
+        .collect();
+    rank_stably(searcher, &mut hits)?;
+    hits.truncate(limit);
+    Ok(hits)
+}
+
+/// Every passage matching `query`, with its score.
+fn all_matches(
+    searcher: &Searcher,
+    query: &dyn Query,
+) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+    let weight = query
+        .weight(EnableScoring::enabled_from_searcher(searcher))
+        .map_err(engine)?;
+    let mut hits = Vec::new();
+    for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let segment_ord = u32::try_from(segment_ord).unwrap_or(u32::MAX);
+        let mut scorer = weight.scorer(reader, 1.0).map_err(engine)?;
+        let alive = reader.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                hits.push((scorer.score(), DocAddress::new(segment_ord, doc)));
+            }
+            doc = scorer.advance();
+        }
+    }
     Ok(hits)
 }
 
@@ -170,6 +229,73 @@ pub(super) fn by_segment(addresses: &[DocAddress]) -> Vec<(u32, Vec<(DocId, usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::sync::{sync_paths, NoProgress, SyncOptions};
+    use crate::index::VigieIndex;
+    use crate::search::query::{QueryBuilder, Tier};
+    use crate::search::{Engine, SearchSettings};
+    use std::path::Path;
+
+    /// On the real corpus, every dev query whose partial tier holds phrases (synonyms of several
+    /// words, quoted phrases) ranks the same passages in the same order split as whole.
+    #[test]
+    fn a_union_split_around_its_phrases_ranks_as_the_whole_union() {
+        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let index = VigieIndex::open_or_create(&dir.path().join("index")).expect("index opens");
+        sync_paths(
+            &index,
+            &[shared.join("corpus")],
+            &SyncOptions::default(),
+            &NoProgress,
+        )
+        .expect("corpus indexes");
+        let engine = Engine::new(index, SearchSettings::default());
+        let searcher = engine.index().searcher();
+        let builder = QueryBuilder {
+            fields: engine.index().fields(),
+            weights: engine.settings.weights,
+        };
+        let queries = crate::eval::data::read_passage_queries(
+            &shared.join("eval/security-queries.dev.jsonl"),
+        )
+        .expect("dev queries readable");
+        let mut split_queries = 0;
+        for query in &queries {
+            let (parsed, _) = engine
+                .parse(&searcher, &query.query, &mut engine.index().analyzer())
+                .expect("parses");
+            let whole = builder.build(&parsed, &[], Tier::Any);
+            let Some(split) = builder.split_partial(&parsed, &[], Tier::Any) else {
+                continue;
+            };
+            split_queries += 1;
+            for limit in [1, 10, 100] {
+                let expected = top_passages(&searcher, whole.as_ref(), limit).expect("ranks");
+                let found = top_passages_split(
+                    &searcher,
+                    split.terms.as_ref(),
+                    split.with_others.as_ref(),
+                    limit,
+                )
+                .expect("ranks");
+                let addresses = |hits: &[(f32, DocAddress)]| -> Vec<DocAddress> {
+                    hits.iter().map(|(_, address)| *address).collect()
+                };
+                assert_eq!(addresses(&found), addresses(&expected), "{}", query.query);
+                for ((found, _), (expected, _)) in found.iter().zip(&expected) {
+                    assert!(
+                        tied(found.max(*expected), found.min(*expected)),
+                        "{}",
+                        query.query
+                    );
+                }
+            }
+        }
+        assert!(
+            split_queries >= 10,
+            "only {split_queries} dev queries hold phrases"
+        );
+    }
 
     fn ordered(scores_and_keys: &[(f32, u64)]) -> Vec<u64> {
         let mut hits: Vec<(f32, DocAddress)> = scores_and_keys

@@ -30,8 +30,8 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::analysis;
 use crate::error::SearchError;
 use crate::index::{engine, VigieIndex};
-use collect::{doc_ids_of, top_passages};
-use query::{Clause, ParsedQuery, QueryBuilder, Tier, Weights};
+use collect::{doc_ids_of, top_passages, top_passages_split};
+use query::{Clause, ParsedQuery, QueryBuilder, SplitQuery, Tier, Weights};
 use snippet::Highlighter;
 pub use suggest::{
     SuggestRequest, Suggestion, SuggestionKind, Suggestions, DEFAULT_SUGGEST_LIMIT,
@@ -294,6 +294,7 @@ impl Engine {
             Tier::AnyWithProximity
         };
         let any_query = builder.build(parsed, &filters, any_tier);
+        let any_split = builder.split_partial(parsed, &filters, any_tier);
         let page_end = request.offset + limit;
         // With a per-document cap, more candidates are needed to fill a page.
         let mut window = match request.per_doc {
@@ -313,7 +314,11 @@ impl Engine {
             let any_hits = if all_query.is_some() && all_hits.len() >= window {
                 Vec::new()
             } else {
-                self.partial_matches(searcher, any_query.as_ref(), parsed, window)?
+                let partial = PartialQuery {
+                    whole: any_query.as_ref(),
+                    split: any_split.as_ref(),
+                };
+                self.partial_matches(searcher, &partial, parsed, window)?
             };
             let ranked = merge_tiers(all_hits, any_hits);
             let exhausted = window >= total;
@@ -340,15 +345,15 @@ impl Engine {
     fn partial_matches(
         &self,
         searcher: &Searcher,
-        query: &dyn Query,
+        query: &PartialQuery,
         parsed: &ParsedQuery,
         limit: usize,
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
         let boost = self.settings.weights.coverage_boost;
         if boost <= 0.0 || parsed.groups.len() < 2 {
-            return top_passages(searcher, query, limit);
+            return query.top(searcher, limit);
         }
-        let mut hits = top_passages(searcher, query, limit.max(COVERAGE_DEPTH))?;
+        let mut hits = query.top(searcher, limit.max(COVERAGE_DEPTH))?;
         let depth = hits.len().min(COVERAGE_DEPTH);
         let fields = self.index.fields();
         let held = coverage::held_weight(searcher, fields, &parsed.groups, &hits[..depth])?;
@@ -530,6 +535,31 @@ pub struct RankedId {
     pub doc_id: String,
     /// Its score.
     pub score: f32,
+}
+
+/// The partial tier's query, and the same split for faster ranking when it holds phrases.
+struct PartialQuery<'a> {
+    whole: &'a dyn Query,
+    split: Option<&'a SplitQuery>,
+}
+
+impl PartialQuery<'_> {
+    /// The best `limit` passages, the same either way.
+    fn top(
+        &self,
+        searcher: &Searcher,
+        limit: usize,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        match self.split {
+            Some(split) => top_passages_split(
+                searcher,
+                split.terms.as_ref(),
+                split.with_others.as_ref(),
+                limit,
+            ),
+            None => top_passages(searcher, self.whole, limit),
+        }
+    }
 }
 
 /// How many of the best partial matches are re-ranked with the coverage bonus.

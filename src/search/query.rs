@@ -299,6 +299,15 @@ pub enum Tier {
     AnyWithProximity,
 }
 
+/// The partial tier split in two ([`QueryBuilder::split_partial`]).
+pub struct SplitQuery {
+    /// The union of its single-term alternatives.
+    pub terms: Box<dyn Query>,
+    /// The passages matching any of its other alternatives (phrases, proximity bonuses), scored
+    /// as the whole union scores them.
+    pub with_others: Box<dyn Query>,
+}
+
 /// Builds tantivy queries for a parsed query.
 pub struct QueryBuilder<'a> {
     /// Fields of the schema.
@@ -384,33 +393,19 @@ impl QueryBuilder<'_> {
         let passage = self.passage_fields();
         let title = [(self.fields.title, self.weights.title_boost)];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let proximity = match tier {
-            Tier::Any => Vec::new(),
-            Tier::All | Tier::AnyWithProximity => self.proximity(parsed),
-        }
-        .into_iter()
-        .map(|query| (Occur::Should, query));
         if tier == Tier::All {
             for group in &parsed.groups {
                 clauses.push((Occur::Must, self.group_in(group, &passage)));
                 clauses.push((Occur::Should, self.group_in(group, &title)));
             }
-            clauses.extend(proximity);
+            let proximity = self.proximity(parsed).into_iter();
+            clauses.extend(proximity.map(|query| (Occur::Should, query)));
         } else {
-            let all_fields = [passage[0], passage[1], passage[2], title[0]];
-            // Here a passage needs only some of the words: words typed that form a synonym
-            // count one by one, so a passage holding only some of them is still found. The
-            // alternatives of every group form one flat union, which scores as the groups
-            // would, one by one, and lets tantivy skip passages that cannot reach the top
-            // (block-max WAND) when they are all single words.
-            let mut any: Vec<(Occur, Box<dyn Query>)> = parsed
-                .groups
-                .iter()
-                .flat_map(|group| self.alternatives(&loosened(group), &all_fields))
+            let any: Vec<(Occur, Box<dyn Query>)> = self
+                .partial_alternatives(parsed, tier)
+                .into_iter()
+                .map(|(_, query)| (Occur::Should, query))
                 .collect();
-            // Every passage matching a proximity bonus holds its words: the union's matches
-            // stay the same.
-            any.extend(proximity);
             let any: Box<dyn Query> = Box::new(BooleanQuery::new(any));
             if parsed.exact.is_empty() && parsed.excluded.is_empty() && filters.is_empty() {
                 return any;
@@ -431,6 +426,89 @@ impl QueryBuilder<'_> {
             clauses.push((Occur::Must, filter.box_clone()));
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The alternatives of the partial tier (`Tier::Any`, or `Tier::AnyWithProximity` with its
+    /// proximity bonuses), each marked true when it is a single term.
+    ///
+    /// Here a passage needs only some of the words: words typed that form a synonym count one
+    /// by one, so a passage holding only some of them is still found. The alternatives of
+    /// every group form one flat union, which scores as the groups would, one by one, and lets
+    /// tantivy skip passages that cannot reach the top (block-max WAND) when they are all
+    /// single words. Every passage matching a proximity bonus holds its words: the union's
+    /// matches stay the same.
+    fn partial_alternatives(
+        &self,
+        parsed: &ParsedQuery,
+        tier: Tier,
+    ) -> Vec<(bool, Box<dyn Query>)> {
+        let [body, context, article] = self.passage_fields();
+        let fields = [
+            body,
+            context,
+            article,
+            (self.fields.title, self.weights.title_boost),
+        ];
+        let mut alternatives = Vec::new();
+        for group in &parsed.groups {
+            for clause in loosened(group) {
+                let single_term = match &clause {
+                    Clause::Term(_) => true,
+                    Clause::Synonym(inner) => matches!(**inner, Clause::Term(_)),
+                    Clause::Phrase(_) | Clause::All(_) => false,
+                };
+                for (_, query) in self.alternatives(std::slice::from_ref(&clause), &fields) {
+                    alternatives.push((single_term, query));
+                }
+            }
+        }
+        if tier == Tier::AnyWithProximity {
+            alternatives.extend(
+                self.proximity(parsed)
+                    .into_iter()
+                    .map(|query| (false, query)),
+            );
+        }
+        alternatives
+    }
+
+    /// The partial tier split in two for `collect::top_passages_split`: the union of its
+    /// single terms, which tantivy ranks with block-max WAND, and the passages matching the
+    /// rest (phrases, proximity bonuses), which it must score passage by passage and which
+    /// would otherwise make it score every passage holding any query word. `None`
+    /// when there is nothing to split (one kind of alternative only) or when the union is
+    /// wrapped in filters, exclusions or exact-field bonuses.
+    pub fn split_partial(
+        &self,
+        parsed: &ParsedQuery,
+        filters: &[Box<dyn Query>],
+        tier: Tier,
+    ) -> Option<SplitQuery> {
+        if tier == Tier::All
+            || !(parsed.exact.is_empty() && parsed.excluded.is_empty() && filters.is_empty())
+        {
+            return None;
+        }
+        let (terms, others): (Vec<_>, Vec<_>) = self
+            .partial_alternatives(parsed, tier)
+            .into_iter()
+            .partition(|(single_term, _)| *single_term);
+        if terms.is_empty() || others.is_empty() {
+            return None;
+        }
+        let should = |alternatives: &[(bool, Box<dyn Query>)]| -> Vec<(Occur, Box<dyn Query>)> {
+            alternatives
+                .iter()
+                .map(|(_, query)| (Occur::Should, query.box_clone()))
+                .collect()
+        };
+        let mut with_others: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(should(&others))))];
+        with_others.extend(should(&terms));
+        Some(SplitQuery {
+            terms: Box::new(BooleanQuery::new(should(&terms))),
+            with_others: Box::new(BooleanQuery::new(with_others)),
+        })
     }
 
     /// Bonus queries for consecutive query words that stand close together in the passage
