@@ -2,7 +2,8 @@
 //!
 //! A query term that no indexed passage holds is replaced by the indexed term closest to it
 //! (Damerau–Levenshtein distance 1 from 5 letters, 2 from 9, same first letter), the most
-//! frequent one among equals. Terms are compared after analysis (folded, stemmed), so
+//! frequent one among equals. Terms holding a digit (numbers, legal references) are never
+//! corrected. Terms are compared after analysis (folded, stemmed), so
 //! `securité` is never a typo and `disolution` meets `dissolution`. A Levenshtein automaton
 //! walks the term dictionary of the passage text, visiting only the paths that can still end
 //! within the distance; it runs only when a word is unknown.
@@ -47,6 +48,11 @@ pub fn closest_term(
     field: Field,
     term: &str,
 ) -> Result<Option<String>, IndexError> {
+    // A number or a legal reference is not a misspelt word: `767/2008` is one act and
+    // `765/2008` another, `L. 232-1` one article and `L. 232-2` the next.
+    if term.bytes().any(|byte| byte.is_ascii_digit()) {
+        return Ok(None);
+    }
     let wanted: Vec<char> = term.chars().collect();
     let limit = max_distance(wanted.len());
     if limit == 0 {

@@ -515,4 +515,9 @@ async fn a_misspelled_word_is_corrected_and_the_response_says_so() {
     let (_, short) = search("xqzw", "").await;
     assert!(short.get("corrected_query").is_none(), "{short}");
     assert_eq!(short["total"], 0);
+    // A legal reference the corpus does not cite is another act, not a typo of one it cites
+    // (`765/2008`, one edit away).
+    let (_, reference) = search("767/2008", "").await;
+    assert!(reference.get("corrected_query").is_none(), "{reference}");
+    assert_eq!(reference["total"], 0, "{reference}");
 }
