@@ -9,6 +9,7 @@
 //! holding only some (BM25), so a passage with all the words always outranks one with fewer.
 //! An answer is kept (`cache`) until the index changes, so a search asked again is a lookup.
 
+mod article;
 mod cache;
 mod collect;
 mod coverage;
@@ -295,6 +296,7 @@ impl Engine {
         };
         let any_query = builder.build(parsed, &filters, any_tier);
         let any_split = builder.split_partial(parsed, &filters, any_tier);
+        let lookup_query = builder.article_lookup(parsed, any_query.as_ref());
         let page_end = request.offset + limit;
         // With a per-document cap, more candidates are needed to fill a page.
         let mut window = match request.per_doc {
@@ -305,13 +307,20 @@ impl Engine {
         // those that cannot reach them, which a single pass for both could not.
         let total = searcher.search(&any_query, &Count).map_err(engine)?;
         loop {
-            let all_hits = match &all_query {
-                Some(all_query) => top_passages(searcher, all_query.as_ref(), window)?,
+            let lookup_hits = match &lookup_query {
+                Some(lookup_query) => top_passages(searcher, lookup_query.as_ref(), window)?,
                 None => Vec::new(),
             };
-            // When passages holding every word fill the window, no partial match can reach
-            // the page: the union is not ranked.
-            let any_hits = if all_query.is_some() && all_hits.len() >= window {
+            // Each tier that fills the window leaves the ones below it out of the page.
+            let all_hits = match &all_query {
+                Some(all_query) if lookup_hits.len() < window => {
+                    top_passages(searcher, all_query.as_ref(), window)?
+                }
+                _ => Vec::new(),
+            };
+            let any_hits = if lookup_hits.len() >= window
+                || (all_query.is_some() && all_hits.len() >= window)
+            {
                 Vec::new()
             } else {
                 let partial = PartialQuery {
@@ -320,7 +329,7 @@ impl Engine {
                 };
                 self.partial_matches(searcher, &partial, parsed, window)?
             };
-            let ranked = merge_tiers(all_hits, any_hits);
+            let ranked = merge_tiers(vec![lookup_hits, all_hits, any_hits]);
             let exhausted = window >= total;
             let ranked = match request.per_doc {
                 Some(cap) => self.cap_per_document(searcher, ranked, cap.max(1))?,
@@ -503,29 +512,34 @@ impl Engine {
     }
 }
 
-/// Puts passages holding every group (`complete`) before the others (`partial`, which may
-/// repeat them). The complete ones get the best partial score added, so that scores
+/// Puts the tiers one after the other, best first: the passages of the article a query
+/// names, those holding every group, the others. A passage comes once, in the best tier it is
+/// in. Each tier's scores get the best score of the tiers below added, so that scores
 /// decrease down the list as its order does.
-fn merge_tiers(
-    complete: Vec<(f32, DocAddress)>,
-    partial: Vec<(f32, DocAddress)>,
-) -> Vec<Candidate> {
-    let complete_addresses: HashSet<DocAddress> =
-        complete.iter().map(|(_, address)| *address).collect();
-    let partial_only: Vec<Candidate> = partial
+fn merge_tiers(tiers: Vec<Vec<(f32, DocAddress)>>) -> Vec<Candidate> {
+    let mut seen: HashSet<DocAddress> = HashSet::new();
+    let tiers: Vec<Vec<(f32, DocAddress)>> = tiers
         .into_iter()
-        .filter(|(_, address)| !complete_addresses.contains(address))
-        .map(|(score, address)| Candidate { score, address })
-        .collect();
-    let bonus = partial_only.first().map_or(0.0, |best| best.score);
-    complete
-        .into_iter()
-        .map(|(score, address)| Candidate {
-            score: score + bonus,
-            address,
+        .map(|tier| {
+            tier.into_iter()
+                .filter(|(_, address)| seen.insert(*address))
+                .collect()
         })
-        .chain(partial_only)
-        .collect()
+        .collect();
+    let mut merged: Vec<Candidate> = Vec::new();
+    for tier in tiers.into_iter().rev() {
+        let bonus = merged.first().map_or(0.0, |best| best.score);
+        let mut above: Vec<Candidate> = tier
+            .into_iter()
+            .map(|(score, address)| Candidate {
+                score: score + bonus,
+                address,
+            })
+            .collect();
+        above.append(&mut merged);
+        merged = above;
+    }
+    merged
 }
 
 /// A ranked passage reduced to its document id and score.

@@ -8,7 +8,9 @@
 
 use std::ops::Bound;
 
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 use tantivy::Term;
@@ -509,6 +511,39 @@ impl QueryBuilder<'_> {
             terms: Box::new(BooleanQuery::new(should(&terms))),
             with_others: Box::new(BooleanQuery::new(with_others)),
         })
+    }
+
+    /// The passages of the articles the query names (`421-1`, `L. 229-1`, `article 100`), as
+    /// scored by `any_query`: a reference typed is a lookup, so they rank above the passages
+    /// that merely cite it. `None` when the query names no article.
+    pub fn article_lookup(
+        &self,
+        parsed: &ParsedQuery,
+        any_query: &dyn Query,
+    ) -> Option<Box<dyn Query>> {
+        let references = super::article::references(parsed);
+        if references.is_empty() {
+            return None;
+        }
+        let named: Vec<(Occur, Box<dyn Query>)> = references
+            .into_iter()
+            .map(|reference| {
+                let term = Term::from_field_text(self.fields.article_number, reference);
+                let query: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, query)
+            })
+            .collect();
+        // The article's own passages hold the reference in their article number, which
+        // `any_query` searches: the conjunction scores them as it does.
+        let named: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+            Box::new(BooleanQuery::new(named)),
+            0.0,
+        ));
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, named),
+            (Occur::Must, any_query.box_clone()),
+        ])))
     }
 
     /// Bonus queries for consecutive query words that stand close together in the passage
