@@ -53,8 +53,9 @@ pub const KEYWORD_ANALYZER_NAME: &str = "vigie_keyword";
 
 /// Version of the analysis chains: bump it whenever the terms produced for a text change, so
 /// indexes built before are rebuilt rather than searched with mismatched terms. 4: the light
-/// stemmer makes `-aise`/`-oise` meet `-ais`/`-ois`.
-pub const ANALYZER_VERSION: u32 = 4;
+/// stemmer makes `-aise`/`-oise` meet `-ais`/`-ois`. 5: acronyms written with dots are one word
+/// (`S.I.S.` → `sis`).
+pub const ANALYZER_VERSION: u32 = 5;
 
 /// Tokens longer than this many bytes (after folding) are dropped: they are URLs, hashes or
 /// markup debris, never search terms, and they bloat the term dictionary.

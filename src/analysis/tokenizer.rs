@@ -15,6 +15,9 @@
 //!   position: `232-1` finds the article of every part of a code, `L. 232-1` only the
 //!   legislative one.
 //!
+//! - an acronym written with dots is one word (`S.I.S.` → `SIS`, `l'U.E.` → `UE`), the same
+//!   as written without them.
+//!
 //! Every token's offsets are the byte range of exactly its word in the original text (the elision
 //! excluded), and positions count emitted words, so highlighting and phrase queries line up.
 //! The text keeps its original case; folding is the next filter's job.
@@ -164,6 +167,28 @@ impl FrenchTokenStream<'_> {
         Joiner::End
     }
 
+    /// An acronym written with dots (`S.I.S.`, `U.E.`), starting at `start`: two or more
+    /// capital letters, each but maybe the last followed by a dot. Returns where its last
+    /// letter ends and where the text after it (its last dot included) starts.
+    fn dotted_acronym_at(&self, start: usize) -> Option<(usize, usize)> {
+        let bytes = self.text.as_bytes();
+        let mut at = start;
+        let mut letters = 0;
+        let mut letters_end = start;
+        while bytes.get(at).is_some_and(u8::is_ascii_uppercase) {
+            letters += 1;
+            letters_end = at + 1;
+            if bytes.get(at + 1) == Some(&b'.') {
+                at += 2;
+            } else {
+                at += 1;
+                break;
+            }
+        }
+        let dotted = letters >= 2 && bytes.get(start + 1) == Some(&b'.');
+        (dotted && !self.is_word_char_at(at)).then_some((letters_end, at))
+    }
+
     /// True when a spaced article number follows a code letter ending at `offset`: an optional
     /// `.`, optional spaces, then a digit (`L. 232-1`, `R 40`).
     fn article_number_follows(&self, offset: usize) -> bool {
@@ -217,6 +242,17 @@ impl TokenStream for FrenchTokenStream<'_> {
         let mut segment_start = word_start;
         let mut offset = word_start;
         loop {
+            if self.token.text.is_empty() {
+                if let Some((letters_end, after)) = self.dotted_acronym_at(offset) {
+                    let letters = self.text[offset..letters_end]
+                        .bytes()
+                        .filter(u8::is_ascii_uppercase)
+                        .map(char::from);
+                    self.token.text.extend(letters);
+                    self.cursor = after;
+                    return self.emit(segment_start, letters_end);
+                }
+            }
             let run_end = self.run_end(offset);
             self.token.text.push_str(&self.text[offset..run_end]);
             offset = run_end;
@@ -366,6 +402,23 @@ mod tests {
     fn soft_hyphen_and_nfd_stay_inside_the_word() {
         assert_eq!(texts("sécu\u{AD}rité"), ["sécurité"]);
         assert_eq!(texts("se\u{301}curite\u{301}"), ["se\u{301}curite\u{301}"]);
+    }
+
+    #[test]
+    fn dotted_acronyms_are_one_word() {
+        assert_eq!(
+            texts("Le S.I.S. et l'U.E., la C.R.O.S.S et le M.B."),
+            ["Le", "SIS", "et", "UE", "la", "CROSS", "et", "le", "MB"]
+        );
+        let text = "l'U.E. 27";
+        let found = tokens(text);
+        assert_eq!(&text[found[0].2..found[0].3], "U.E");
+        assert_eq!((found[1].0.as_str(), found[1].1), ("27", 1));
+        // Not acronyms: an initial before a name, a code letter before its number, dotted
+        // letters running into a word.
+        assert_eq!(texts("M. Dupont"), ["M", "Dupont"]);
+        assert_eq!(texts("L.232-1"), ["L", "232-1", "L232-1"]);
+        assert_eq!(texts("U.Ex"), ["U", "Ex"]);
     }
 
     #[test]

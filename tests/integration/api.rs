@@ -176,6 +176,19 @@ async fn acronyms_and_legal_references_are_findable_as_written() {
             );
         }
     }
+    // Written with dots, an acronym is the same word: same passages, same order, and the
+    // corpus's own `C.R.O.S.S.` is found as `CROSS`.
+    let (_, plain) = search("SIS", "").await;
+    let (_, dotted) = search("S.I.S.", "").await;
+    assert_eq!(hit_texts(&dotted), hit_texts(&plain));
+    assert_eq!(dotted["total"], plain["total"]);
+    let (_, cross) = search("CROSS", "&limit=50").await;
+    assert!(
+        hit_texts(&cross)
+            .iter()
+            .any(|text| text.contains("C.R.O.S.S.")),
+        "{cross}"
+    );
     // Its synonym finds the declaration's other passage, which spells the words out.
     let (_, ece) = search("ECE", "").await;
     assert!(hit_texts(&ece)
