@@ -384,8 +384,8 @@ impl QueryBuilder<'_> {
     }
 
     /// The query for passages holding every group (`Tier::All`: a passage holds a group when
-    /// its text, heading or article number matches it; a match in the document title adds to
-    /// the score but holds nothing by itself) or at least one (`Tier::Any`, title included).
+    /// its text, headings, article number or document title match it) or at least one
+    /// (`Tier::Any`).
     pub fn build(
         &self,
         parsed: &ParsedQuery,
@@ -396,9 +396,11 @@ impl QueryBuilder<'_> {
         let title = [(self.fields.title, self.weights.title_boost)];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if tier == Tier::All {
+            // The document's title counts: `garde à vue code de procédure pénale` is held by
+            // the code's articles on it, whose text never names the code.
+            let held_in = [passage[0], passage[1], passage[2], title[0]];
             for group in &parsed.groups {
-                clauses.push((Occur::Must, self.group_in(group, &passage)));
-                clauses.push((Occur::Should, self.group_in(group, &title)));
+                clauses.push((Occur::Must, self.group_in(group, &held_in)));
             }
             let proximity = self.proximity(parsed).into_iter();
             clauses.extend(proximity.map(|query| (Occur::Should, query)));
