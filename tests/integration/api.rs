@@ -217,14 +217,16 @@ async fn excluded_words_never_appear_and_or_widens() {
     assert!(count(&either) <= count(&europol) + count(&eurojust));
 }
 
-/// The terms a passage holds: its text, heading and article number (not its document title).
+/// The terms a passage holds: its text, headings, article number and document title.
 fn passage_terms(hit: &serde_json::Value) -> Vec<String> {
     let field = |name: &str| hit[name].as_str().unwrap_or_default().to_string();
     analyze(&format!(
-        "{} {} article {}",
+        "{} {} {} article {} {}",
         field("text"),
+        field("heading"),
         field("section"),
-        field("article")
+        field("article"),
+        field("title")
     ))
 }
 
