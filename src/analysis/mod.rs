@@ -54,7 +54,7 @@ pub const KEYWORD_ANALYZER_NAME: &str = "vigie_keyword";
 /// Version of the analysis chains: bump it whenever the terms produced for a text change, so
 /// indexes built before are rebuilt rather than searched with mismatched terms. 4: the light
 /// stemmer makes `-aise`/`-oise` meet `-ais`/`-ois`. 5: acronyms written with dots are one word
-/// (`S.I.S.` → `sis`).
+/// (`S.I.S.` → `sis`), and the modifier letter apostrophe (`lʼéchange`) elides like the others.
 pub const ANALYZER_VERSION: u32 = 5;
 
 /// Tokens longer than this many bytes (after folding) are dropped: they are URLs, hashes or

@@ -301,9 +301,10 @@ impl TokenStream for FrenchTokenStream<'_> {
     }
 }
 
-/// Letters, digits, and the combining marks of decomposed accented letters.
+/// Letters, digits, and the combining marks of decomposed accented letters; not the modifier
+/// letter apostrophe (`lʼéchange`), which Unicode counts as a letter.
 fn is_word_char(character: char) -> bool {
-    character.is_alphanumeric() || is_combining_mark(character)
+    (character.is_alphanumeric() && !is_apostrophe(character)) || is_combining_mark(character)
 }
 
 /// True for the capital letter of a code part that prefixes article numbers when written
@@ -357,6 +358,16 @@ mod tests {
         assert_eq!(word, "échange");
         assert_eq!(*position, 0);
         assert_eq!(&text[*from..*to], "échange");
+    }
+
+    #[test]
+    fn every_apostrophe_drops_an_elision() {
+        for text in ["l'échange", "l’échange", "lʼéchange"] {
+            let found = tokens(text);
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(&text[found[0].2..found[0].3], "échange", "{text}");
+        }
+        assert_eq!(texts("aujourdʼhui"), ["aujourdhui"]);
     }
 
     #[test]
