@@ -15,16 +15,25 @@ use super::error::{ApiError, ErrorBody};
 use super::AppState;
 use crate::search::{DocumentDetail, Engine, IndexStats, Suggestions};
 
-/// Runs blocking search work off the async runtime.
-async fn blocking<T, F>(engine: &Arc<Engine>, work: F) -> Result<T, ApiError>
+/// Runs blocking engine work off the async runtime, once a turn is free (see
+/// [`AppState::engine_turns`]).
+async fn blocking<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
 {
-    let engine = Arc::clone(engine);
-    tokio::task::spawn_blocking(move || work(&engine))
+    let engine = Arc::clone(&state.engine);
+    let turn = Arc::clone(&state.engine_turns)
+        .acquire_owned()
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    tokio::task::spawn_blocking(move || {
+        let result = work(&engine);
+        drop(turn);
+        result
+    })
+    .await
+    .map_err(ApiError::internal)?
 }
 
 /// `GET /search`: ranked, highlighted passages.
@@ -46,7 +55,7 @@ pub async fn search(
     let Query(params) = params
         .map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))?;
     let request = params.to_request()?;
-    let results = blocking(&state.engine, move |engine| Ok(engine.search(&request)?)).await?;
+    let results = blocking(&state, move |engine| Ok(engine.search(&request)?)).await?;
     Ok(Json(SearchResponse::from(results)))
 }
 
@@ -69,7 +78,7 @@ pub async fn suggest(
     let Query(params) = params
         .map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))?;
     let request = params.to_request()?;
-    let suggestions = blocking(&state.engine, move |engine| Ok(engine.suggest(&request)?)).await?;
+    let suggestions = blocking(&state, move |engine| Ok(engine.suggest(&request)?)).await?;
     Ok(Json(suggestions))
 }
 
@@ -91,7 +100,7 @@ pub async fn document(
     Path(doc_id): Path<String>,
 ) -> Result<Json<DocumentResponse>, ApiError> {
     check_document_id(&doc_id)?;
-    let document = blocking(&state.engine, move |engine| Ok(engine.document(&doc_id)?)).await?;
+    let document = blocking(&state, move |engine| Ok(engine.document(&doc_id)?)).await?;
     Ok(Json(document))
 }
 
@@ -114,7 +123,7 @@ pub struct Health {
     responses((status = 200, description = "The server answers", body = Health))
 )]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let stats = blocking(&state.engine, |engine| Ok(engine.stats()?)).await?;
+    let stats = blocking(&state, |engine| Ok(engine.stats()?)).await?;
     Ok(Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),

@@ -84,9 +84,7 @@ fn start_servers() -> Servers {
         "http://{}",
         host_listener.local_addr().expect("host address")
     );
-    let state = AppState {
-        engine: Arc::clone(&corpus_index().engine),
-    };
+    let state = AppState::new(Arc::clone(&corpus_index().engine));
     let settings = HttpSettings {
         cors_origins: vec![host.clone()],
         ..HttpSettings::default()

@@ -20,12 +20,7 @@ pub const READ_KEY: &str = "test-read-key-0123456789";
 
 /// The real router serving `engine` with `settings`.
 pub fn app(engine: &Arc<Engine>, settings: &HttpSettings) -> Router {
-    router(
-        AppState {
-            engine: Arc::clone(engine),
-        },
-        settings,
-    )
+    router(AppState::new(Arc::clone(engine)), settings)
 }
 
 /// Sends one request to `app`.
