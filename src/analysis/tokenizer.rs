@@ -185,8 +185,8 @@ impl FrenchTokenStream<'_> {
                 break;
             }
         }
-        let dotted = letters >= 2 && bytes.get(start + 1) == Some(&b'.');
-        (dotted && !self.is_word_char_at(at)).then_some((letters_end, at))
+        // Two letters or more means the first had its dot.
+        (letters >= 2 && !self.is_word_char_at(at)).then_some((letters_end, at))
     }
 
     /// True when a spaced article number follows a code letter ending at `offset`: an optional

@@ -241,7 +241,6 @@ pub(crate) fn parse(text: &str) -> MarkdownDocument {
                 if is_identifier_heading(heading_text) {
                     // `# guide_securite__12`: a converter's page or file name, not a heading
                     // anyone wrote; it would cut the document's own sections at every page.
-                    paragraph.flush(&mut blocks);
                     continue;
                 }
                 let heading = join_wrapped_lines([strip_inline(heading_text).as_str()]);
