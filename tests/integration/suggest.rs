@@ -85,6 +85,25 @@ async fn a_phrase_is_completed_word_by_word() {
 }
 
 #[tokio::test]
+async fn a_one_letter_last_word_is_completed_only_within_a_phrase() {
+    for (typed, phrase) in [("garde à", "garde à vue"), ("mandat d'a", "mandat d'arrêt")] {
+        let (status, body) = suggest(typed, "").await;
+        assert_eq!(status, StatusCode::OK);
+        let found = suggestions(&body);
+        assert!(found.iter().any(|(text, _)| text == phrase), "{found:?}");
+        // Never the prefix's words followed by any word starting with the letter.
+        for nonsense in [
+            "garde article",
+            "garde ans",
+            "mandat d'article",
+            "mandat d'ans",
+        ] {
+            assert!(found.iter().all(|(text, _)| text != nonsense), "{found:?}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn an_elided_word_is_completed_after_its_elision() {
     let (_, body) = suggest("l'éch", "").await;
     let found = suggestions(&body);

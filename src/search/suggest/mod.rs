@@ -268,11 +268,16 @@ fn complete(table: &SuggestionTable, typed: &str, folded: &str, limit: usize) ->
     } else if !lead.is_empty() {
         lead.push(' ');
     }
-    if !lead.is_empty() && !key.is_empty() {
+    if !lead.is_empty() && key.chars().count() >= MIN_WORD_KEY_CHARS {
         push_completions(&mut suggestions, table, &lead, key, limit);
     }
     suggestions
 }
+
+/// Shortest last word completed on its own after other words. One letter starts too many
+/// words to guess from (`garde à` would offer `garde article`, `mandat d'a` `mandat d'ans`):
+/// it is completed only within the phrases the texts hold (`garde à vue`).
+const MIN_WORD_KEY_CHARS: usize = 2;
 
 /// Appends the best completions of `key`, each after `lead`, skipping texts already there.
 fn push_completions(
