@@ -19,11 +19,11 @@ pub mod widget;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Semaphore;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{HeaderValue, Method};
 use axum::{middleware, Extension, Router};
+use tokio::sync::Semaphore;
 use tower_http::cors::CorsLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
