@@ -4,14 +4,23 @@
 
 use super::query::{Clause, ParsedQuery};
 
-/// The article numbers the query names: a term shaped like an article number (`421-1`,
-/// `l232-1`, `706-73`: digits and a hyphen, or a code letter and digits), or any number right
-/// after the word `article` (`article 100`). A number alone (`13 ans`, `96 heures`) names
-/// nothing.
-pub fn references(parsed: &ParsedQuery) -> Vec<&str> {
-    let mut references = Vec::new();
+/// What a query says of the articles it names.
+#[derive(Debug, Default, PartialEq)]
+pub struct Named<'a> {
+    /// The article numbers named: a term shaped like an article number (`421-1`, `l232-1`,
+    /// `706-73`: digits and a hyphen, or a code letter and digits), or any number right after
+    /// the word `article` (`article 100`). A number alone (`13 ans`, `96 heures`) names nothing.
+    pub references: Vec<&'a str>,
+    /// The groups that are neither a reference nor the word `article`: what the query says of
+    /// the text the article is in (`code pénal`, `RGPD`) or of its subject.
+    pub rest: Vec<usize>,
+}
+
+/// The articles `parsed` names, and the rest of the query.
+pub fn named(parsed: &ParsedQuery) -> Named<'_> {
+    let mut named = Named::default();
     let mut after_article = false;
-    for group in &parsed.groups {
+    for (index, group) in parsed.groups.iter().enumerate() {
         // What was typed, whatever synonyms follow it (`100`, `cent`).
         let typed = match group.as_slice() {
             [typed, others @ ..]
@@ -23,15 +32,18 @@ pub fn references(parsed: &ParsedQuery) -> Vec<&str> {
             }
             _ => None,
         };
+        let is_article_word =
+            matches!(typed, Some(Clause::Term(term)) if term == "articl" || term == "art");
+        let found = named.references.len();
         match typed {
             Some(Clause::Term(term)) => {
                 let numbered = after_article && term.bytes().all(|byte| byte.is_ascii_digit());
                 if numbered || is_shaped_like_an_article(term) {
-                    references.push(term.as_str());
+                    named.references.push(term.as_str());
                 }
             }
             // `R613-3` is read as the code letter, then the reference.
-            Some(Clause::Phrase(terms)) => references.extend(
+            Some(Clause::Phrase(terms)) => named.references.extend(
                 terms
                     .iter()
                     .map(|(_, term)| term.as_str())
@@ -39,10 +51,12 @@ pub fn references(parsed: &ParsedQuery) -> Vec<&str> {
             ),
             _ => {}
         }
-        after_article =
-            matches!(typed, Some(Clause::Term(term)) if term == "articl" || term == "art");
+        if named.references.len() == found && !is_article_word {
+            named.rest.push(index);
+        }
+        after_article = is_article_word;
     }
-    references
+    named
 }
 
 /// True for an analysed term shaped like an article number: digits and a hyphen (`421-1`,
@@ -61,26 +75,47 @@ mod tests {
     use crate::analysis::french_analyzer;
     use crate::search::query::parse;
 
-    fn named(query: &str) -> Vec<String> {
+    fn references(query: &str) -> Vec<String> {
         let parsed = parse(query, &mut french_analyzer());
-        references(&parsed).into_iter().map(String::from).collect()
+        named(&parsed)
+            .references
+            .into_iter()
+            .map(String::from)
+            .collect()
+    }
+
+    fn rest(query: &str) -> Vec<usize> {
+        named(&parse(query, &mut french_analyzer())).rest
     }
 
     #[test]
     fn article_numbers_are_references_as_typed_or_after_the_word_article() {
-        assert_eq!(named("421-1 code pénal"), ["421-1"]);
-        assert_eq!(named("article L. 232-1 du code du sport"), ["l232-1"]);
-        assert_eq!(named("art. 706-73"), ["706-73"]);
-        assert_eq!(named("l'article 100 du code de procédure pénale"), ["100"]);
-        assert_eq!(named("R613-3 et articles 78-2"), ["r613-3", "78-2"]);
+        assert_eq!(references("421-1 code pénal"), ["421-1"]);
+        assert_eq!(references("article L. 232-1 du code du sport"), ["l232-1"]);
+        assert_eq!(references("art. 706-73"), ["706-73"]);
+        assert_eq!(
+            references("l'article 100 du code de procédure pénale"),
+            ["100"]
+        );
+        assert_eq!(references("R613-3 et articles 78-2"), ["r613-3", "78-2"]);
     }
 
     #[test]
     fn numbers_that_name_no_article_are_not_references() {
-        assert!(named("couvre-feu des mineurs de moins de 13 ans").is_empty());
-        assert!(named("garde à vue de 96 heures").is_empty());
-        assert!(named("règlement (UE) 2016/679").is_empty());
-        assert!(named("article premier").is_empty());
-        assert!(named("dossiers PNR").is_empty());
+        assert!(references("couvre-feu des mineurs de moins de 13 ans").is_empty());
+        assert!(references("garde à vue de 96 heures").is_empty());
+        assert!(references("règlement (UE) 2016/679").is_empty());
+        assert!(references("article premier").is_empty());
+        assert!(references("dossiers PNR").is_empty());
+    }
+
+    #[test]
+    fn the_rest_of_the_query_is_what_is_neither_a_reference_nor_the_word_article() {
+        // rgpd, article, 35, analys, impact
+        assert_eq!(rest("RGPD article 35 analyse d'impact"), [0, 3, 4]);
+        // 421-1, code, penal
+        assert_eq!(rest("421-1 code pénal"), [1, 2]);
+        assert!(rest("article 100").is_empty());
+        assert_eq!(rest("dossiers PNR"), [0, 1]);
     }
 }

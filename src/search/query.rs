@@ -517,17 +517,21 @@ impl QueryBuilder<'_> {
 
     /// The passages of the articles the query names (`421-1`, `L. 229-1`, `article 100`), as
     /// scored by `any_query`: a reference typed is a lookup, so they rank above the passages
-    /// that merely cite it. `None` when the query names no article.
+    /// that merely cite it. When the query says more than the reference, an article must hold
+    /// some of the rest (in its text, headings or document title) to be lifted: in `RGPD
+    /// article 35 analyse d'impact`, the article 35 of an unrelated code is not the one meant.
+    /// `None` when the query names no article.
     pub fn article_lookup(
         &self,
         parsed: &ParsedQuery,
         any_query: &dyn Query,
     ) -> Option<Box<dyn Query>> {
-        let references = super::article::references(parsed);
-        if references.is_empty() {
+        let named = super::article::named(parsed);
+        if named.references.is_empty() {
             return None;
         }
-        let named: Vec<(Occur, Box<dyn Query>)> = references
+        let references: Vec<(Occur, Box<dyn Query>)> = named
+            .references
             .into_iter()
             .map(|reference| {
                 let term = Term::from_field_text(self.fields.article_number, reference);
@@ -538,14 +542,26 @@ impl QueryBuilder<'_> {
             .collect();
         // The article's own passages hold the reference in their article number, which
         // `any_query` searches: the conjunction scores them as it does.
-        let named: Box<dyn Query> = Box::new(ConstScoreQuery::new(
-            Box::new(BooleanQuery::new(named)),
-            0.0,
-        ));
-        Some(Box::new(BooleanQuery::new(vec![
-            (Occur::Must, named),
+        let mut clauses = vec![
+            (Occur::Must, unscored(BooleanQuery::new(references))),
             (Occur::Must, any_query.box_clone()),
-        ])))
+        ];
+        if !named.rest.is_empty() {
+            let passage = self.passage_fields();
+            let held_in = [passage[0], passage[1], (self.fields.title, 1.0)];
+            let rest: Vec<(Occur, Box<dyn Query>)> = named
+                .rest
+                .iter()
+                .map(|&index| {
+                    (
+                        Occur::Should,
+                        self.group_in(&parsed.groups[index], &held_in),
+                    )
+                })
+                .collect();
+            clauses.push((Occur::Must, unscored(BooleanQuery::new(rest))));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
     }
 
     /// Bonus queries for consecutive query words that stand close together in the passage
@@ -664,6 +680,11 @@ fn date_bound(value: &str, name: &str, is_upper: bool) -> Result<u64, SearchErro
         _ => return Err(invalid()),
     };
     date_key(&iso).ok_or_else(invalid)
+}
+
+/// `query` as a filter: it selects, and adds nothing to the score.
+fn unscored(query: BooleanQuery) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(Box::new(query), 0.0))
 }
 
 #[cfg(test)]

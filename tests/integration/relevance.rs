@@ -231,6 +231,61 @@ fn a_typed_article_reference_ranks_the_article_above_passages_citing_it() {
 }
 
 #[test]
+fn a_named_article_holding_nothing_else_of_the_query_is_not_lifted() {
+    // The corpus holds no article 35 of the RGPD; the articles 35 it holds (Belgian penal
+    // code, code d'instruction criminelle, loi informatique et libertés) hold none of `RGPD`,
+    // `analyse` or `impact`: they are not the article meant, and must not rank above the
+    // passages on impact assessments.
+    let results = corpus_index()
+        .engine
+        .search(&SearchRequest::new(
+            "RGPD article 35 analyse d'impact".to_string(),
+        ))
+        .expect("search runs");
+    let first_three = &results.hits[..3];
+    assert!(
+        first_three
+            .iter()
+            .all(|hit| hit.article.as_deref() != Some("35")),
+        "{first_three:#?}"
+    );
+    assert!(
+        first_three
+            .iter()
+            .any(|hit| hit.text.contains("analyse d'impact")),
+        "{first_three:#?}"
+    );
+    // Alone, the reference still finds its articles first.
+    let results = corpus_index()
+        .engine
+        .search(&SearchRequest::new("article 35".to_string()))
+        .expect("search runs");
+    assert_eq!(results.hits[0].article.as_deref(), Some("35"));
+}
+
+#[test]
+fn an_acronym_spelt_like_a_stop_word_is_found() {
+    // `CE` is the stop word `ce` in lower case; in capitals it names the Community's acts.
+    let results = corpus_index()
+        .engine
+        .search(&SearchRequest::new("directive 95/46/CE".to_string()))
+        .expect("search runs");
+    let first = &results.hits[0];
+    assert!(first.text.contains("95/46/CE"), "{first:?}");
+    assert!(first.highlight.contains("<mark>CE</mark>"), "{first:?}");
+    let results = corpus_index()
+        .engine
+        .search(&SearchRequest::new("CE".to_string()))
+        .expect("search runs");
+    assert!(results.total > 0);
+    assert!(
+        results.hits.iter().all(|hit| hit.text.contains("CE")),
+        "{:#?}",
+        results.hits
+    );
+}
+
+#[test]
 fn a_code_named_in_the_query_is_held_by_its_own_articles() {
     // The code de procédure pénale's articles on garde à vue never name the code in their
     // text, only in their title; passages of other texts citing it by name hold every word
