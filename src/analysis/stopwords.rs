@@ -7,6 +7,12 @@
 //! accented, the way it is published, and folded once at first use: the filter runs after
 //! folding, so one folded entry matches both `à` and `a`, `où` and `ou`, `être` and `etre`.
 //! It must run before stemming, which would otherwise turn stop words into content stems.
+//!
+//! A stop word written in capitals amid ordinary text is an acronym, not a stop word: `CE`
+//! (Communauté européenne, Conseil d'État) in `règlement (CE) n° 562/2006` or `directive
+//! 95/46/CE`, `SI` (système d'information). It is kept, so `CE` typed finds it. Capitals that
+//! run on over several words (`TITRE II : DES PEINES`, `CE QUI EST PRÉVU`) are shouting, not
+//! acronyms: there the stop words go as usual.
 
 use std::sync::OnceLock;
 
@@ -110,26 +116,32 @@ pub struct FrenchStopWordsWrapper<T> {
 }
 
 impl<T: Tokenizer> Tokenizer for FrenchStopWordsWrapper<T> {
-    type TokenStream<'a> = FrenchStopWordsStream<T::TokenStream<'a>>;
+    type TokenStream<'a> = FrenchStopWordsStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         FrenchStopWordsStream {
             tail: self.inner.token_stream(text),
             stop_words: self.stop_words,
+            text,
         }
     }
 }
 
 /// The token stream produced by [`FrenchStopWords`].
-pub struct FrenchStopWordsStream<T> {
+pub struct FrenchStopWordsStream<'a, T> {
     tail: T,
     stop_words: &'static [u64],
+    /// The text analysed, to read how a stop word was written.
+    text: &'a str,
 }
 
-impl<T: TokenStream> TokenStream for FrenchStopWordsStream<T> {
+impl<T: TokenStream> TokenStream for FrenchStopWordsStream<'_, T> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
-            if !is_packed_stop_word(self.stop_words, &self.tail.token().text) {
+            let token = self.tail.token();
+            if !is_packed_stop_word(self.stop_words, &token.text)
+                || is_acronym(self.text, token.offset_from, token.offset_to)
+            {
                 return true;
             }
         }
@@ -143,6 +155,53 @@ impl<T: TokenStream> TokenStream for FrenchStopWordsStream<T> {
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
     }
+}
+
+/// True when the word at `from..to` in `text` is written in capitals (two letters or more,
+/// dots allowed: `CE`, `S.I`) and neither word beside it is a word of four letters or more in
+/// capitals (`DES PEINES`): an acronym, not shouting. Acronyms stand beside acronyms (`SIS
+/// CE`), which are short.
+fn is_acronym(text: &str, from: usize, to: usize) -> bool {
+    let (Some(before), Some(word), Some(after)) =
+        (text.get(..from), text.get(from..to), text.get(to..))
+    else {
+        return false;
+    };
+    is_capitalised_word(word.chars(), 2)
+        && !is_capitalised_word(last_word(before).chars(), 4)
+        && !is_capitalised_word(first_word(after).chars(), 4)
+}
+
+/// True for a word of `min_letters` letters or more, all capitals (other characters ignored).
+fn is_capitalised_word(word: impl Iterator<Item = char>, min_letters: usize) -> bool {
+    let mut letters = 0;
+    for character in word.filter(|character| character.is_alphabetic()) {
+        if !character.is_uppercase() {
+            return false;
+        }
+        letters += 1;
+    }
+    letters >= min_letters
+}
+
+/// The last run of letters in `text` (empty if none).
+fn last_word(text: &str) -> &str {
+    let trimmed = text.trim_end_matches(|character: char| !character.is_alphabetic());
+    let start = trimmed
+        .rfind(|character: char| !character.is_alphabetic())
+        .map_or(0, |at| {
+            at + trimmed[at..].chars().next().map_or(1, char::len_utf8)
+        });
+    &trimmed[start..]
+}
+
+/// The first run of letters in `text` (empty if none).
+fn first_word(text: &str) -> &str {
+    let trimmed = text.trim_start_matches(|character: char| !character.is_alphabetic());
+    let end = trimmed
+        .find(|character: char| !character.is_alphabetic())
+        .unwrap_or(trimmed.len());
+    &trimmed[..end]
 }
 
 #[cfg(test)]
@@ -161,6 +220,24 @@ mod tests {
         for word in ["a", "ou", "etre", "ete", "meme", "le", "jusqu", "l", "qu"] {
             assert!(is_stop_word(word), "{word}");
         }
+    }
+
+    #[test]
+    fn a_stop_word_in_capitals_amid_ordinary_text_is_an_acronym() {
+        let text = "règlement (CE) n° 562/2006, SIS CE, S.I et TITRE II : DES PEINES, Ce texte";
+        let at = |word: &str| {
+            let from = text.find(word).expect("in the text");
+            is_acronym(text, from, from + word.len())
+        };
+        assert!(at("CE)"));
+        assert!(at("CE,"), "beside an acronym");
+        assert!(at("S.I"));
+        assert!(!at("DES"), "beside capitals: shouting");
+        assert!(!at("Ce "), "one capital letter");
+        assert!(!is_acronym(text, 0, 200), "out of the text");
+        assert_eq!(last_word("l'État (CE"), "CE");
+        assert_eq!(last_word(" : "), "");
+        assert_eq!(first_word(") n° 562"), "n");
     }
 
     #[test]

@@ -82,9 +82,15 @@ const GOLDEN: &[(&str, &[&str])] = &[
     ("421-2-6", &["421-2-6"]),
     ("article 113-13", &["articl", "113-13"]),
     ("loi n° 78-17", &["loi", "78-17"]),
-    // `CE` is lost as the stop word `ce`; `UE` above survives.
-    // `CE` is lost as the stop word `ce`; `UE` above survives.
-    ("directive 2004/82/CE", &["directif", "2004/82"]),
+    // A stop word written as an acronym is one: `CE` is kept, `ce` and shouting are not.
+    ("directive 2004/82/CE", &["directif", "2004/82", "ce"]),
+    (
+        "règlement (CE) n° 562/2006",
+        &["reglement", "ce", "562/2006"],
+    ),
+    ("CE", &["ce"]),
+    ("Ce texte", &["text"]),
+    ("TITRE II : DES PEINES", &["titr", "ii", "pein"]),
     ("1° et 2°", &["1", "2"]),
     ("12.500 euros", &["12.500", "euro"]),
     ("art. 3.", &["art", "3"]),
