@@ -13,6 +13,7 @@ mod article;
 mod cache;
 mod collect;
 mod coverage;
+mod proximity;
 pub mod query;
 pub mod snippet;
 pub mod spelling;
@@ -297,6 +298,11 @@ impl Engine {
         let any_query = builder.build(parsed, &filters, any_tier);
         let any_split = builder.split_partial(parsed, &filters, any_tier);
         let lookup_query = builder.article_lookup(parsed, any_query.as_ref());
+        // The partial tier's proximity bonus, read at its best matches only (see `proximity`).
+        let phrases = match any_tier {
+            Tier::Any => builder.proximity(parsed),
+            _ => Vec::new(),
+        };
         let page_end = request.offset + limit;
         // With a per-document cap, more candidates are needed to fill a page.
         let mut window = match request.per_doc {
@@ -327,7 +333,7 @@ impl Engine {
                     whole: any_query.as_ref(),
                     split: any_split.as_ref(),
                 };
-                self.partial_matches(searcher, &partial, parsed, window)?
+                self.partial_matches(searcher, &partial, parsed, &phrases, window)?
             };
             let ranked = merge_tiers(vec![lookup_hits, all_hits, any_hits]);
             let exhausted = window >= total;
@@ -349,25 +355,32 @@ impl Engine {
 
     /// The best `limit` passages holding some of the query's groups: ranked by score, then
     /// the first [`COVERAGE_DEPTH`] re-ranked with the coverage bonus (the rarity of the query
-    /// words each holds, times `coverage_boost`); those below keep their order, so that a page
-    /// further down never reshuffles the ones above it.
+    /// words each holds, times `coverage_boost`) and the proximity bonus (`phrases`, the
+    /// all-words tier's, when the tier's query lacks them); those below keep their order, so
+    /// that a page further down never reshuffles the ones above it.
     fn partial_matches(
         &self,
         searcher: &Searcher,
         query: &PartialQuery,
         parsed: &ParsedQuery,
+        phrases: &[Box<dyn Query>],
         limit: usize,
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
         let boost = self.settings.weights.coverage_boost;
-        if boost <= 0.0 || parsed.groups.len() < 2 {
+        if (boost <= 0.0 && phrases.is_empty()) || parsed.groups.len() < 2 {
             return query.top(searcher, limit);
         }
         let mut hits = query.top(searcher, limit.max(COVERAGE_DEPTH))?;
         let depth = hits.len().min(COVERAGE_DEPTH);
-        let fields = self.index.fields();
-        let held = coverage::held_weight(searcher, fields, &parsed.groups, &hits[..depth])?;
-        for (hit, weight) in hits.iter_mut().zip(held) {
-            hit.0 += boost * weight;
+        let held = if boost > 0.0 {
+            let fields = self.index.fields();
+            coverage::held_weight(searcher, fields, &parsed.groups, &hits[..depth])?
+        } else {
+            vec![0.0; depth]
+        };
+        let close = proximity::bonus(searcher, phrases, &hits[..depth])?;
+        for ((hit, weight), close) in hits.iter_mut().zip(held).zip(close) {
+            hit.0 += boost * weight + close;
         }
         collect::rank_stably(searcher, &mut hits[..depth])?;
         hits.truncate(limit);

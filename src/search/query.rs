@@ -566,7 +566,7 @@ impl QueryBuilder<'_> {
 
     /// Bonus queries for consecutive query words that stand close together in the passage
     /// (in order, at most [`PROXIMITY_SLOP`] words apart).
-    fn proximity(&self, parsed: &ParsedQuery) -> Vec<Box<dyn Query>> {
+    pub(crate) fn proximity(&self, parsed: &ParsedQuery) -> Vec<Box<dyn Query>> {
         if self.weights.proximity_boost <= 0.0 {
             return Vec::new();
         }

@@ -286,6 +286,30 @@ fn an_acronym_spelt_like_a_stop_word_is_found() {
 }
 
 #[test]
+fn a_partial_match_holding_two_query_words_together_ranks_above_one_holding_them_apart() {
+    // No passage holds all three words. An article of the code de la défense holds `légitime`
+    // in its text (`sans motif légitime`) and `défense` only in its document's title; the
+    // passages holding `légitime défense` together must come before it.
+    let results = corpus_index()
+        .engine
+        .search(&SearchRequest::new("légitime défense policier".to_string()))
+        .expect("search runs");
+    let first = &results.hits[0];
+    assert!(first.text.contains("légitime défense"), "{first:?}");
+    let apart = results
+        .hits
+        .iter()
+        .position(|hit| hit.article.as_deref() == Some("L2353-10"))
+        .expect("the article holding the words apart is found");
+    let together = results
+        .hits
+        .iter()
+        .position(|hit| hit.text.contains("légitime défense"))
+        .expect("a passage holding the words together is found");
+    assert!(together < apart, "{:#?}", results.hits);
+}
+
+#[test]
 fn a_code_named_in_the_query_is_held_by_its_own_articles() {
     // The code de procédure pénale's articles on garde à vue never name the code in their
     // text, only in their title; passages of other texts citing it by name hold every word
