@@ -2,7 +2,7 @@
 //! lookup: the passages of that article rank above those that merely cite it
 //! (`QueryBuilder::article_lookup`).
 
-use super::query::{Clause, ParsedQuery};
+use super::query::{typed, Clause, ParsedQuery};
 
 /// What a query says of the articles it names.
 #[derive(Debug, Default, PartialEq)]
@@ -22,16 +22,7 @@ pub fn named(parsed: &ParsedQuery) -> Named<'_> {
     let mut after_article = false;
     for (index, group) in parsed.groups.iter().enumerate() {
         // What was typed, whatever synonyms follow it (`100`, `cent`).
-        let typed = match group.as_slice() {
-            [typed, others @ ..]
-                if others
-                    .iter()
-                    .all(|other| matches!(other, Clause::Synonym(_))) =>
-            {
-                Some(typed)
-            }
-            _ => None,
-        };
+        let typed = typed(group);
         let is_article_word =
             matches!(typed, Some(Clause::Term(term)) if term == "articl" || term == "art");
         let found = named.references.len();

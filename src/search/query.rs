@@ -235,19 +235,61 @@ pub fn parse(query: &str, analyzer: &mut TextAnalyzer) -> ParsedQuery {
         let Some(clause) = analyze_clause(analyzer, &text) else {
             continue;
         };
+        // `vidéo-protection` is also looked for as the one word the texts write,
+        // `vidéoprotection`.
+        let joined = match (&clause, joined_compound(&text)) {
+            (Clause::Phrase(_), Some(joined)) => match analyze_clause(analyzer, &joined) {
+                Some(term @ Clause::Term(_)) => Some(Clause::Synonym(Box::new(term))),
+                _ => None,
+            },
+            _ => None,
+        };
         if excluded {
             parsed.excluded.push(clause);
+            parsed.excluded.extend(joined.map(|synonym| match synonym {
+                Clause::Synonym(term) => *term,
+                other => other,
+            }));
             join_next = false;
         } else if join_next {
             if let Some(last) = parsed.groups.last_mut() {
                 last.push(clause);
+                last.extend(joined);
             }
             join_next = false;
         } else {
-            parsed.groups.push(vec![clause]);
+            parsed
+                .groups
+                .push(std::iter::once(clause).chain(joined).collect());
         }
     }
     parsed
+}
+
+/// What was typed in `group`: its one clause, or its first when the others are other forms of
+/// it (`Synonym`); `None` for alternatives typed with `OR`.
+pub fn typed(group: &[Clause]) -> Option<&Clause> {
+    match group {
+        [typed, others @ ..]
+            if others
+                .iter()
+                .all(|other| matches!(other, Clause::Synonym(_))) =>
+        {
+            Some(typed)
+        }
+        _ => None,
+    }
+}
+
+/// `vidéo-protection` → `vidéoprotection`: a word of two parts of letters joined by one
+/// hyphen, written as one word, as French often writes such compounds (`antiterrorisme`,
+/// `email`). `None` for any other word (`421-1`, `extrade-t-elle`, `c'est-à-dire`).
+fn joined_compound(word: &str) -> Option<String> {
+    let (first, second) = word.split_once('-')?;
+    let is_letters = |part: &str| !part.is_empty() && part.chars().all(char::is_alphabetic);
+    // An elided article may lead: `l'anti-terrorisme`.
+    let after_elision = first.rsplit(['\'', '\u{2019}']).next().unwrap_or(first);
+    (is_letters(after_elision) && is_letters(second)).then(|| format!("{first}{second}"))
 }
 
 /// How far apart two consecutive query words may stand to earn the proximity bonus.
@@ -751,6 +793,33 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_hyphenated_compound_is_also_searched_as_one_word() {
+        let mut analyzer = analysis::french_analyzer();
+        let parsed = parse("vidéo-protection", &mut analyzer);
+        assert_eq!(
+            parsed.groups,
+            vec![vec![
+                Clause::Phrase(vec![(0, "video".into()), (1, "protection".into())]),
+                Clause::Synonym(Box::new(Clause::Term("videoprotection".into()))),
+            ]]
+        );
+        let parsed = parse("l'anti-terrorisme -e-mail", &mut analyzer);
+        assert_eq!(parsed.groups[0].len(), 2, "{parsed:?}");
+        assert_eq!(parsed.excluded.len(), 2, "{parsed:?}");
+        assert_eq!(joined_compound("e-mail").as_deref(), Some("email"));
+        for word in [
+            "421-1",
+            "extrade-t-elle",
+            "c'est-à-dire",
+            "-",
+            "a-",
+            "franco-",
+        ] {
+            assert_eq!(joined_compound(word), None, "{word}");
+        }
     }
 
     #[test]

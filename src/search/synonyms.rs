@@ -10,7 +10,7 @@ use std::path::Path;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
-use super::query::{Clause, ParsedQuery};
+use super::query::{typed, Clause, ParsedQuery};
 
 /// The list shipped with Vigie.
 pub const BUILT_IN: &str = include_str!("../../data/synonyms.fr.txt");
@@ -156,12 +156,13 @@ impl Synonyms {
         while start < parsed.groups.len() {
             match self.match_at(&parsed.groups, start) {
                 Some((rule, length)) => {
-                    let typed: Vec<Clause> = parsed.groups[start..start + length]
+                    let matched = &parsed.groups[start..start + length];
+                    let typed_clauses: Vec<Clause> = matched
                         .iter()
-                        .flatten()
+                        .filter_map(|group| group.first())
                         .cloned()
                         .collect();
-                    let as_typed = match <[Clause; 1]>::try_from(typed) {
+                    let as_typed = match <[Clause; 1]>::try_from(typed_clauses) {
                         Ok([single]) => single,
                         Err(several) => Clause::All(several),
                     };
@@ -170,6 +171,14 @@ impl Synonyms {
                         rule.expansions
                             .iter()
                             .map(|form| Clause::Synonym(Box::new(form_clause(form)))),
+                    );
+                    // Other forms the parser already gave (`vidéoprotection` for
+                    // `vidéo-protection`) stay.
+                    group.extend(
+                        matched
+                            .iter()
+                            .flat_map(|group| group.iter().skip(1))
+                            .cloned(),
                     );
                     expanded.push(group);
                     start += length;
@@ -193,7 +202,7 @@ impl Synonyms {
         self.rules.iter().find_map(|rule| {
             let trigger = rule.trigger.iter().map(|(_, term)| term.as_str());
             // A trigger matches one phrase group, or consecutive single-term groups.
-            if let [Clause::Phrase(terms)] = groups[start].as_slice() {
+            if let Some(Clause::Phrase(terms)) = typed(&groups[start]) {
                 return trigger
                     .eq(terms.iter().map(|(_, term)| term.as_str()))
                     .then_some((rule, 1));
@@ -201,7 +210,7 @@ impl Synonyms {
             let length = rule.trigger.len();
             let window = groups.get(start..start + length)?;
             let matches = window.iter().zip(trigger).all(
-                |(group, term)| matches!(group.as_slice(), [Clause::Term(word)] if word == term),
+                |(group, term)| matches!(typed(group), Some(Clause::Term(word)) if word == term),
             );
             matches.then_some((rule, length))
         })
@@ -246,6 +255,21 @@ mod tests {
         let mut parsed = parse(query, &mut analyzer);
         synonyms.expand(&mut parsed);
         parsed.groups
+    }
+
+    #[test]
+    fn a_hyphenated_trigger_keeps_its_rule_and_its_joined_form() {
+        let groups = expanded("couvre-feu");
+        let [group] = groups.as_slice() else {
+            panic!("one group: {groups:?}");
+        };
+        assert_eq!(
+            group[0],
+            Clause::Phrase(vec![(0, "couvr".into()), (1, "feu".into())])
+        );
+        let joined = Clause::Synonym(Box::new(Clause::Term("couvrefeu".into())));
+        assert!(group.contains(&joined), "{group:?}");
+        assert!(group.len() > 2, "the rule's forms too: {group:?}");
     }
 
     #[test]

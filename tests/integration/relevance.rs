@@ -310,6 +310,31 @@ fn a_partial_match_holding_two_query_words_together_ranks_above_one_holding_them
 }
 
 #[test]
+fn a_hyphenated_compound_finds_the_word_the_texts_write_whole() {
+    // The code de la sécurité intérieure writes `vidéoprotection` (about 200 times); one
+    // text writes `vidéo-protection`. Typed either way, both are found.
+    let search = |query: &str| {
+        corpus_index()
+            .engine
+            .search(&SearchRequest::new(query.to_string()))
+            .expect("search runs")
+    };
+    let hyphenated = search("vidéo-protection");
+    let whole = search("vidéoprotection");
+    assert!(
+        hyphenated.total > whole.total / 2,
+        "{} of {}",
+        hyphenated.total,
+        whole.total
+    );
+    let first = &hyphenated.hits[0];
+    assert!(
+        first.highlight.contains("<mark>vidéoprotection</mark>"),
+        "{first:?}"
+    );
+}
+
+#[test]
 fn a_code_named_in_the_query_is_held_by_its_own_articles() {
     // The code de procédure pénale's articles on garde à vue never name the code in their
     // text, only in their title; passages of other texts citing it by name hold every word
