@@ -137,7 +137,10 @@ impl Engine {
         query_text: &str,
         analyzer: &mut tantivy::tokenizer::TextAnalyzer,
     ) -> Result<(ParsedQuery, Vec<(String, String)>), SearchError> {
-        let mut parsed = query::parse(query_text, analyzer);
+        let body = [self.index.fields().body];
+        let mut parsed = query::parse_with(query_text, analyzer, |term| {
+            spelling::is_known(searcher, &body, term)
+        })?;
         let corrections = self.correct_typos(searcher, &mut parsed)?;
         self.synonyms.expand(&mut parsed);
         self.stand_in_for_absent_words(searcher, &mut parsed)?;

@@ -222,17 +222,39 @@ pub fn exact_clauses(query: &str, exact_analyzer: &mut TextAnalyzer) -> Vec<Clau
 
 /// Parses the user's query with the index's analyzer.
 pub fn parse(query: &str, analyzer: &mut TextAnalyzer) -> ParsedQuery {
+    match parse_with(query, analyzer, |_| {
+        Ok::<bool, std::convert::Infallible>(false)
+    }) {
+        Ok(parsed) => parsed,
+        Err(never) => match never {},
+    }
+}
+
+/// Parses the user's query, and where two words typed side by side are written as one word
+/// in the texts (`vidéo protection` → `vidéoprotection`, which `is_indexed` finds), adds that
+/// word to both as another form: a passage holding it then holds both groups.
+pub fn parse_with<E>(
+    query: &str,
+    analyzer: &mut TextAnalyzer,
+    mut is_indexed: impl FnMut(&str) -> Result<bool, E>,
+) -> Result<ParsedQuery, E> {
     let mut parsed = ParsedQuery::default();
     let mut join_next = false;
+    // The previous word, when it made the last group on its own and nothing was dropped
+    // since (a stop word between the two means they are not one word split).
+    let mut previous_word: Option<String> = None;
     for lexeme in join_article_references(lex(query)) {
-        let (text, excluded) = match lexeme {
+        let (text, excluded, quoted) = match lexeme {
             Lexeme::Or => {
                 join_next = !parsed.groups.is_empty();
+                previous_word = None;
                 continue;
             }
-            Lexeme::Word { text, excluded } | Lexeme::Quoted { text, excluded } => (text, excluded),
+            Lexeme::Word { text, excluded } => (text, excluded, false),
+            Lexeme::Quoted { text, excluded } => (text, excluded, true),
         };
         let Some(clause) = analyze_clause(analyzer, &text) else {
+            previous_word = None;
             continue;
         };
         // `vidéo-protection` is also looked for as the one word the texts write,
@@ -251,19 +273,51 @@ pub fn parse(query: &str, analyzer: &mut TextAnalyzer) -> ParsedQuery {
                 other => other,
             }));
             join_next = false;
+            previous_word = None;
         } else if join_next {
             if let Some(last) = parsed.groups.last_mut() {
                 last.push(clause);
                 last.extend(joined);
             }
             join_next = false;
+            previous_word = None;
         } else {
-            parsed
-                .groups
-                .push(std::iter::once(clause).chain(joined).collect());
+            let is_plain_word = !quoted && matches!(clause, Clause::Term(_));
+            let split = match (&previous_word, is_plain_word) {
+                (Some(previous), true) => one_word(analyzer, previous, &text, &mut is_indexed)?,
+                _ => None,
+            };
+            let mut group: Vec<Clause> = std::iter::once(clause).chain(joined).collect();
+            if let Some(form) = split {
+                if let Some(last) = parsed.groups.last_mut() {
+                    last.push(form.clone());
+                }
+                group.push(form);
+            }
+            parsed.groups.push(group);
+            previous_word = is_plain_word.then_some(text);
         }
     }
-    parsed
+    Ok(parsed)
+}
+
+/// `first` and `second` written as one word, as another form, if it is one term that the
+/// texts hold and that holds no digit.
+fn one_word<E>(
+    analyzer: &mut TextAnalyzer,
+    first: &str,
+    second: &str,
+    is_indexed: &mut impl FnMut(&str) -> Result<bool, E>,
+) -> Result<Option<Clause>, E> {
+    if format!("{first}{second}").contains(|c: char| c.is_ascii_digit()) {
+        return Ok(None);
+    }
+    match analyze_clause(analyzer, &format!("{first}{second}")) {
+        Some(Clause::Term(term)) if is_indexed(&term)? => {
+            Ok(Some(Clause::Synonym(Box::new(Clause::Term(term)))))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// What was typed in `group`: its one clause, or its first when the others are other forms of
@@ -820,6 +874,28 @@ mod tests {
         ] {
             assert_eq!(joined_compound(word), None, "{word}");
         }
+    }
+
+    #[test]
+    fn two_words_the_texts_write_as_one_are_also_searched_as_that_word() {
+        let mut analyzer = analysis::french_analyzer();
+        let indexed = ["videoprotection", "bordeau"];
+        let mut asked = Vec::new();
+        let parsed = parse_with(
+            "vidéo protection 2016 caméra au bord de l'eau",
+            &mut analyzer,
+            |term| {
+                asked.push(term.to_string());
+                Ok::<_, ()>(indexed.contains(&term))
+            },
+        )
+        .expect("no error");
+        // Numbers are never joined; words with a stop word between them are not one word.
+        assert_eq!(asked, ["videoprotection"]);
+        let joined = Clause::Synonym(Box::new(Clause::Term("videoprotection".into())));
+        assert_eq!(parsed.groups[0][1], joined);
+        assert_eq!(parsed.groups[1][1], joined);
+        assert!(parsed.groups[2..].iter().all(|group| group.len() == 1));
     }
 
     #[test]
