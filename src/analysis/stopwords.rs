@@ -12,7 +12,10 @@
 //! (Communauté européenne, Conseil d'État) in `règlement (CE) n° 562/2006` or `directive
 //! 95/46/CE`, `SI` (système d'information). It is kept, so `CE` typed finds it. Capitals that
 //! run on over several words (`TITRE II : DES PEINES`, `CE QUI EST PRÉVU`) are shouting, not
-//! acronyms: there the stop words go as usual.
+//! acronyms: there the stop words go as usual. Likewise the capital letters `A`, `C` and `D`
+//! standing alone right after a word are names, not the verb `a` or an elided `c'`, `d'`: the
+//! weapon categories (`armes de catégorie C`), article suffixes (`article 16 bis D`); at the
+//! start of a sentence (`A défaut de…`) `A` stays a stop word.
 
 use std::sync::OnceLock;
 
@@ -141,6 +144,7 @@ impl<T: TokenStream> TokenStream for FrenchStopWordsStream<'_, T> {
             let token = self.tail.token();
             if !is_packed_stop_word(self.stop_words, &token.text)
                 || is_acronym(self.text, token.offset_from, token.offset_to)
+                || is_letter_naming(self.text, token.offset_from, token.offset_to)
             {
                 return true;
             }
@@ -170,6 +174,27 @@ fn is_acronym(text: &str, from: usize, to: usize) -> bool {
     is_capitalised_word(word.chars(), 2)
         && !is_capitalised_word(last_word(before).chars(), 4)
         && !is_capitalised_word(first_word(after).chars(), 4)
+}
+
+/// True when the word at `from..to` in `text` is the capital letter `A`, `C` or `D` following a
+/// word on the same line, with only spaces between: `catégorie C`, `article 16 bis D`, not `…
+/// armes. A défaut` nor a letter starting a line. (The other one-letter stop words name
+/// nothing searched for when written so: `par L 1998-03-12/39` is the Belgian `loi`.)
+fn is_letter_naming(text: &str, from: usize, to: usize) -> bool {
+    let (Some(before), Some(word)) = (text.get(..from), text.get(from..to)) else {
+        return false;
+    };
+    let mut letters = word.chars();
+    let (Some(letter), None) = (letters.next(), letters.next()) else {
+        return false;
+    };
+    let word_before = before.trim_end_matches([' ', '\u{a0}', '\u{202f}']);
+    matches!(letter, 'A' | 'C' | 'D')
+        && word_before.len() < before.len()
+        && word_before
+            .chars()
+            .next_back()
+            .is_some_and(char::is_lowercase)
 }
 
 /// True for a word of `min_letters` letters or more, all capitals (other characters ignored).
@@ -238,6 +263,26 @@ mod tests {
         assert_eq!(last_word("l'État (CE"), "CE");
         assert_eq!(last_word(" : "), "");
         assert_eq!(first_word(") n° 562"), "n");
+    }
+
+    #[test]
+    fn a_capital_letter_after_a_word_names_something() {
+        let text = "armes de catégorie C et D. A défaut, la catégorie A\nA compter";
+        let at = |word: &str, nth: usize| {
+            let from = text.match_indices(word).nth(nth).expect("in the text").0;
+            is_letter_naming(text, from, from + word.len())
+        };
+        assert!(at("C", 0));
+        assert!(at("D", 0));
+        assert!(!at("A", 0), "after a full stop");
+        assert!(at("A", 1));
+        assert!(!at("A", 2), "at the start of a line");
+        assert!(!at("de", 0), "not one letter");
+        assert!(
+            !is_letter_naming("par L 1998", 4, 5),
+            "a letter that names nothing"
+        );
+        assert!(!is_letter_naming(text, 0, 1), "at the start of the text");
     }
 
     #[test]

@@ -179,9 +179,33 @@ fn join_article_references(lexemes: Vec<Lexeme>) -> Vec<Lexeme> {
 
 /// Analyzes one word or phrase into a clause; `None` when nothing is left (stop words only).
 fn analyze_clause(analyzer: &mut TextAnalyzer, text: &str) -> Option<Clause> {
+    analyze_clause_from(analyzer, text, 0)
+}
+
+/// Analyzes `word` as it reads after `previous` (the word typed before it): a capital letter
+/// standing alone names something after a word (`catégorie C`) and is a stop word alone, as
+/// the analyzer reads the texts.
+fn analyze_word_after(
+    analyzer: &mut TextAnalyzer,
+    previous: Option<&str>,
+    word: &str,
+) -> Option<Clause> {
+    match previous {
+        Some(previous) => {
+            analyze_clause_from(analyzer, &format!("{previous} {word}"), previous.len() + 1)
+        }
+        None => analyze_clause(analyzer, word),
+    }
+}
+
+/// Analyzes `text` into a clause from its tokens starting at byte `from` or after.
+fn analyze_clause_from(analyzer: &mut TextAnalyzer, text: &str, from: usize) -> Option<Clause> {
     let mut stream = analyzer.token_stream(text);
     let mut terms: Vec<(usize, String)> = Vec::new();
     while let Some(token) = stream.next() {
+        if token.offset_from < from {
+            continue;
+        }
         match terms.last_mut() {
             // A second form at the same position is the more specific one (a whole article
             // reference `l232-1` after its number `232-1`): the user wrote it, so look for it.
@@ -243,17 +267,26 @@ pub fn parse_with<E>(
     // The previous word, when it made the last group on its own and nothing was dropped
     // since (a stop word between the two means they are not one word split).
     let mut previous_word: Option<String> = None;
+    // The previous lexeme, when it was a word (kept or not).
+    let mut previous_lexeme: Option<String> = None;
     for lexeme in join_article_references(lex(query)) {
         let (text, excluded, quoted) = match lexeme {
             Lexeme::Or => {
                 join_next = !parsed.groups.is_empty();
                 previous_word = None;
+                previous_lexeme = None;
                 continue;
             }
             Lexeme::Word { text, excluded } => (text, excluded, false),
             Lexeme::Quoted { text, excluded } => (text, excluded, true),
         };
-        let Some(clause) = analyze_clause(analyzer, &text) else {
+        let analyzed = if quoted {
+            analyze_clause(analyzer, &text)
+        } else {
+            analyze_word_after(analyzer, previous_lexeme.as_deref(), &text)
+        };
+        previous_lexeme = (!quoted).then(|| text.clone());
+        let Some(clause) = analyzed else {
             previous_word = None;
             continue;
         };
@@ -896,6 +929,15 @@ mod tests {
         assert_eq!(parsed.groups[0][1], joined);
         assert_eq!(parsed.groups[1][1], joined);
         assert!(parsed.groups[2..].iter().all(|group| group.len() == 1));
+    }
+
+    #[test]
+    fn a_capital_letter_after_a_word_is_read_as_in_the_texts() {
+        let mut analyzer = analysis::french_analyzer();
+        let parsed = parse("armes de catégorie C", &mut analyzer);
+        assert_eq!(parsed.groups.last(), Some(&vec![Clause::Term("c".into())]));
+        assert!(parse("A défaut", &mut analyzer).groups.len() == 1);
+        assert!(parse("C", &mut analyzer).groups.is_empty());
     }
 
     #[test]

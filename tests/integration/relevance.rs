@@ -283,6 +283,14 @@ fn an_acronym_spelt_like_a_stop_word_is_found() {
         "{:#?}",
         results.hits
     );
+    // So is a weapon category's letter after a word (`a`, `c`, `d` alone are stop words).
+    let results = corpus_index()
+        .engine
+        .search(&SearchRequest::new("armes de catégorie C".to_string()))
+        .expect("search runs");
+    let first = &results.hits[0];
+    assert!(first.text.contains("catégorie C"), "{first:?}");
+    assert!(first.highlight.contains("<mark>C</mark>"), "{first:?}");
 }
 
 #[test]
