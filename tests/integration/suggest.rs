@@ -104,6 +104,39 @@ async fn a_one_letter_last_word_is_completed_only_within_a_phrase() {
 }
 
 #[tokio::test]
+async fn known_phrases_are_not_padded_with_guesses_at_the_last_word() {
+    for (typed, phrase, guesses) in [
+        (
+            "mandat d'ar",
+            "mandat d'arrêt",
+            ["mandat d'article", "mandat d'art"],
+        ),
+        (
+            "sécurité int",
+            "sécurité intérieure",
+            ["sécurité interdiction", "sécurité intéressé"],
+        ),
+    ] {
+        let (status, body) = suggest(typed, "").await;
+        assert_eq!(status, StatusCode::OK);
+        let found = suggestions(&body);
+        assert!(found.iter().any(|(text, _)| text == phrase), "{found:?}");
+        for guess in guesses {
+            assert!(found.iter().all(|(text, _)| text != guess), "{found:?}");
+        }
+    }
+    // With no phrase to complete, the last word is completed after the others.
+    let (_, body) = suggest("terrorisme coop", "").await;
+    let found = suggestions(&body);
+    assert!(
+        found
+            .iter()
+            .any(|(text, _)| text == "terrorisme coopération"),
+        "{found:?}"
+    );
+}
+
+#[tokio::test]
 async fn an_elided_word_is_completed_after_its_elision() {
     let (_, body) = suggest("l'éch", "").await;
     let found = suggestions(&body);

@@ -245,12 +245,14 @@ fn validate(request: &SuggestRequest) -> Result<String, SearchError> {
 }
 
 /// The best completions of `folded` (the folded form of `typed`). When the text typed is not
-/// the start of a known word or phrase as a whole — several words, or an elision such as
-/// `l'éch` — its last word is completed and put after the rest, as typed.
+/// the start of any known word or phrase as a whole — several words, or an elision such as
+/// `l'éch` — its last word is completed and put after the rest, as typed. Known phrases are
+/// never padded with such guesses: `mandat d'ar` offers `mandat d'arrêt` and `mandat d'arrêt
+/// européen`, not `mandat d'article` after them.
 fn complete(table: &SuggestionTable, typed: &str, folded: &str, limit: usize) -> Vec<Suggestion> {
     let mut suggestions = Vec::with_capacity(limit);
     push_completions(&mut suggestions, table, "", folded, limit);
-    if suggestions.len() >= limit {
+    if !suggestions.is_empty() {
         return suggestions;
     }
     let (typed_head, typed_last) = split_last_word(typed);
