@@ -142,9 +142,18 @@ impl<T: TokenStream> TokenStream for FrenchStopWordsStream<'_, T> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
             let token = self.tail.token();
-            if !is_packed_stop_word(self.stop_words, &token.text)
-                || is_acronym(self.text, token.offset_from, token.offset_to)
-                || is_letter_naming(self.text, token.offset_from, token.offset_to)
+            if !is_packed_stop_word(self.stop_words, &token.text) {
+                return true;
+            }
+            // Most stop words are written in lower case: one byte read settles them.
+            let may_be_capital = self
+                .text
+                .as_bytes()
+                .get(token.offset_from)
+                .is_some_and(|byte| byte.is_ascii_uppercase() || !byte.is_ascii());
+            if may_be_capital
+                && (is_acronym(self.text, token.offset_from, token.offset_to)
+                    || is_letter_naming(self.text, token.offset_from, token.offset_to))
             {
                 return true;
             }
