@@ -171,18 +171,31 @@ impl<T: TokenStream> TokenStream for FrenchStopWordsStream<'_, T> {
 }
 
 /// True when the word at `from..to` in `text` is written in capitals (two letters or more,
-/// dots allowed: `CE`, `S.I`) and neither word beside it is a word of four letters or more in
-/// capitals (`DES PEINES`): an acronym, not shouting. Acronyms stand beside acronyms (`SIS
-/// CE`), which are short.
+/// dots allowed: `CE`, `S.I`) amid ordinary text: among the two words on either side of it on
+/// its line, none is a word of four letters or more in capitals (`LA SÉCURITÉ`, `ENCADRER LA
+/// MAINTENANCE ET LA FIN`) and at most one is in capitals at all (`CE QUI EST`). Acronyms
+/// stand beside an acronym (`SIS CE`), which is short.
 fn is_acronym(text: &str, from: usize, to: usize) -> bool {
     let (Some(before), Some(word), Some(after)) =
         (text.get(..from), text.get(from..to), text.get(to..))
     else {
         return false;
     };
-    is_capitalised_word(word.chars(), 2)
-        && !is_capitalised_word(last_word(before).chars(), 4)
-        && !is_capitalised_word(first_word(after).chars(), 4)
+    if !is_capitalised_word(word.chars(), 2) {
+        return false;
+    }
+    let line_before = before.rsplit('\n').next().unwrap_or(before);
+    let line_after = after.split('\n').next().unwrap_or(after);
+    let mut capitalised = 0;
+    for neighbour in words_before(line_before, 2).chain(words_after(line_after, 2)) {
+        if is_capitalised_word(neighbour.chars(), 4) {
+            return false;
+        }
+        if is_capitalised_word(neighbour.chars(), 2) {
+            capitalised += 1;
+        }
+    }
+    capitalised <= 1
 }
 
 /// True when the word at `from..to` in `text` is the capital letter `A`, `C` or `D` following a
@@ -218,24 +231,34 @@ fn is_capitalised_word(word: impl Iterator<Item = char>, min_letters: usize) -> 
     letters >= min_letters
 }
 
-/// The last run of letters in `text` (empty if none).
-fn last_word(text: &str) -> &str {
-    let trimmed = text.trim_end_matches(|character: char| !character.is_alphabetic());
-    let start = trimmed
-        .rfind(|character: char| !character.is_alphabetic())
-        .map_or(0, |at| {
-            at + trimmed[at..].chars().next().map_or(1, char::len_utf8)
-        });
-    &trimmed[start..]
+/// The last `count` runs of letters of `text`, nearest first.
+fn words_before(text: &str, count: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let trimmed = rest.trim_end_matches(|character: char| !character.is_alphabetic());
+        let start = trimmed
+            .rfind(|character: char| !character.is_alphabetic())
+            .map_or(0, |at| {
+                at + trimmed[at..].chars().next().map_or(1, char::len_utf8)
+            });
+        rest = &trimmed[..start];
+        Some(&trimmed[start..]).filter(|word| !word.is_empty())
+    })
+    .take(count)
 }
 
-/// The first run of letters in `text` (empty if none).
-fn first_word(text: &str) -> &str {
-    let trimmed = text.trim_start_matches(|character: char| !character.is_alphabetic());
-    let end = trimmed
-        .find(|character: char| !character.is_alphabetic())
-        .unwrap_or(trimmed.len());
-    &trimmed[..end]
+/// The first `count` runs of letters of `text`, nearest first.
+fn words_after(text: &str, count: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let trimmed = rest.trim_start_matches(|character: char| !character.is_alphabetic());
+        let end = trimmed
+            .find(|character: char| !character.is_alphabetic())
+            .unwrap_or(trimmed.len());
+        rest = &trimmed[end..];
+        Some(&trimmed[..end]).filter(|word| !word.is_empty())
+    })
+    .take(count)
 }
 
 #[cfg(test)]
@@ -258,20 +281,28 @@ mod tests {
 
     #[test]
     fn a_stop_word_in_capitals_amid_ordinary_text_is_an_acronym() {
-        let text = "règlement (CE) n° 562/2006, SIS CE, S.I et TITRE II : DES PEINES, Ce texte";
-        let at = |word: &str| {
-            let from = text.find(word).expect("in the text");
+        let text = "règlement (CE) n° 562/2006\nle SIS CE, puis le S.I de la police\n\
+                    TITRE II : DES PEINES, Ce texte\nENCADRER LA MAINTENANCE ET LA FIN\nCE QUI EST";
+        // The word that starts `needle`, as it stands there.
+        let at = |needle: &str| {
+            let from = text.find(needle).expect("in the text");
+            let word = needle.split([' ', ')', ',']).next().unwrap_or(needle);
             is_acronym(text, from, from + word.len())
         };
         assert!(at("CE)"));
         assert!(at("CE,"), "beside an acronym");
         assert!(at("S.I"));
         assert!(!at("DES"), "beside capitals: shouting");
+        assert!(!at("LA FIN"), "two words from a long word in capitals");
+        assert!(!at("CE QUI"), "two words in capitals beside it");
         assert!(!at("Ce "), "one capital letter");
         assert!(!is_acronym(text, 0, 200), "out of the text");
-        assert_eq!(last_word("l'État (CE"), "CE");
-        assert_eq!(last_word(" : "), "");
-        assert_eq!(first_word(") n° 562"), "n");
+        assert!(is_acronym("CE", 0, 2), "alone");
+        let before: Vec<&str> = words_before("l'État (CE", 2).collect();
+        assert_eq!(before, ["CE", "État"]);
+        assert_eq!(words_before(" : ", 2).count(), 0);
+        let after: Vec<&str> = words_after(") n° 562 et", 3).collect();
+        assert_eq!(after, ["n", "et"]);
     }
 
     #[test]

@@ -179,31 +179,36 @@ fn join_article_references(lexemes: Vec<Lexeme>) -> Vec<Lexeme> {
 
 /// Analyzes one word or phrase into a clause; `None` when nothing is left (stop words only).
 fn analyze_clause(analyzer: &mut TextAnalyzer, text: &str) -> Option<Clause> {
-    analyze_clause_from(analyzer, text, 0)
+    analyze_clause_between(analyzer, text, 0..text.len())
 }
 
-/// Analyzes `word` as it reads after `previous` (the word typed before it): a capital letter
-/// standing alone names something after a word (`catégorie C`) and is a stop word alone, as
-/// the analyzer reads the texts.
-fn analyze_word_after(
+/// Analyzes `word` as it reads between the words typed around it, as the analyzer reads the
+/// texts: a capital letter alone names something after a word (`catégorie C`) and is a stop
+/// word alone; `CE` is an acronym, `LA` in `LA SÉCURITÉ` is not.
+fn analyze_word_in(
     analyzer: &mut TextAnalyzer,
-    previous: Option<&str>,
+    before: &str,
     word: &str,
+    after: &str,
 ) -> Option<Clause> {
-    match previous {
-        Some(previous) => {
-            analyze_clause_from(analyzer, &format!("{previous} {word}"), previous.len() + 1)
-        }
-        None => analyze_clause(analyzer, word),
-    }
+    let from = before.len() + 1;
+    analyze_clause_between(
+        analyzer,
+        &format!("{before} {word} {after}"),
+        from..from + word.len(),
+    )
 }
 
-/// Analyzes `text` into a clause from its tokens starting at byte `from` or after.
-fn analyze_clause_from(analyzer: &mut TextAnalyzer, text: &str, from: usize) -> Option<Clause> {
+/// Analyzes `text` into a clause from its tokens starting within `span` (bytes).
+fn analyze_clause_between(
+    analyzer: &mut TextAnalyzer,
+    text: &str,
+    span: std::ops::Range<usize>,
+) -> Option<Clause> {
     let mut stream = analyzer.token_stream(text);
     let mut terms: Vec<(usize, String)> = Vec::new();
     while let Some(token) = stream.next() {
-        if token.offset_from < from {
+        if !span.contains(&token.offset_from) {
             continue;
         }
         match terms.last_mut() {
@@ -267,25 +272,23 @@ pub fn parse_with<E>(
     // The previous word, when it made the last group on its own and nothing was dropped
     // since (a stop word between the two means they are not one word split).
     let mut previous_word: Option<String> = None;
-    // The previous lexeme, when it was a word (kept or not).
-    let mut previous_lexeme: Option<String> = None;
-    for lexeme in join_article_references(lex(query)) {
+    let lexemes = join_article_references(lex(query));
+    for (index, lexeme) in lexemes.iter().enumerate() {
         let (text, excluded, quoted) = match lexeme {
             Lexeme::Or => {
                 join_next = !parsed.groups.is_empty();
                 previous_word = None;
-                previous_lexeme = None;
                 continue;
             }
-            Lexeme::Word { text, excluded } => (text, excluded, false),
-            Lexeme::Quoted { text, excluded } => (text, excluded, true),
+            Lexeme::Word { text, excluded } => (text.clone(), *excluded, false),
+            Lexeme::Quoted { text, excluded } => (text.clone(), *excluded, true),
         };
         let analyzed = if quoted {
             analyze_clause(analyzer, &text)
         } else {
-            analyze_word_after(analyzer, previous_lexeme.as_deref(), &text)
+            let (before, after) = words_around(&lexemes, index);
+            analyze_word_in(analyzer, &before, &text, &after)
         };
-        previous_lexeme = (!quoted).then(|| text.clone());
         let Some(clause) = analyzed else {
             previous_word = None;
             continue;
@@ -332,6 +335,30 @@ pub fn parse_with<E>(
         }
     }
     Ok(parsed)
+}
+
+/// The words typed just before and after the word at `index` (two at most each side, up to an
+/// `OR` or a quoted phrase), joined by spaces.
+fn words_around(lexemes: &[Lexeme], index: usize) -> (String, String) {
+    fn word(lexeme: &Lexeme) -> Option<&str> {
+        match lexeme {
+            Lexeme::Word { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+    let mut before: Vec<&str> = lexemes[..index]
+        .iter()
+        .rev()
+        .map_while(word)
+        .take(2)
+        .collect();
+    before.reverse();
+    let after: Vec<&str> = lexemes[index + 1..]
+        .iter()
+        .map_while(word)
+        .take(2)
+        .collect();
+    (before.join(" "), after.join(" "))
 }
 
 /// `first` and `second` written as one word, as another form, if it is one term that the
@@ -932,12 +959,21 @@ mod tests {
     }
 
     #[test]
-    fn a_capital_letter_after_a_word_is_read_as_in_the_texts() {
+    fn query_words_are_read_between_their_neighbours_as_in_the_texts() {
         let mut analyzer = analysis::french_analyzer();
         let parsed = parse("armes de catégorie C", &mut analyzer);
         assert_eq!(parsed.groups.last(), Some(&vec![Clause::Term("c".into())]));
         assert!(parse("A défaut", &mut analyzer).groups.len() == 1);
         assert!(parse("C", &mut analyzer).groups.is_empty());
+        assert_eq!(parse("CE", &mut analyzer).groups.len(), 1);
+        // Capitals running on are shouting: their stop words go.
+        let shouted = parse("CODE DE LA SÉCURITÉ INTÉRIEURE", &mut analyzer);
+        let quiet = parse("code de la sécurité intérieure", &mut analyzer);
+        assert_eq!(shouted, quiet);
+        assert_eq!(
+            words_around(&lex("a b c OR d e"), 1),
+            ("a".to_string(), "c".to_string())
+        );
     }
 
     #[test]
