@@ -21,26 +21,37 @@ pub fn named(parsed: &ParsedQuery) -> Named<'_> {
     let mut named = Named::default();
     let mut after_article = false;
     for (index, group) in parsed.groups.iter().enumerate() {
-        // What was typed, whatever synonyms follow it (`100`, `cent`).
-        let typed = typed(group);
-        let is_article_word =
-            matches!(typed, Some(Clause::Term(term)) if term == "articl" || term == "art");
+        // What was typed, whatever synonyms follow it (`100`, `cent`); each alternative typed
+        // with `OR` (`421-1 OR 421-2`).
+        let typed: Vec<&Clause> = match typed(group) {
+            Some(typed) => vec![typed],
+            None => group
+                .iter()
+                .filter(|clause| !matches!(clause, Clause::Synonym(_)))
+                .collect(),
+        };
+        let is_article_word = matches!(
+            typed.as_slice(),
+            [Clause::Term(term)] if term == "articl" || term == "art"
+        );
         let found = named.references.len();
-        match typed {
-            Some(Clause::Term(term)) => {
-                let numbered = after_article && term.bytes().all(|byte| byte.is_ascii_digit());
-                if numbered || is_shaped_like_an_article(term) {
-                    named.references.push(term.as_str());
+        for clause in typed {
+            match clause {
+                Clause::Term(term) => {
+                    let numbered = after_article && term.bytes().all(|byte| byte.is_ascii_digit());
+                    if numbered || is_shaped_like_an_article(term) {
+                        named.references.push(term.as_str());
+                    }
                 }
+                // `R613-3` is read as the code letter, then the reference.
+                Clause::Phrase(terms) => named.references.extend(
+                    terms
+                        .iter()
+                        .map(|(_, term)| term.as_str())
+                        .filter(|term| is_shaped_like_an_article(term)),
+                ),
+                _ => {}
             }
-            // `R613-3` is read as the code letter, then the reference.
-            Some(Clause::Phrase(terms)) => named.references.extend(
-                terms
-                    .iter()
-                    .map(|(_, term)| term.as_str())
-                    .filter(|term| is_shaped_like_an_article(term)),
-            ),
-            _ => {}
         }
         if named.references.len() == found && !is_article_word {
             named.rest.push(index);
@@ -89,6 +100,8 @@ mod tests {
             ["100"]
         );
         assert_eq!(references("R613-3 et articles 78-2"), ["r613-3", "78-2"]);
+        assert_eq!(references("421-1 OR 421-2 code pénal"), ["421-1", "421-2"]);
+        assert_eq!(references("article 100 OR 101"), ["100", "101"]);
     }
 
     #[test]

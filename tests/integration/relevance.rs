@@ -228,6 +228,12 @@ fn a_typed_article_reference_ranks_the_article_above_passages_citing_it() {
     assert!(found[0].doc_id.starts_with("fr-cpp-"), "{:?}", found[0]);
     let found = hits("couvre-feu des mineurs de moins de 13 ans");
     assert_ne!(found[0].article.as_deref(), Some("13"), "{:?}", found[0]);
+    // Articles named as alternatives are each looked up: without the lookup, article 100-1
+    // (which cites article 100) and others on interceptions came first.
+    let found = hits("article 100 OR 101 interceptions");
+    let first = found[0].article.as_deref();
+    assert!(matches!(first, Some("100" | "101")), "{:?}", found[0]);
+    assert!(found[0].doc_id.starts_with("fr-cpp-"), "{:?}", found[0]);
 }
 
 #[test]
