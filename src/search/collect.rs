@@ -226,6 +226,28 @@ pub(super) fn by_segment(addresses: &[DocAddress]) -> Vec<(u32, Vec<(DocId, usiz
     groups
 }
 
+/// Calls `on_match` with `docset` positioned on each of `docs` (in document order, as
+/// [`by_segment`] gives them) that it holds, and that document's position.
+pub(super) fn for_each_held<D: DocSet + ?Sized>(
+    docset: &mut D,
+    docs: &[(DocId, usize)],
+    mut on_match: impl FnMut(&mut D, usize),
+) {
+    for &(doc, position) in docs {
+        let at = if docset.doc() >= doc {
+            docset.doc()
+        } else {
+            docset.seek(doc)
+        };
+        if at == TERMINATED {
+            break;
+        }
+        if at == doc {
+            on_match(docset, position);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

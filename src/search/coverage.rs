@@ -10,12 +10,12 @@
 use std::collections::{HashMap, HashSet};
 
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocSet, Searcher, Term, TERMINATED};
+use tantivy::{DocAddress, Searcher, Term};
 
 use crate::error::{IndexError, SearchError};
 use crate::index::{engine, Fields};
 
-use super::collect::by_segment;
+use super::collect::{by_segment, for_each_held};
 use super::query::Clause;
 
 /// The inverse document frequency of `term` in `body` (BM25's, so that the bonus is on the
@@ -83,19 +83,9 @@ pub(crate) fn held_weight(
                 else {
                     continue;
                 };
-                for (doc, index) in &docs {
-                    let at = if postings.doc() >= *doc {
-                        postings.doc()
-                    } else {
-                        postings.seek(*doc)
-                    };
-                    if at == TERMINATED {
-                        break;
-                    }
-                    if at == *doc {
-                        held.insert((*index, term));
-                    }
-                }
+                for_each_held(&mut postings, &docs, |_, index| {
+                    held.insert((index, *term));
+                });
             }
         }
     }

@@ -8,12 +8,12 @@
 //! holding `légitime` in its text and `défense` only in its document title.
 
 use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocAddress, DocSet, Searcher};
+use tantivy::{DocAddress, Searcher};
 
 use crate::error::SearchError;
 use crate::index::engine;
 
-use super::collect::by_segment;
+use super::collect::{by_segment, for_each_held};
 
 /// For each candidate, the summed scores of the `phrases` (already weighted) it matches.
 pub(crate) fn bonus(
@@ -34,19 +34,9 @@ pub(crate) fn bonus(
         for (segment_ord, docs) in &segments {
             let reader = searcher.segment_reader(*segment_ord);
             let mut scorer = weight.scorer(reader, 1.0).map_err(engine)?;
-            for (doc, position) in docs {
-                let at = if scorer.doc() >= *doc {
-                    scorer.doc()
-                } else {
-                    scorer.seek(*doc)
-                };
-                if at == tantivy::TERMINATED {
-                    break;
-                }
-                if at == *doc {
-                    bonus[*position] += scorer.score();
-                }
-            }
+            for_each_held(scorer.as_mut(), docs, |scorer, position| {
+                bonus[position] += scorer.score();
+            });
         }
     }
     Ok(bonus)

@@ -5,7 +5,7 @@ use crate::support::{corpus_index, shared_eval};
 use vigie::eval::{data, evaluate_passage_hits, evaluate_qrels};
 use vigie::index::sync::{sync_paths, NoProgress, SyncOptions};
 use vigie::index::VigieIndex;
-use vigie::search::{Engine, SearchRequest, SearchSettings};
+use vigie::search::{Engine, SearchRequest, SearchResults, SearchSettings};
 
 /// Dev-set queries whose answering passage must be found, with the worst rank allowed: found
 /// first today → within 3; second → within 5; lower → within 10. Not pinned: the five the
@@ -61,6 +61,14 @@ const PINNED: &[(&str, usize)] = &[
     ("q048", 3),
     ("q050", 3),
 ];
+
+/// The first page of `query` on the shared corpus, with the default settings.
+fn search(query: &str) -> SearchResults {
+    corpus_index()
+        .engine
+        .search(&SearchRequest::new(query.to_string()))
+        .expect("search runs")
+}
 
 #[test]
 fn pinned_dev_queries_find_their_passage() {
@@ -242,12 +250,7 @@ fn a_named_article_holding_nothing_else_of_the_query_is_not_lifted() {
     // code, code d'instruction criminelle, loi informatique et libertés) hold none of `RGPD`,
     // `analyse` or `impact`: they are not the article meant, and must not rank above the
     // passages on impact assessments.
-    let results = corpus_index()
-        .engine
-        .search(&SearchRequest::new(
-            "RGPD article 35 analyse d'impact".to_string(),
-        ))
-        .expect("search runs");
+    let results = search("RGPD article 35 analyse d'impact");
     let first_three = &results.hits[..3];
     assert!(
         first_three
@@ -262,27 +265,18 @@ fn a_named_article_holding_nothing_else_of_the_query_is_not_lifted() {
         "{first_three:#?}"
     );
     // Alone, the reference still finds its articles first.
-    let results = corpus_index()
-        .engine
-        .search(&SearchRequest::new("article 35".to_string()))
-        .expect("search runs");
+    let results = search("article 35");
     assert_eq!(results.hits[0].article.as_deref(), Some("35"));
 }
 
 #[test]
 fn an_acronym_spelt_like_a_stop_word_is_found() {
     // `CE` is the stop word `ce` in lower case; in capitals it names the Community's acts.
-    let results = corpus_index()
-        .engine
-        .search(&SearchRequest::new("directive 95/46/CE".to_string()))
-        .expect("search runs");
+    let results = search("directive 95/46/CE");
     let first = &results.hits[0];
     assert!(first.text.contains("95/46/CE"), "{first:?}");
     assert!(first.highlight.contains("<mark>CE</mark>"), "{first:?}");
-    let results = corpus_index()
-        .engine
-        .search(&SearchRequest::new("CE".to_string()))
-        .expect("search runs");
+    let results = search("CE");
     assert!(results.total > 0);
     assert!(
         results.hits.iter().all(|hit| hit.text.contains("CE")),
@@ -290,10 +284,7 @@ fn an_acronym_spelt_like_a_stop_word_is_found() {
         results.hits
     );
     // So is a weapon category's letter after a word (`a`, `c`, `d` alone are stop words).
-    let results = corpus_index()
-        .engine
-        .search(&SearchRequest::new("armes de catégorie C".to_string()))
-        .expect("search runs");
+    let results = search("armes de catégorie C");
     let first = &results.hits[0];
     assert!(first.text.contains("catégorie C"), "{first:?}");
     assert!(first.highlight.contains("<mark>C</mark>"), "{first:?}");
@@ -304,10 +295,7 @@ fn a_partial_match_holding_two_query_words_together_ranks_above_one_holding_them
     // No passage holds all three words. An article of the code de la défense holds `légitime`
     // in its text (`sans motif légitime`) and `défense` only in its document's title; the
     // passages holding `légitime défense` together must come before it.
-    let results = corpus_index()
-        .engine
-        .search(&SearchRequest::new("légitime défense policier".to_string()))
-        .expect("search runs");
+    let results = search("légitime défense policier");
     let first = &results.hits[0];
     assert!(first.text.contains("légitime défense"), "{first:?}");
     let apart = results
@@ -327,12 +315,6 @@ fn a_partial_match_holding_two_query_words_together_ranks_above_one_holding_them
 fn a_compound_typed_in_two_parts_finds_the_word_the_texts_write_whole() {
     // The code de la sécurité intérieure writes `vidéoprotection` (about 200 times); one
     // text writes `vidéo-protection`. Typed with a hyphen or a space, the word is found.
-    let search = |query: &str| {
-        corpus_index()
-            .engine
-            .search(&SearchRequest::new(query.to_string()))
-            .expect("search runs")
-    };
     let whole = search("vidéoprotection");
     for typed in ["vidéo-protection", "vidéo protection"] {
         let results = search(typed);
@@ -355,12 +337,7 @@ fn a_code_named_in_the_query_is_held_by_its_own_articles() {
     // The code de procédure pénale's articles on garde à vue never name the code in their
     // text, only in their title; passages of other texts citing it by name hold every word
     // in their text. The code's own articles come first.
-    let results = corpus_index()
-        .engine
-        .search(&SearchRequest::new(
-            "garde à vue code de procédure pénale".to_string(),
-        ))
-        .expect("search runs");
+    let results = search("garde à vue code de procédure pénale");
     let first = &results.hits[0];
     assert!(
         first.title.starts_with("Code de procédure pénale"),
