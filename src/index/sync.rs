@@ -41,7 +41,8 @@ impl Default for SyncOptions {
 pub enum FileStatus {
     /// Read; its documents were added, updated or found unchanged.
     Indexed,
-    /// Read, but some JSON lines were bad (reported); the others were indexed.
+    /// Read, but some of its documents were left out (bad JSON lines, ids an earlier file
+    /// gave; each reported); the others were indexed.
     Partial,
     /// Could not be read (reported); skipped.
     Failed,
@@ -158,7 +159,7 @@ pub fn sync_paths(
     let mut writer = index.writer(options.threads)?;
     let mut run = RunState {
         stored: &stored,
-        seen_ids: HashSet::new(),
+        seen_ids: HashMap::new(),
         kept_files: HashSet::new(),
         pending_writes: 0,
         commit_every: options.commit_every,
@@ -182,6 +183,9 @@ pub fn sync_paths(
         });
         let mut remaining = files.iter().zip(sizes.iter().copied());
         let mut current = remaining.next();
+        // Position of the current file in `files`, and whether it repeated an earlier id.
+        let mut file_index = 0;
+        let mut repeated_ids = false;
         let mut current_root = current.map(|(file, _)| {
             root_names
                 .entry(file.root.clone())
@@ -198,7 +202,22 @@ pub fn sync_paths(
             };
             match parsed {
                 Parsed::Document(document) => {
-                    run.write(&mut writer, &mut report, &document, origin)?;
+                    let written =
+                        run.write(&mut writer, &mut report, &document, origin, file_index)?;
+                    if let Written::Repeated { first_file } = written {
+                        repeated_ids = true;
+                        let failure = Failure {
+                            path: file.path.clone(),
+                            line: None,
+                            reason: format!(
+                                "{}: document {:?} is already given by {}; skipped",
+                                file.path.display(),
+                                document.id,
+                                files[first_file].path.display()
+                            ),
+                        };
+                        record_failure(&mut report, progress, failure);
+                    }
                 }
                 Parsed::FileDone(outcome) => {
                     let status = match outcome {
@@ -207,7 +226,7 @@ pub fn sync_paths(
                             for error in &line_errors {
                                 record_failure(&mut report, progress, Failure::from_error(error));
                             }
-                            if line_errors.is_empty() {
+                            if line_errors.is_empty() && !repeated_ids {
                                 FileStatus::Indexed
                             } else {
                                 run.kept_files
@@ -224,6 +243,8 @@ pub fn sync_paths(
                     };
                     progress.file_done(file, bytes, status);
                     current = remaining.next();
+                    file_index += 1;
+                    repeated_ids = false;
                     current_root = current.map(|(file, _)| {
                         root_names
                             .entry(file.root.clone())
@@ -250,7 +271,7 @@ pub fn sync_paths(
         .collect();
     for (doc_id, previous) in &stored {
         let gone = walked_roots.contains(&previous.origin_root)
-            && !seen_ids.contains(doc_id)
+            && !seen_ids.contains_key(doc_id)
             && !kept_files.contains(&(previous.origin_root.clone(), previous.origin_file.clone()));
         if gone {
             writer.delete(doc_id);
@@ -290,10 +311,19 @@ enum Parsed {
     FileDone(Result<Vec<IngestError>, IngestError>),
 }
 
+/// What [`RunState::write`] did with a document.
+enum Written {
+    /// Added, replaced, or found unchanged.
+    Done,
+    /// Left out: the file at `first_file` gave the same id earlier in the run.
+    Repeated { first_file: usize },
+}
+
 /// The writing side of a run: what the index held, what this run has seen.
 struct RunState<'a> {
     stored: &'a HashMap<String, StoredDocument>,
-    seen_ids: HashSet<String>,
+    /// Every document id this run has read, with the position of the file that gave it first.
+    seen_ids: HashMap<String, usize>,
     /// Files whose old documents must be kept: unreadable files and files with bad lines.
     kept_files: HashSet<(String, String)>,
     pending_writes: usize,
@@ -301,24 +331,33 @@ struct RunState<'a> {
 }
 
 impl RunState<'_> {
-    /// Adds, replaces or skips one document, committing every `commit_every` writes.
+    /// Adds, replaces or skips one document of the file at `file_index`, committing every
+    /// `commit_every` writes. A document whose id an earlier file of the run already gave is
+    /// left out: the first one read stays, whatever the order of later runs' changes.
     fn write(
         &mut self,
         writer: &mut DocumentWriter,
         report: &mut SyncReport,
         document: &Document,
         origin: Origin<'_>,
-    ) -> Result<(), IndexError> {
-        let first_sighting = self.seen_ids.insert(document.id.clone());
+        file_index: usize,
+    ) -> Result<Written, IndexError> {
+        let first_file = *self
+            .seen_ids
+            .entry(document.id.clone())
+            .or_insert(file_index);
+        if first_file != file_index {
+            return Ok(Written::Repeated { first_file });
+        }
         match self.stored.get(&document.id) {
             Some(previous) if is_unchanged(previous, &document.content_hash, origin) => {
                 report.unchanged += 1;
-                return Ok(());
+                return Ok(Written::Done);
             }
             Some(_) => report.updated += 1,
             None => report.added += 1,
         }
-        if first_sighting && !self.stored.contains_key(&document.id) {
+        if !self.stored.contains_key(&document.id) {
             // Nothing to delete: skipping the delete saves a term lookup per segment at commit.
             writer.add(document, origin)?;
         } else {
@@ -334,7 +373,7 @@ impl RunState<'_> {
                 "committed: an interrupted run keeps what is committed, and a re-run skips it"
             );
         }
-        Ok(())
+        Ok(Written::Done)
     }
 }
 

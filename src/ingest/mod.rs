@@ -15,6 +15,8 @@ mod segment;
 mod text;
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -428,17 +430,33 @@ fn read_jsonl(
         fallback_language: name_language,
     };
     let mut line_errors = Vec::new();
+    // The line each id was first read on: a later line with the same id would silently
+    // replace it, so it is reported instead and the first one kept.
+    let mut first_lines: HashMap<String, usize> = HashMap::new();
     for (index, line) in text.split('\n').enumerate() {
+        let line_number = index + 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.trim().is_empty() {
             continue;
         }
-        match jsonl::read_line(&context, index + 1, line) {
-            Ok(document) => {
-                if !on_document(document) {
-                    break;
+        match jsonl::read_line(&context, line_number, line) {
+            Ok(document) => match first_lines.entry(document.id.clone()) {
+                Entry::Occupied(first) => line_errors.push(IngestError::BadLine {
+                    path: file.path.clone(),
+                    line: line_number,
+                    reason: format!(
+                        "document {:?} is already given by line {}; this line is skipped",
+                        document.id,
+                        first.get()
+                    ),
+                }),
+                Entry::Vacant(slot) => {
+                    slot.insert(line_number);
+                    if !on_document(document) {
+                        break;
+                    }
                 }
-            }
+            },
             Err(error) => line_errors.push(error),
         }
     }

@@ -389,6 +389,32 @@ fn jsonl_bad_lines_are_reported_and_others_kept() {
 }
 
 #[test]
+fn a_jsonl_id_repeated_in_the_file_is_reported_and_the_first_line_kept() {
+    let dir = temp_dir();
+    let lines = concat!(
+        "{\"id\": \"a\", \"title\": \"Premier\", \"text\": \"Le premier texte.\"}\n",
+        "{\"id\": \"b\", \"title\": \"Autre\", \"text\": \"Un autre texte.\"}\n",
+        "{\"id\": \"a\", \"title\": \"Second\", \"text\": \"Le second texte.\"}\n",
+    );
+    let file = write_file(dir.path(), "ids.jsonl", lines.as_bytes());
+    let outcome = read_file(&file).unwrap_or_else(|error| panic!("{error}"));
+    let read: Vec<(&str, &str)> = outcome
+        .documents
+        .iter()
+        .map(|document| (document.id.as_str(), document.title.as_str()))
+        .collect();
+    assert_eq!(read, vec![("a", "Premier"), ("b", "Autre")]);
+    assert_eq!(outcome.line_errors.len(), 1);
+    let message = outcome.line_errors[0].to_string();
+    assert!(
+        message.ends_with(
+            "ids.jsonl:3: document \"a\" is already given by line 1; this line is skipped"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
 fn discover_filters_sorts_and_reports() {
     let dir = temp_dir();
     let root = dir.path();

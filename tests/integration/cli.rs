@@ -120,6 +120,78 @@ fn a_single_file_can_be_indexed_without_touching_the_rest() {
 }
 
 #[test]
+fn a_document_id_given_twice_is_reported_and_the_first_kept_run_after_run() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("index");
+    copy_corpus_files(&corpus, &FILES[..1]);
+    // The second file repeats the text file's id (its path), the third its own first line's.
+    let lines = format!(
+        "{{\"id\": \"{}\", \"title\": \"Homonyme\", \"text\": \"Texte des zèbres.\"}}\n",
+        FILES[0]
+    );
+    std::fs::write(corpus.join("homonyme.jsonl"), lines).expect("write");
+    let repeated = concat!(
+        "{\"id\": \"n1\", \"title\": \"Premier\", \"text\": \"Les okapis du premier.\"}\n",
+        "{\"id\": \"n1\", \"title\": \"Second\", \"text\": \"Les gnous du second.\"}\n",
+    );
+    std::fs::write(corpus.join("notes.jsonl"), repeated).expect("write");
+
+    for run in 0..2 {
+        let (code, report, stderr) = index_json(&corpus, &index);
+        assert_eq!(code, Some(2), "run {run}: {stderr}");
+        assert_eq!(report["documents_total"], 2, "run {run}");
+        let (added, unchanged) = if run == 0 { (2, 0) } else { (0, 2) };
+        assert_eq!(report["added"], added, "run {run}");
+        assert_eq!(
+            report["updated"], 0,
+            "run {run}: nothing changed, nothing replaced"
+        );
+        assert_eq!(report["unchanged"], unchanged, "run {run}");
+        let reasons: Vec<&str> = report["failures"]
+            .as_array()
+            .map(|failures| {
+                failures
+                    .iter()
+                    .filter_map(|failure| failure["reason"].as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(reasons.len(), 2, "run {run}: {reasons:?}");
+        assert!(
+            reasons
+                .iter()
+                .any(|reason| reason.contains("homonyme.jsonl")
+                    && reason.contains(&format!(
+                        "already given by {}",
+                        corpus.join(FILES[0]).display()
+                    ))),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons
+                .iter()
+                .any(|reason| reason.contains("notes.jsonl:2") && reason.contains("line 1")),
+            "{reasons:?}"
+        );
+    }
+    for (query, expected) in [("okapis", true), ("gnous", false), ("zèbres", false)] {
+        let output = vigie()
+            .args(["search", query, "--json", "--index"])
+            .arg(&index)
+            .output()
+            .expect("runs");
+        let body: serde_json::Value =
+            serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+        assert_eq!(
+            body["total"].as_u64().unwrap_or(0) > 0,
+            expected,
+            "{query}: {body}"
+        );
+    }
+}
+
+#[test]
 fn search_prints_ranked_passages_or_the_api_json() {
     let dir = tempfile::tempdir().expect("temp");
     let corpus = dir.path().join("corpus");
