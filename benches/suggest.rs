@@ -53,11 +53,13 @@ fn suggest_latency(c: &mut Criterion) {
             limit: 8,
         })
         .collect();
+    // A word being typed has more completions than asked; a known phrase (`données pers`)
+    // may have fewer, and is never padded with guesses.
     for request in &requests {
         let answer = engine.suggest(request).expect("suggests");
-        assert_eq!(
-            answer.suggestions.len(),
-            8,
+        let wanted = if request.prefix.contains(' ') { 1 } else { 8 };
+        assert!(
+            answer.suggestions.len() >= wanted,
             "{:?}: {:?}",
             request.prefix,
             answer.suggestions

@@ -33,7 +33,7 @@ use tantivy::tokenizer::{
 
 pub use folding::FrenchFolding;
 pub use light_stemmer::FrenchLightStemmer;
-pub use stopwords::FrenchStopWords;
+pub use stopwords::{is_kept_as_word, is_stop_word, FrenchStopWords};
 pub use tokenizer::FrenchTokenizer;
 
 /// The name the default analyzer is registered under (tantivy stores only this name in the schema).

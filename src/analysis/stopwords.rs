@@ -86,7 +86,6 @@ fn pack(word: &str) -> Option<u64> {
 
 /// True when `folded` (lowercase, accentless) is a French stop word. The filter itself keeps
 /// the table at hand and calls [`is_packed_stop_word`].
-#[cfg(test)]
 pub fn is_stop_word(folded: &str) -> bool {
     is_packed_stop_word(packed_stop_words(), folded)
 }
@@ -145,16 +144,7 @@ impl<T: TokenStream> TokenStream for FrenchStopWordsStream<'_, T> {
             if !is_packed_stop_word(self.stop_words, &token.text) {
                 return true;
             }
-            // Most stop words are written in lower case: one byte read settles them.
-            let may_be_capital = self
-                .text
-                .as_bytes()
-                .get(token.offset_from)
-                .is_some_and(|byte| byte.is_ascii_uppercase() || !byte.is_ascii());
-            if may_be_capital
-                && (is_acronym(self.text, token.offset_from, token.offset_to)
-                    || is_letter_naming(self.text, token.offset_from, token.offset_to))
-            {
+            if is_kept_as_word(self.text, token.offset_from, token.offset_to) {
                 return true;
             }
         }
@@ -168,6 +158,18 @@ impl<T: TokenStream> TokenStream for FrenchStopWordsStream<'_, T> {
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
     }
+}
+
+/// True when the stop word written at `from..to` in `text` is kept as a word, as the filter
+/// keeps it: an acronym (`règlement (CE)`) or a capital letter naming something (`catégorie
+/// C`).
+pub fn is_kept_as_word(text: &str, from: usize, to: usize) -> bool {
+    // Most stop words are written in lower case: one byte read settles them.
+    let may_be_capital = text
+        .as_bytes()
+        .get(from)
+        .is_some_and(|byte| byte.is_ascii_uppercase() || !byte.is_ascii());
+    may_be_capital && (is_acronym(text, from, to) || is_letter_naming(text, from, to))
 }
 
 /// True when the word at `from..to` in `text` is written in capitals (two letters or more,

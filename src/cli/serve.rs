@@ -57,6 +57,7 @@ pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
     };
     let engine = Arc::new(super::engine(index, config)?);
     let stats = engine.stats()?;
+    engine.warm_suggestions();
     let router = http::router(AppState::new(engine), &HttpSettings::from_config(config));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -104,6 +104,29 @@ async fn a_one_letter_last_word_is_completed_only_within_a_phrase() {
 }
 
 #[tokio::test]
+async fn weapon_categories_are_offered_in_capitals_and_reference_letters_end_no_phrase() {
+    let (status, body) = suggest("catégorie ", "&limit=20").await;
+    assert_eq!(status, StatusCode::OK);
+    let found = suggestions(&body);
+    for category in ["catégorie B", "catégorie C", "catégorie D"] {
+        assert!(found.iter().any(|(text, _)| text == category), "{found:?}");
+    }
+    assert!(
+        found.iter().all(|(text, _)| text != "catégorie b"),
+        "{found:?}"
+    );
+    // The code's articles are cited as `R. 224-1`: that `R` ends no phrase.
+    let (_, body) = suggest("sécurité intérieure", "&limit=20").await;
+    let found = suggestions(&body);
+    assert!(
+        found
+            .iter()
+            .all(|(text, _)| !text.ends_with(" R") && !text.ends_with(" L")),
+        "{found:?}"
+    );
+}
+
+#[tokio::test]
 async fn known_phrases_are_not_padded_with_guesses_at_the_last_word() {
     for (typed, phrase, guesses) in [
         (

@@ -10,10 +10,10 @@
 
 use std::collections::HashMap;
 
-use tantivy::tokenizer::{RawTokenizer, TextAnalyzer, TokenStream};
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use super::table::{SuggestionKind, SuggestionTable, TableRow};
-use crate::analysis::{self, FrenchStopWords};
+use crate::analysis;
 
 /// A word is suggested once it occurs this many times.
 pub const MIN_WORD_COUNT: u32 = 2;
@@ -61,15 +61,21 @@ struct WordToken {
     start: usize,
     end: usize,
     is_stop_word: bool,
+    /// One letter: it may end a phrase (`catégorie B`) but start none (`A défaut`).
+    single_letter: bool,
+    /// Written in capitals.
+    capital: bool,
     in_phrases: bool,
 }
 
 /// Accumulates counts over passage texts; [`SuggestionBuilder::finish`] makes the table.
 pub struct SuggestionBuilder {
     tokenizer: TextAnalyzer,
-    stop_words: TextAnalyzer,
     words: HashMap<String, WordCounts>,
     phrases: HashMap<String, u32>,
+    /// Phrases holding a one-letter word (`catégorie c`, `garde a vue`): times it was written
+    /// in capitals, less times it was not.
+    letter_capitals: HashMap<String, i32>,
     tokens: Vec<WordToken>,
     key: String,
 }
@@ -78,11 +84,9 @@ impl Default for SuggestionBuilder {
     fn default() -> Self {
         SuggestionBuilder {
             tokenizer: analysis::exact_analyzer(),
-            stop_words: TextAnalyzer::builder(RawTokenizer::default())
-                .filter(FrenchStopWords)
-                .build(),
             words: HashMap::new(),
             phrases: HashMap::new(),
+            letter_capitals: HashMap::new(),
             tokens: Vec::new(),
             key: String::new(),
         }
@@ -96,8 +100,15 @@ impl SuggestionBuilder {
         let mut stream = self.tokenizer.token_stream(text);
         let mut previous_end = 0;
         while let Some(token) = stream.next() {
-            // A legal reference is also emitted whole over its parts: count the parts only.
+            // A legal reference is also emitted whole over its parts: count the parts only,
+            // and keep them out of phrases (`intérieure R. 224-1` makes no `intérieure R`).
             if token.offset_from < previous_end {
+                for part in self.tokens.iter_mut().rev() {
+                    if part.start < token.offset_from {
+                        break;
+                    }
+                    part.in_phrases = false;
+                }
                 continue;
             }
             previous_end = token.offset_to;
@@ -105,10 +116,8 @@ impl SuggestionBuilder {
                 continue;
             };
             if !self.words.contains_key(token.text.as_str()) {
-                let is_stop_word = PHRASE_EDGE_WORDS.contains(&token.text.as_str()) || {
-                    let mut check = self.stop_words.token_stream(&token.text);
-                    check.next().is_none()
-                };
+                let is_stop_word = PHRASE_EDGE_WORDS.contains(&token.text.as_str())
+                    || analysis::is_stop_word(&token.text);
                 self.words.insert(
                     token.text.clone(),
                     WordCounts {
@@ -130,11 +139,17 @@ impl SuggestionBuilder {
                 Some((_, count)) => *count = count.saturating_add(1),
                 None => counts.surfaces.push((surface.into(), 1)),
             }
+            // A stop word the analyzer keeps as a word where it stands (`catégorie C`,
+            // `règlement (CE)`) may end a phrase there.
+            let is_stop_word = counts.is_stop_word
+                && !analysis::is_kept_as_word(text, token.offset_from, token.offset_to);
             self.tokens.push(WordToken {
                 folded: token.text.clone(),
                 start: token.offset_from,
                 end: token.offset_to,
-                is_stop_word: counts.is_stop_word,
+                is_stop_word,
+                single_letter: is_single_letter(&token.text),
+                capital: surface.starts_with(char::is_uppercase),
                 in_phrases: token.text.chars().all(char::is_alphabetic),
             });
         }
@@ -142,17 +157,21 @@ impl SuggestionBuilder {
         self.count_phrases(text);
         if self.phrases.len() > PRUNE_AT {
             self.phrases.retain(|_, count| *count > 1);
+            let phrases = &self.phrases;
+            self.letter_capitals
+                .retain(|phrase, _| phrases.contains_key(phrase));
         }
     }
 
     fn count_phrases(&mut self, text: &str) {
         for first in 0..self.tokens.len() {
             let head = &self.tokens[first];
-            if head.is_stop_word || !head.in_phrases {
+            if head.is_stop_word || head.single_letter || !head.in_phrases {
                 continue;
             }
             self.key.clear();
             self.key.push_str(&head.folded);
+            let mut letter_capital = None;
             for next in first + 1..(first + MAX_PHRASE_WORDS).min(self.tokens.len()) {
                 let previous = &self.tokens[next - 1];
                 let token = &self.tokens[next];
@@ -160,6 +179,9 @@ impl SuggestionBuilder {
                     break;
                 }
                 self.key.push_str(&token.folded);
+                if token.single_letter {
+                    letter_capital = Some(token.capital);
+                }
                 if token.is_stop_word {
                     continue;
                 }
@@ -168,6 +190,10 @@ impl SuggestionBuilder {
                     None => {
                         self.phrases.insert(self.key.clone(), 1);
                     }
+                }
+                if let Some(capital) = letter_capital {
+                    let votes = self.letter_capitals.entry(self.key.clone()).or_insert(0);
+                    *votes = votes.saturating_add(if capital { 1 } else { -1 });
                 }
             }
         }
@@ -194,7 +220,13 @@ impl SuggestionBuilder {
                 continue;
             }
             rows.push(TableRow {
-                surface: phrase_surface(key, &self.words),
+                surface: phrase_surface(
+                    key,
+                    &self.words,
+                    self.letter_capitals
+                        .get(key)
+                        .is_some_and(|votes| *votes > 0),
+                ),
                 key: key.clone(),
                 count,
                 kind: SuggestionKind::Phrase,
@@ -246,8 +278,19 @@ fn is_suggestible_word(folded: &str) -> bool {
             || (folded.contains(['/', '-']) && folded.len() >= 5))
 }
 
-/// Rebuilds a phrase's surface from its words' most frequent surface forms.
-fn phrase_surface(key: &str, words: &HashMap<String, WordCounts>) -> String {
+fn is_single_letter(word: &str) -> bool {
+    let mut characters = word.chars();
+    characters.next().is_some_and(char::is_alphabetic) && characters.next().is_none()
+}
+
+/// Rebuilds a phrase's surface from its words' most frequent surface forms; a one-letter word
+/// in capitals when the phrase mostly writes it so (`catégorie B`, whatever `b` is alone: a
+/// list item, `b)`).
+fn phrase_surface(
+    key: &str,
+    words: &HashMap<String, WordCounts>,
+    letter_in_capitals: bool,
+) -> String {
     let surface_of = |folded: &str| {
         words
             .get(folded)
@@ -264,7 +307,9 @@ fn phrase_surface(key: &str, words: &HashMap<String, WordCounts>) -> String {
             if part_index > 0 {
                 surface.push('-');
             }
-            if words.contains_key(part) {
+            if letter_in_capitals && is_single_letter(part) {
+                surface.extend(part.chars().flat_map(char::to_uppercase));
+            } else if words.contains_key(part) {
                 surface.push_str(&surface_of(part));
             } else if let Some((elision, word)) = part.split_once('\'') {
                 surface.push_str(elision);
@@ -330,6 +375,31 @@ mod tests {
         );
         // A stop word may stand inside a phrase.
         assert_eq!(texts(&table, "recours aux"), ["recours aux équipes"]);
+    }
+
+    #[test]
+    fn letters_naming_a_category_end_phrases_in_capitals_and_reference_letters_do_not() {
+        let table = table_of(&[
+            "Les armes de catégorie C et de catégorie b sont soumises à déclaration.",
+            "Une arme de catégorie C ou de catégorie B, selon le code de la sécurité intérieure.",
+            "Les armes de catégorie C, de catégorie B. Code de la sécurité intérieure R. 232-9.",
+            "Relevant de la sécurité intérieure R. 224-1 à R. 224-6. A défaut, rien.",
+            "A défaut de déclaration. A défaut, rien. Sur la sécurité intérieure L. 111-1.",
+        ]);
+        assert_eq!(
+            texts(&table, "categorie "),
+            ["catégorie B", "catégorie C"],
+            "a letter after a word names a category; shown in capitals"
+        );
+        assert_eq!(
+            texts(&table, "securite interieure"),
+            ["sécurité intérieure"],
+            "the letter of an article reference is not a phrase's word"
+        );
+        assert!(
+            texts(&table, "a def").is_empty(),
+            "a letter starts no phrase"
+        );
     }
 
     #[test]

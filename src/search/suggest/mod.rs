@@ -1,11 +1,11 @@
 //! Suggestions as you type: completions of a prefix from the indexed text.
 //!
-//! Owns the suggestion table's life cycle: it is built from the passages' stored text the
-//! first time it is asked for, and rebuilt when the index has changed (a new set of segments
-//! or deletes), in the background, the previous table answering meanwhile. Answers are plain
-//! domain types ([`Suggestions`]); no engine type leaves this module. [`builder`] counts words
-//! and phrases, [`table`] holds them compactly and finds a prefix. May import `error`,
-//! `analysis` and `index`.
+//! Owns the suggestion table's life cycle: it is built from the passages' stored text when
+//! the server starts (in the background) or the first time it is asked for, and rebuilt when
+//! the index has changed (a new set of segments or deletes), in the background, the previous
+//! table answering meanwhile. Answers are plain domain types ([`Suggestions`]); no engine type
+//! leaves this module. [`builder`] counts words and phrases, [`table`] holds them compactly and
+//! finds a prefix. May import `error`, `analysis` and `index`.
 
 pub mod builder;
 pub mod table;
@@ -139,6 +139,38 @@ impl SuggestionCache {
         Ok(state.store(built))
     }
 
+    /// Starts building the first table on a background thread, so that the first person to
+    /// type does not wait for it (seconds on a large index). A request arriving meanwhile
+    /// waits for this build instead of starting its own.
+    fn warm(&self, index: &VigieIndex) {
+        if self.shared.current().is_some() {
+            return;
+        }
+        let state = Arc::clone(&self.shared);
+        let searcher = index.searcher();
+        let body = index.fields().body;
+        let spawned = std::thread::Builder::new()
+            .name("vigie-suggest".to_string())
+            .spawn(move || {
+                let _building = state
+                    .first_build
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                if state.current().is_some() {
+                    return;
+                }
+                match build_table(&searcher, body) {
+                    Ok(built) => {
+                        state.store(built);
+                    }
+                    Err(error) => tracing::warn!(%error, "building suggestions failed"),
+                }
+            });
+        if let Err(error) = spawned {
+            tracing::warn!(%error, "cannot start building suggestions");
+        }
+    }
+
     fn rebuild_in_background(&self, searcher: Searcher, body: tantivy::schema::Field) {
         let state = Arc::clone(&self.shared);
         let spawned = std::thread::Builder::new()
@@ -203,6 +235,12 @@ impl Engine {
             suggestions,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
         })
+    }
+
+    /// Starts building the suggestion table in the background if none is built yet (for a
+    /// server about to take requests); returns at once.
+    pub fn warm_suggestions(&self) {
+        self.suggestions.warm(&self.index);
     }
 
     /// Sizes of the suggestion table (building it if needed).
