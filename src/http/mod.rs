@@ -8,6 +8,7 @@
 //! engine type) and `search`.
 
 pub mod auth;
+pub mod document_page;
 pub mod documents;
 pub mod dto;
 pub mod error;

@@ -3,7 +3,12 @@
 use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::header::{
+    ACCEPT, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, VARY, X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
@@ -12,7 +17,8 @@ use super::dto::{
     SuggestResponse,
 };
 use super::error::{ApiError, ErrorBody};
-use super::AppState;
+use super::widget::INDEX_CSP;
+use super::{document_page, AppState};
 use crate::search::{DocumentDetail, Engine, IndexStats, Suggestions};
 
 /// Runs blocking engine work off the async runtime, once a turn is free (see
@@ -82,14 +88,18 @@ pub async fn suggest(
     Ok(Json(suggestions))
 }
 
-/// `GET /documents/{id}`: a document's metadata and its passages in order.
+/// `GET /documents/{id}`: a document's metadata and its passages in order, as JSON; as a
+/// page to read for a browser (`Accept: text/html` first), where search results link.
 #[utoipa::path(
     get,
     path = "/documents/{*id}",
     tag = "search",
     params(("id" = String, Path, description = "The document id (may contain `/`)")),
     responses(
-        (status = 200, description = "The document and its passages", body = DocumentDetail),
+        (status = 200, description = "The document and its passages; a browser (`Accept: text/html` before any JSON) gets it as a page to read, each passage an anchor (`#passage-N`, as in a hit's `link`)", content(
+            (DocumentDetail = "application/json"),
+            (String = "text/html"),
+        )),
         (status = 400, description = "Invalid document id (`invalid_document_id`)", body = ErrorBody),
         (status = 401, description = "A read key is configured and was not sent (`unauthorized`)", body = ErrorBody),
         (status = 404, description = "No such document (`document_not_found`)", body = ErrorBody),
@@ -98,10 +108,29 @@ pub async fn suggest(
 pub async fn document(
     State(state): State<AppState>,
     Path(doc_id): Path<String>,
-) -> Result<Json<DocumentResponse>, ApiError> {
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     check_document_id(&doc_id)?;
-    let document = blocking(&state, move |engine| Ok(engine.document(&doc_id)?)).await?;
-    Ok(Json(document))
+    let accept = headers.get(ACCEPT).and_then(|value| value.to_str().ok());
+    let as_page = document_page::wants_html(accept);
+    let document: DocumentResponse =
+        blocking(&state, move |engine| Ok(engine.document(&doc_id)?)).await?;
+    let vary = [(VARY, HeaderValue::from_static("accept"))];
+    if !as_page {
+        return Ok((vary, Json(document)).into_response());
+    }
+    let page = document_page::render(&document, uri.path());
+    let headers = [
+        (
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        ),
+        (CONTENT_SECURITY_POLICY, HeaderValue::from_static(INDEX_CSP)),
+        (REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+        (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+    ];
+    Ok((vary, headers, page).into_response())
 }
 
 /// The answer of `GET /health`.

@@ -422,6 +422,58 @@ async fn a_document_is_served_whole_with_passages_in_order() {
 }
 
 #[tokio::test]
+async fn a_hit_s_link_opens_in_a_browser_as_a_page_with_the_passage_anchored() {
+    let (_, body) = search(
+        "\"équipes communes d'enquête\"",
+        &format!("&doc={DECLARATION}"),
+    )
+    .await;
+    let link = body["hits"][0]["link"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (path, anchor) = link.split_once('#').unwrap_or((link.as_str(), ""));
+    assert!(anchor.starts_with("passage-"), "{link}");
+    let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    let page = get_with(path, &HttpSettings::default(), &[("accept", browser)]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let header = |name: &str| {
+        page.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(header("content-type"), "text/html; charset=utf-8");
+    assert!(header("content-security-policy").contains("default-src 'self'"));
+    assert_eq!(header("vary"), "accept");
+    let html = String::from_utf8_lossy(&page.body);
+    assert!(
+        html.contains("<link rel=\"stylesheet\" href=\"../index.css\">"),
+        "{html}"
+    );
+    assert!(html.contains("29 mai 2018"), "the date, in French");
+    // The passage the link names holds the phrase searched, escaped.
+    let section = html
+        .split(&format!("<section class=\"passage\" id=\"{anchor}\">"))
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap_or_default();
+    assert!(
+        section.contains("équipes communes d&#39;enquête"),
+        "{section}"
+    );
+    assert!(!html.contains("<script"), "nothing runs on the page");
+    // An API client asking for JSON, or for anything, still gets JSON.
+    for accept in ["application/json", "*/*"] {
+        let reply = get_with(path, &HttpSettings::default(), &[("accept", accept)]).await;
+        let (status, json) = reply.into_json();
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(json["id"], DECLARATION, "{accept}");
+    }
+}
+
+#[tokio::test]
 async fn the_page_break_paragraph_of_the_declaration_is_one_passage() {
     let (_, body) = search(
         "\"mettre en oeuvre cette coopération\" réorganisation",

@@ -295,6 +295,25 @@ fn drive(browser: &mut Browser, servers: &Servers) -> Result<(), String> {
         format!("document link not on Vigie's origin: {link}"),
     )?;
     browser.screenshot(&artifacts().join("widget-cross-origin.png"))?;
+
+    // The link opens the whole document as a page to read, its passage marked.
+    let link = link.as_str().ok_or("no document link")?.to_string();
+    browser.navigate(&link)?;
+    let target = browser.wait_for(
+        "(() => { const t = document.querySelector('.passage:target'); return t ? t.id : null; })()",
+        "the linked passage, as the page's target",
+    )?;
+    check(
+        link.ends_with(&format!("#{}", target.as_str().unwrap_or("?"))),
+        format!("the page marks {target}, the link named {link}"),
+    )?;
+    let marked = browser
+        .eval("getComputedStyle(document.querySelector('.passage:target')).backgroundColor")?;
+    check(
+        marked != json!("rgba(0, 0, 0, 0)"),
+        format!("the document page's stylesheet did not apply: {marked}"),
+    )?;
+    browser.screenshot(&artifacts().join("document-page.png"))?;
     Ok(())
 }
 
