@@ -18,12 +18,24 @@ pub enum IngestError {
         source: std::io::Error,
     },
     /// The file is not valid UTF-8 text.
-    #[error("{path}: not valid UTF-8 text (first bad byte at offset {offset})")]
+    #[error(
+        "{path}: not valid UTF-8 text (first bad byte at offset {offset}); convert it to UTF-8 \
+         (from Windows-1252: iconv -f WINDOWS-1252 -t UTF-8), or declare an HTML page's \
+         encoding with <meta charset>"
+    )]
     InvalidUtf8 {
         /// The file.
         path: PathBuf,
         /// Byte offset of the first invalid sequence.
         offset: usize,
+    },
+    /// An HTML page is not valid text in the encoding it declares.
+    #[error("{path}: not valid {encoding} text, the encoding its <meta> declares")]
+    InvalidEncoding {
+        /// The file.
+        path: PathBuf,
+        /// The encoding declared.
+        encoding: String,
     },
     /// The file looks binary (NUL bytes or mostly control characters).
     #[error("{path}: binary content, not text")]

@@ -86,6 +86,7 @@ impl Failure {
         let (path, line) = match error {
             IngestError::Io { path, .. }
             | IngestError::InvalidUtf8 { path, .. }
+            | IngestError::InvalidEncoding { path, .. }
             | IngestError::Binary { path }
             | IngestError::Empty { path }
             | IngestError::Unsupported { path }

@@ -6,6 +6,7 @@
 //! [`crate::error`].
 
 pub mod bytes;
+mod encoding;
 mod html;
 mod html_guard;
 mod jsonl;
@@ -231,35 +232,6 @@ pub(crate) fn clean_text(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Checks raw bytes are text and returns them as a string without BOM.
-fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, IngestError> {
-    let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if without_bom.contains(&0) {
-        return Err(IngestError::Binary {
-            path: path.to_path_buf(),
-        });
-    }
-    let text = std::str::from_utf8(without_bom).map_err(|error| IngestError::InvalidUtf8 {
-        path: path.to_path_buf(),
-        offset: error.valid_up_to() + (bytes.len() - without_bom.len()),
-    })?;
-    let control_count = text
-        .chars()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
-        .count();
-    if control_count * 10 > text.chars().count() {
-        return Err(IngestError::Binary {
-            path: path.to_path_buf(),
-        });
-    }
-    if text.trim().is_empty() {
-        return Err(IngestError::Empty {
-            path: path.to_path_buf(),
-        });
-    }
-    Ok(text)
-}
-
 /// Who published a document that states nothing: the first folder of its path, else its name.
 fn fallback_source(file: &SourceFile) -> String {
     match file.relative.split_once('/') {
@@ -317,7 +289,8 @@ fn read_source(
     bytes: &[u8],
     on_document: &mut dyn FnMut(Document) -> bool,
 ) -> Result<Vec<IngestError>, IngestError> {
-    let raw_text = decode(&file.path, bytes)?;
+    let decoded = encoding::decode(&file.path, kind, bytes)?;
+    let raw_text: &str = &decoded;
     let name_language = metadata::language_from_file_name(&file_name(file));
     if kind == DocumentKind::Jsonl {
         return Ok(read_jsonl(

@@ -120,6 +120,51 @@ fn a_single_file_can_be_indexed_without_touching_the_rest() {
 }
 
 #[test]
+fn an_html_page_in_the_windows_1252_it_declares_is_indexed_with_its_accents() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (legacy, original) = (dir.path().join("legacy"), dir.path().join("original"));
+    copy_corpus_files(&original, &FILES[2..]);
+    std::fs::create_dir_all(&legacy).expect("folder");
+    // A real page of the corpus, saved as older pages were: Windows-1252, declared so.
+    let page = std::fs::read_to_string(original.join(FILES[2])).expect("read");
+    let declared = page.replace("charset=utf-8", "charset=windows-1252");
+    assert_ne!(declared, page, "the page declares its encoding");
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&declared);
+    assert!(std::str::from_utf8(&bytes).is_err(), "no longer UTF-8");
+    std::fs::write(legacy.join(FILES[2]), &bytes).expect("write");
+    std::fs::write(legacy.join("latin1.txt"), b"S\xe9curit\xe9 int\xe9rieure\n").expect("write");
+
+    let (code, report, stderr) = index_json(&legacy, &dir.path().join("legacy-index"));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(report["added"], 1, "{report}");
+    let reason = report["failures"][0]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("latin1.txt") && reason.contains("iconv -f WINDOWS-1252"),
+        "{reason}"
+    );
+    let (code, _, _) = index_json(&original, &dir.path().join("original-index"));
+    assert_eq!(code, Some(0));
+    // Read in the encoding it declares, the page gives the same passages as in UTF-8.
+    let top_hits = |index: &str| {
+        let output = vigie()
+            .args(["search", "fichiers de police sécurité", "--json", "--index"])
+            .arg(dir.path().join(index))
+            .output()
+            .expect("runs");
+        let body: serde_json::Value =
+            serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+        (
+            body["total"].clone(),
+            body["hits"][0]["title"].clone(),
+            body["hits"][0]["highlight"].clone(),
+        )
+    };
+    let legacy_hits = top_hits("legacy-index");
+    assert!(legacy_hits.0.as_u64().unwrap_or(0) > 0, "{legacy_hits:?}");
+    assert_eq!(legacy_hits, top_hits("original-index"));
+}
+
+#[test]
 fn a_document_id_given_twice_is_reported_and_the_first_kept_run_after_run() {
     let dir = tempfile::tempdir().expect("temp");
     let corpus = dir.path().join("corpus");

@@ -1,0 +1,137 @@
+//! Bytes to text: UTF-8 (a byte-order mark dropped), or, for an HTML page that is not UTF-8,
+//! the legacy encoding its head declares (`<meta charset="windows-1252">`, `<meta
+//! http-equiv="Content-Type" content="text/html; charset=iso-8859-1">`, an XML declaration), as
+//! a browser reads it. Older French government pages are often Windows-1252 or Latin-1.
+//!
+//! UTF-8 is tried first: a page whose bytes are valid UTF-8 is read so whatever it declares
+//! (mislabelled pages are common; Latin-1 accented text is never valid UTF-8 by chance). Text
+//! files and Markdown declare nothing, so invalid UTF-8 there is an error, with the hint to
+//! convert the file. Binary content (NUL bytes, mostly control characters) and empty text
+//! are errors too. Imports nothing outside `ingest` and `error`.
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use encoding_rs::Encoding;
+use regex::bytes::Regex;
+
+use super::DocumentKind;
+use crate::error::IngestError;
+
+/// How far into a page its encoding is looked for (browsers look at the first 1,024 bytes;
+/// a long comment before the `<meta>` is forgiven).
+const DECLARATION_SCAN_BYTES: usize = 4096;
+
+static DECLARED_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i-u)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:-]+)|<\?xml\s[^>]*?encoding\s*=\s*["']([a-z0-9_.:-]+)"#,
+    )
+    .expect("the charset pattern is a valid regex")
+});
+
+/// The text of a file of `kind` read as `bytes`.
+pub(crate) fn decode<'a>(
+    path: &Path,
+    kind: DocumentKind,
+    bytes: &'a [u8],
+) -> Result<Cow<'a, str>, IngestError> {
+    let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if without_bom.contains(&0) {
+        return Err(IngestError::Binary {
+            path: path.to_path_buf(),
+        });
+    }
+    let text = match std::str::from_utf8(without_bom) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(error) => {
+            let invalid = || IngestError::InvalidUtf8 {
+                path: path.to_path_buf(),
+                offset: error.valid_up_to() + (bytes.len() - without_bom.len()),
+            };
+            let encoding = match kind {
+                DocumentKind::Html => declared_encoding(without_bom).ok_or_else(invalid)?,
+                _ => return Err(invalid()),
+            };
+            encoding
+                .decode_without_bom_handling_and_without_replacement(without_bom)
+                .ok_or_else(|| IngestError::InvalidEncoding {
+                    path: path.to_path_buf(),
+                    encoding: encoding.name().to_string(),
+                })?
+        }
+    };
+    let control_count = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
+        .count();
+    if control_count * 10 > text.chars().count() {
+        return Err(IngestError::Binary {
+            path: path.to_path_buf(),
+        });
+    }
+    if text.trim().is_empty() {
+        return Err(IngestError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(text)
+}
+
+/// The encoding a page's head declares, when it is one that can be read byte by byte the way
+/// its declaration is written (not UTF-8, which failed, nor UTF-16).
+fn declared_encoding(page: &[u8]) -> Option<&'static Encoding> {
+    let head = &page[..page.len().min(DECLARATION_SCAN_BYTES)];
+    let captures = DECLARED_CHARSET.captures(head)?;
+    let label = captures.get(1).or_else(|| captures.get(2))?.as_bytes();
+    let encoding = Encoding::for_label(label)?;
+    (encoding.is_ascii_compatible() && encoding != encoding_rs::UTF_8).then_some(encoding)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(kind: DocumentKind, bytes: &[u8]) -> Result<String, IngestError> {
+        decode(Path::new("page.html"), kind, bytes).map(Cow::into_owned)
+    }
+
+    #[test]
+    fn a_page_declaring_a_legacy_encoding_is_read_in_it() {
+        let windows_1252 = b"<html><head><meta charset=\"windows-1252\"><title>S\xe9curit\xe9</title></head><body>L\x92\xe9change \x80 100</body></html>";
+        let text = read(DocumentKind::Html, windows_1252).unwrap_or_else(|error| panic!("{error}"));
+        assert!(text.contains("<title>Sécurité</title>"), "{text}");
+        assert!(text.contains("L\u{2019}échange € 100"), "{text}");
+        let http_equiv = b"<HTML><HEAD><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=ISO-8859-1\"></HEAD><BODY>Coop\xe9ration polici\xe8re</BODY></HTML>";
+        let text = read(DocumentKind::Html, http_equiv).unwrap_or_else(|error| panic!("{error}"));
+        assert!(text.contains("Coopération policière"), "{text}");
+        let xml =
+            b"<?xml version='1.0' encoding='iso-8859-15'?><html><body>\xa4 et \xe0</body></html>";
+        let text = read(DocumentKind::Html, xml).unwrap_or_else(|error| panic!("{error}"));
+        assert!(text.contains("€ et à"), "{text}");
+    }
+
+    #[test]
+    fn valid_utf8_wins_over_a_wrong_declaration_and_undeclared_bytes_are_refused() {
+        let mislabelled = "<meta charset=\"windows-1252\"><p>Sécurité</p>".as_bytes();
+        let text = read(DocumentKind::Html, mislabelled).unwrap_or_else(|error| panic!("{error}"));
+        assert!(text.contains("Sécurité"), "{text}");
+        for (kind, bytes) in [
+            (DocumentKind::Text, &b"S\xe9curit\xe9 int\xe9rieure"[..]),
+            (DocumentKind::Html, &b"<p>S\xe9curit\xe9</p>"[..]),
+            (
+                DocumentKind::Html,
+                &b"<meta charset=\"utf-8\"><p>S\xe9curit\xe9</p>"[..],
+            ),
+        ] {
+            let error = read(kind, bytes).err().map(|error| error.to_string());
+            assert!(
+                error
+                    .as_deref()
+                    .is_some_and(|message| message.contains("not valid UTF-8")
+                        && message.contains("convert")),
+                "{error:?}"
+            );
+        }
+    }
+}
