@@ -101,9 +101,35 @@ pub fn summary(report: &SyncReport) -> String {
         report.documents_total,
         report.passages_total,
     );
+    if !report.other_files.is_empty() {
+        text.push_str(&format!(
+            "; {} file(s) of other types left aside ({})",
+            report.other_files.len(),
+            count_by_extension(&report.other_files)
+        ));
+    }
     for failure in &report.failures {
         text.push_str("\n  failed: ");
         text.push_str(&failure.reason);
     }
     text
+}
+
+/// `.pdf 3, .docx 1, no extension 1`: most frequent first, then by name.
+fn count_by_extension(paths: &[std::path::PathBuf]) -> String {
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for path in paths {
+        let extension = path.extension().map_or_else(
+            || "no extension".to_string(),
+            |extension| format!(".{}", extension.to_string_lossy().to_lowercase()),
+        );
+        *counts.entry(extension).or_insert(0) += 1;
+    }
+    let mut counted: Vec<(String, usize)> = counts.into_iter().collect();
+    counted.sort_by(|left, right| right.1.cmp(&left.1).then_with(|| left.0.cmp(&right.0)));
+    counted
+        .iter()
+        .map(|(extension, count)| format!("{extension} {count}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -124,6 +124,9 @@ pub struct SyncReport {
     pub bytes_read: u64,
     /// Every failure, in the order found.
     pub failures: Vec<Failure>,
+    /// Files of other types found in the folders (`.pdf`, `.docx`, images…): not read, not
+    /// failures, listed so that nothing is left out unsaid.
+    pub other_files: Vec<PathBuf>,
     /// Wall-clock time of the run.
     #[serde(serialize_with = "serialize_seconds")]
     pub elapsed: Duration,
@@ -147,7 +150,12 @@ pub fn sync_paths(
     let started = Instant::now();
     let mut report = SyncReport::default();
     let stored = index.stored_documents()?;
-    let (files, discovery_errors) = ingest::discover(paths);
+    let ingest::Discovery {
+        files,
+        errors: discovery_errors,
+        other_files,
+    } = ingest::discover(paths);
+    report.other_files = other_files;
     for error in &discovery_errors {
         record_failure(&mut report, progress, Failure::from_error(error));
     }

@@ -114,15 +114,28 @@ pub struct FileOutcome {
     pub line_errors: Vec<IngestError>,
 }
 
-/// Walks `paths` (files and folders, recursively) and returns the files Vigie can read,
-/// sorted by path. Unreadable entries are returned as errors beside the files found.
+/// What walking the paths given found.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// The files Vigie reads, sorted by path.
+    pub files: Vec<SourceFile>,
+    /// Paths that could not be read or walked, and files given by name that Vigie cannot read.
+    pub errors: Vec<IngestError>,
+    /// Files of other types met inside the folders (`.pdf`, `.docx`, images…), sorted: left
+    /// aside, and said so in the run's report.
+    pub other_files: Vec<PathBuf>,
+}
+
+/// Walks `paths` (files and folders, recursively) for the files Vigie can read.
 ///
 /// Hidden files and folders (name starting with `.`) are skipped, symbolic links are followed
-/// (a link loop is reported, not walked), and files of other types inside folders are ignored;
-/// a file given explicitly with an unsupported extension is an [`IngestError::Unsupported`].
-pub fn discover(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<IngestError>) {
+/// (a link loop is reported, not walked), and files of other types inside folders are listed
+/// apart; a file given explicitly with an unsupported extension is an
+/// [`IngestError::Unsupported`].
+pub fn discover(paths: &[PathBuf]) -> Discovery {
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    let mut other_files = Vec::new();
     for given in paths {
         let metadata = match std::fs::metadata(given) {
             Ok(metadata) => metadata,
@@ -172,7 +185,11 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<IngestError>) {
                     continue;
                 }
             };
-            if !entry.file_type().is_file() || kind_of(entry.path()).is_none() {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            if kind_of(entry.path()).is_none() {
+                other_files.push(entry.path().to_path_buf());
                 continue;
             }
             let relative_path = entry.path().strip_prefix(given).unwrap_or(entry.path());
@@ -190,7 +207,13 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<IngestError>) {
     }
     files.sort_by(|left, right| left.path.cmp(&right.path));
     files.dedup_by(|left, right| left.path == right.path);
-    (files, errors)
+    other_files.sort();
+    other_files.dedup();
+    Discovery {
+        files,
+        errors,
+        other_files,
+    }
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

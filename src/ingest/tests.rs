@@ -62,7 +62,7 @@ fn temp_dir() -> tempfile::TempDir {
 #[test]
 fn whole_corpus_reads_without_errors_and_passages_are_sound() {
     let started = Instant::now();
-    let (files, errors) = discover(&[corpus_dir()]);
+    let Discovery { files, errors, .. } = discover(&[corpus_dir()]);
     assert!(errors.is_empty(), "{errors:?}");
     assert!(files.len() >= 75, "only {} files", files.len());
     assert!(files
@@ -433,8 +433,17 @@ fn discover_filters_sorts_and_reports() {
     ] {
         write_file(root, name, b"Texte.");
     }
-    let (files, errors) = discover(&[root.to_path_buf()]);
+    let Discovery {
+        files,
+        errors,
+        other_files,
+    } = discover(&[root.to_path_buf()]);
     assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        other_files,
+        vec![root.join("image.png")],
+        "hidden files are not listed"
+    );
     let relatives: Vec<&str> = files.iter().map(|file| file.relative.as_str()).collect();
     assert_eq!(
         relatives,
@@ -449,12 +458,24 @@ fn discover_filters_sorts_and_reports() {
     );
     assert!(files.iter().all(|file| file.root == root));
 
-    let (single, errors) = discover(&[root.join("sous/d.jsonl")]);
+    let Discovery {
+        files: single,
+        errors,
+        ..
+    } = discover(&[root.join("sous/d.jsonl")]);
     assert!(errors.is_empty());
     assert_eq!(single[0].relative, "d.jsonl");
     assert_eq!(single[0].root, root.join("sous"));
 
-    let (none, errors) = discover(&[root.join("image.png"), root.join("missing")]);
+    let Discovery {
+        files: none,
+        errors,
+        other_files,
+    } = discover(&[root.join("image.png"), root.join("missing")]);
+    assert!(
+        other_files.is_empty(),
+        "a file given by name is an error, not left aside"
+    );
     assert!(none.is_empty());
     assert!(matches!(errors[0], IngestError::Unsupported { .. }));
     assert!(matches!(errors[1], IngestError::Io { .. }));
@@ -468,8 +489,7 @@ fn discover_survives_a_symlink_loop() {
     std::fs::create_dir_all(root.join("a")).unwrap_or_else(|error| panic!("{error}"));
     write_file(root, "a/doc.md", b"Texte.");
     std::os::unix::fs::symlink(root, root.join("a/loop")).unwrap_or_else(|error| panic!("{error}"));
-    let (files, _errors) = discover(&[root.to_path_buf()]);
-    assert_eq!(files.len(), 1);
+    assert_eq!(discover(&[root.to_path_buf()]).files.len(), 1);
 }
 
 /// Ingests the scale file when present: `cargo test --release --lib scale -- --ignored --nocapture`.

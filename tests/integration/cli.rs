@@ -72,9 +72,29 @@ fn reindexing_skips_unchanged_replaces_changed_deletes_removed_and_reports_broke
     std::fs::write(&declaration, text).expect("write");
     std::fs::remove_file(corpus.join(FILES[2])).expect("remove");
     std::fs::write(corpus.join("broken.txt"), b"caf\xe9 au lait\n").expect("write");
+    std::fs::write(corpus.join("rapport.pdf"), b"%PDF-1.4").expect("write");
 
     let (code, changed, stderr) = index_json(&corpus, &index);
     assert_eq!(code, Some(2), "{stderr}");
+    // A file Vigie does not read is not a failure, but it is not passed over in silence.
+    assert_eq!(
+        changed["other_files"],
+        serde_json::json!([corpus.join("rapport.pdf")]),
+        "{changed}"
+    );
+    let summary = vigie()
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&index)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&summary.stderr).into_owned()
+        + &String::from_utf8_lossy(&summary.stdout);
+    assert!(
+        text.contains("1 file(s) of other types left aside (.pdf 1)"),
+        "{text}"
+    );
     assert_eq!(changed["updated"], 1);
     assert_eq!(changed["unchanged"], 1);
     assert_eq!(changed["deleted"], 1);
