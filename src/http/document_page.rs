@@ -78,11 +78,23 @@ pub fn render(document: &DocumentDetail, path: &str) -> String {
             page.push_str("</p>\n");
         }
         page.push_str("<p>");
-        for (index, line) in passage.text.split('\n').enumerate() {
+        // The marked form is escaped HTML already, with the text's line breaks.
+        let lines = match &passage.highlight {
+            Some(marked) => marked
+                .split('\n')
+                .map(|line| (line, false))
+                .collect::<Vec<_>>(),
+            None => passage.text.split('\n').map(|line| (line, true)).collect(),
+        };
+        for (index, (line, needs_escaping)) in lines.into_iter().enumerate() {
             if index > 0 {
                 page.push_str("<br>\n");
             }
-            escape_into(&mut page, line);
+            if needs_escaping {
+                escape_into(&mut page, line);
+            } else {
+                page.push_str(line);
+            }
         }
         page.push_str("</p>\n</section>\n");
     }
@@ -179,6 +191,7 @@ mod tests {
             heading: heading.map(str::to_string),
             article: (number >= 2).then(|| "L. 232-1".to_string()),
             text: text.to_string(),
+            highlight: None,
         };
         let document = DocumentDetail {
             id: "codes/csi.md".to_string(),
@@ -210,6 +223,31 @@ mod tests {
         assert!(page.contains("Article L. 232-1</p>\n<p>Ligne un<br>\nligne deux</p>"));
         assert_eq!(page.matches("Article L. 232-1").count(), 1, "{page}");
         assert!(!page.contains("<script"), "{page}");
+    }
+
+    #[test]
+    fn marked_passages_keep_their_marks_and_line_breaks() {
+        let document = DocumentDetail {
+            id: "note.txt".to_string(),
+            title: "Note".to_string(),
+            date: None,
+            source: String::new(),
+            url: None,
+            language: "fr".to_string(),
+            kind: "text".to_string(),
+            passages: vec![PassageDetail {
+                passage: 0,
+                heading: None,
+                article: None,
+                text: "La <b> sécurité\nintérieure".to_string(),
+                highlight: Some("La &lt;b&gt; <mark>sécurité</mark>\nintérieure".to_string()),
+            }],
+        };
+        let page = render(&document, "/documents/note.txt");
+        assert!(
+            page.contains("<p>La &lt;b&gt; <mark>sécurité</mark><br>\nintérieure</p>"),
+            "{page}"
+        );
     }
 
     #[test]

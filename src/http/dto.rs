@@ -37,6 +37,22 @@ pub struct SearchParams {
     pub to: Option<String>,
 }
 
+/// Query parameters of `GET /documents/{id}`.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentParams {
+    /// A query whose matched words are marked in each passage (`highlight`; on the page to
+    /// read, `<mark>`), as in the search results it came from.
+    pub q: Option<String>,
+}
+
+impl DocumentParams {
+    /// The query to mark, if a non-blank one was given.
+    pub fn marked_for(self) -> Option<String> {
+        self.q.filter(|query| !query.trim().is_empty())
+    }
+}
+
 fn number(name: &str, value: Option<&str>) -> Result<Option<usize>, ApiError> {
     let Some(value) = value.map(str::trim).filter(|value| !value.is_empty()) else {
         return Ok(None);

@@ -13,8 +13,8 @@ use axum::Json;
 use serde::Serialize;
 
 use super::dto::{
-    check_document_id, DocumentResponse, SearchParams, SearchResponse, SuggestParams,
-    SuggestResponse,
+    check_document_id, DocumentParams, DocumentResponse, SearchParams, SearchResponse,
+    SuggestParams, SuggestResponse,
 };
 use super::error::{ApiError, ErrorBody};
 use super::widget::INDEX_CSP;
@@ -94,13 +94,13 @@ pub async fn suggest(
     get,
     path = "/documents/{*id}",
     tag = "search",
-    params(("id" = String, Path, description = "The document id (may contain `/`)")),
+    params(("id" = String, Path, description = "The document id (may contain `/`)"), DocumentParams),
     responses(
         (status = 200, description = "The document and its passages; a browser (`Accept: text/html` before any JSON) gets it as a page to read, each passage an anchor (`#passage-N`, as in a hit's `link`)", content(
             (DocumentDetail = "application/json"),
             (String = "text/html"),
         )),
-        (status = 400, description = "Invalid document id (`invalid_document_id`)", body = ErrorBody),
+        (status = 400, description = "Invalid document id (`invalid_document_id`), query to mark too long (`query_too_long`) or bad parameter (`invalid_parameter`)", body = ErrorBody),
         (status = 401, description = "A read key is configured and was not sent (`unauthorized`)", body = ErrorBody),
         (status = 404, description = "No such document (`document_not_found`)", body = ErrorBody),
     )
@@ -108,14 +108,20 @@ pub async fn suggest(
 pub async fn document(
     State(state): State<AppState>,
     Path(doc_id): Path<String>,
+    params: Result<Query<DocumentParams>, QueryRejection>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     check_document_id(&doc_id)?;
+    let Query(params) = params
+        .map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))?;
+    let marked_for = params.marked_for();
     let accept = headers.get(ACCEPT).and_then(|value| value.to_str().ok());
     let as_page = document_page::wants_html(accept);
-    let document: DocumentResponse =
-        blocking(&state, move |engine| Ok(engine.document(&doc_id)?)).await?;
+    let document: DocumentResponse = blocking(&state, move |engine| {
+        Ok(engine.document(&doc_id, marked_for.as_deref())?)
+    })
+    .await?;
     let vary = [(VARY, HeaderValue::from_static("accept"))];
     if !as_page {
         return Ok((vary, Json(document)).into_response());

@@ -468,9 +468,25 @@ impl Engine {
     }
 
     /// A whole document: its metadata and passages in order.
-    pub fn document(&self, doc_id: &str) -> Result<DocumentDetail, SearchError> {
+    ///
+    /// With `marked_for`, a query, each passage also carries its `highlight`: the words that
+    /// query matches marked as in search hits (`<mark>`), for a reader coming from a result.
+    pub fn document(
+        &self,
+        doc_id: &str,
+        marked_for: Option<&str>,
+    ) -> Result<DocumentDetail, SearchError> {
         let fields = self.index.fields();
         let searcher = self.index.searcher();
+        let mut highlighter = match marked_for {
+            Some(query) => {
+                validate(&SearchRequest::new(query))?;
+                let mut analyzer = self.index.analyzer();
+                let (parsed, _) = self.parse(&searcher, query, &mut analyzer)?;
+                Some(Highlighter::new(parsed.positive_terms(), analyzer))
+            }
+            None => None,
+        };
         let passages_query = TermQuery::new(
             Term::from_field_text(fields.doc_id, doc_id),
             IndexRecordOption::Basic,
@@ -502,11 +518,15 @@ impl Engine {
         };
         for stored in &stored_passages {
             let read = StoredReader(stored);
+            let text = read.text(fields.body);
             detail.passages.push(PassageDetail {
                 passage: read.number(fields.ordinal),
                 heading: read.optional_text(fields.heading),
                 article: read.optional_text(fields.article),
-                text: read.text(fields.body),
+                highlight: highlighter
+                    .as_mut()
+                    .map(|highlighter| highlighter.highlight(&text).html),
+                text,
             });
         }
         detail.passages.sort_by_key(|passage| passage.passage);

@@ -133,6 +133,9 @@ pub struct PassageDetail {
     pub article: Option<String>,
     /// Its text.
     pub text: String,
+    /// Its text as HTML with the words of the query given (`q`) marked, when one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<String>,
 }
 
 /// What the answers cache did since start-up and holds now, for monitoring.

@@ -464,6 +464,36 @@ async fn a_hit_s_link_opens_in_a_browser_as_a_page_with_the_passage_anchored() {
         "{section}"
     );
     assert!(!html.contains("<script"), "nothing runs on the page");
+    // Opened from a result, the words searched are marked on the page and in the JSON.
+    let marked_path = format!("{path}?q={}", encode("équipes communes d'enquête"));
+    let marked = get_with(
+        &marked_path,
+        &HttpSettings::default(),
+        &[("accept", browser)],
+    )
+    .await;
+    let html = String::from_utf8_lossy(&marked.body);
+    assert!(
+        html.contains("<mark>équipes</mark> <mark>communes</mark> d&#39;<mark>enquêtes</mark>"),
+        "{html}"
+    );
+    let (status, json) = get(&marked_path).await;
+    assert_eq!(status, StatusCode::OK);
+    let highlights: Vec<&str> = json["passages"]
+        .as_array()
+        .map(|passages| {
+            passages
+                .iter()
+                .filter_map(|passage| passage["highlight"].as_str())
+                .filter(|highlight| highlight.contains("<mark>"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(!highlights.is_empty(), "{json}");
+    let (_, plain) = get(path).await;
+    assert!(plain["passages"][0].get("highlight").is_none(), "{plain}");
+    let too_long = format!("{path}?q={}", "a".repeat(1001));
+    assert_eq!(get(&too_long).await.0, StatusCode::BAD_REQUEST);
     // An API client asking for JSON, or for anything, still gets JSON.
     for accept in ["application/json", "*/*"] {
         let reply = get_with(path, &HttpSettings::default(), &[("accept", accept)]).await;

@@ -313,6 +313,16 @@ fn drive(browser: &mut Browser, servers: &Servers) -> Result<(), String> {
         marked != json!("rgba(0, 0, 0, 0)"),
         format!("the document page's stylesheet did not apply: {marked}"),
     )?;
+    // The words searched are marked in the linked passage, as in the result.
+    let marks = browser.eval(
+        "[...document.querySelectorAll('.passage:target mark')].map(m => m.textContent.toLowerCase())",
+    )?;
+    check(
+        marks
+            .as_array()
+            .is_some_and(|marks| marks.iter().any(|mark| mark == "coopération")),
+        format!("the linked passage has no marked word: {marks}"),
+    )?;
     browser.screenshot(&artifacts().join("document-page.png"))?;
     Ok(())
 }

@@ -420,15 +420,19 @@ mark {
 
     showResults(body) {
       const hits = Array.isArray(body.hits) ? body.hits : [];
-      const items = hits.map((hit) => this.hitItem(hit));
+      const query = typeof body.query === "string" ? body.query : "";
+      const items = hits.map((hit) => this.hitItem(hit, query));
       this.results.replaceChildren(...items);
       this.status.textContent = TEXT.resultCount(Number(body.total) || 0, hits.length);
     }
 
-    hitItem(hit) {
+    hitItem(hit, query) {
       const item = element("li", { class: "hit", "data-doc-id": hit.doc_id });
       const title = element("h3", { class: "title" });
-      const link = element("a", { href: new URL(hit.link || "", `${this.endpoint}/`).href }, hit.title || hit.doc_id);
+      // The whole document, opened at the passage, with the words searched marked.
+      const href = new URL(hit.link || "", `${this.endpoint}/`);
+      if (query) href.searchParams.set("q", query);
+      const link = element("a", { href: href.href }, hit.title || hit.doc_id);
       title.append(link);
       const meta = [];
       if (hit.date) meta.push(frenchDate(hit.date));
