@@ -175,10 +175,24 @@ pub(crate) fn read_line(
         .and_then(normalize_language)
         .or_else(|| context.fallback_language.map(str::to_string))
         .unwrap_or_else(|| "fr".to_string());
+    let stated_date = parsed
+        .date
+        .as_deref()
+        .map(str::trim)
+        .filter(|date| !date.is_empty());
+    let date = stated_date.and_then(parse_french_date);
+    if let (Some(stated), None) = (stated_date, &date) {
+        tracing::warn!(
+            path = %context.path.display(),
+            line = line_number,
+            "document {id:?}: date {stated:?} not understood (write 2018-05-29 or 29 mai 2018); \
+             kept without a date"
+        );
+    }
     Ok(Document {
         id,
         title,
-        date: parsed.date.as_deref().and_then(parse_french_date),
+        date,
         source,
         url: parsed
             .url
