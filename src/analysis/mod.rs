@@ -56,8 +56,9 @@ pub const KEYWORD_ANALYZER_NAME: &str = "vigie_keyword";
 /// stemmer makes `-aise`/`-oise` meet `-ais`/`-ois`. 5: acronyms written with dots are one word
 /// (`S.I.S.` → `sis`), and the modifier letter apostrophe (`lʼéchange`) elides like the others.
 /// 6: a stop word written as an acronym is kept (`règlement (CE)`, see [`stopwords`]). 7: so is
-/// a capital letter right after a word (`catégorie C`).
-pub const ANALYZER_VERSION: u32 = 7;
+/// a capital letter right after a word (`catégorie C`). 8: the letters `J` and `S` too (`fiche
+/// S`, `jour J`).
+pub const ANALYZER_VERSION: u32 = 8;
 
 /// Tokens longer than this many bytes (after folding) are dropped: they are URLs, hashes or
 /// markup debris, never search terms, and they bloat the term dictionary.

@@ -12,10 +12,11 @@
 //! (Communauté européenne, Conseil d'État) in `règlement (CE) n° 562/2006` or `directive
 //! 95/46/CE`, `SI` (système d'information). It is kept, so `CE` typed finds it. Capitals that
 //! run on over several words (`TITRE II : DES PEINES`, `CE QUI EST PRÉVU`) are shouting, not
-//! acronyms: there the stop words go as usual. Likewise the capital letters `A`, `C` and `D`
-//! standing alone right after a word are names, not the verb `a` or an elided `c'`, `d'`: the
-//! weapon categories (`armes de catégorie C`), article suffixes (`article 16 bis D`); at the
-//! start of a sentence (`A défaut de…`) `A` stays a stop word.
+//! acronyms: there the stop words go as usual. Likewise the capital letters `A`, `C`, `D`, `J`
+//! and `S` standing alone right after a word are names, not the verb `a` or an elided `c'`,
+//! `d'`, `j'`, `s'`: the weapon categories (`armes de catégorie C`), article suffixes (`article
+//! 16 bis D`), `fiche S`, `jour J`; at the start of a sentence (`A défaut de…`) `A` stays a
+//! stop word.
 
 use std::sync::OnceLock;
 
@@ -200,10 +201,11 @@ fn is_acronym(text: &str, from: usize, to: usize) -> bool {
     capitalised <= 1
 }
 
-/// True when the word at `from..to` in `text` is the capital letter `A`, `C` or `D` following a
-/// word on the same line, with only spaces between: `catégorie C`, `article 16 bis D`, not `…
-/// armes. A défaut` nor a letter starting a line. (The other one-letter stop words name
-/// nothing searched for when written so: `par L 1998-03-12/39` is the Belgian `loi`.)
+/// True when the word at `from..to` in `text` is the capital letter `A`, `C`, `D`, `J` or `S`
+/// following a word on the same line, with only spaces between: `catégorie C`, `article 16 bis
+/// D`, `fiche S`, `jour J`, not `… armes. A défaut` nor a letter starting a line. (The other
+/// one-letter stop words name nothing searched for when written so: `par L 1998-03-12/39` is
+/// the Belgian `loi`, `par M. Dupont` a title.)
 fn is_letter_naming(text: &str, from: usize, to: usize) -> bool {
     let (Some(before), Some(word)) = (text.get(..from), text.get(from..to)) else {
         return false;
@@ -213,7 +215,7 @@ fn is_letter_naming(text: &str, from: usize, to: usize) -> bool {
         return false;
     };
     let word_before = before.trim_end_matches([' ', '\u{a0}', '\u{202f}']);
-    matches!(letter, 'A' | 'C' | 'D')
+    matches!(letter, 'A' | 'C' | 'D' | 'J' | 'S')
         && word_before.len() < before.len()
         && word_before
             .chars()
@@ -309,7 +311,8 @@ mod tests {
 
     #[test]
     fn a_capital_letter_after_a_word_names_something() {
-        let text = "armes de catégorie C et D. A défaut, la catégorie A\nA compter";
+        let text =
+            "armes de catégorie C et D. A défaut, la catégorie A\nA compter, fiche S, jour J";
         let at = |word: &str, nth: usize| {
             let from = text.match_indices(word).nth(nth).expect("in the text").0;
             is_letter_naming(text, from, from + word.len())
@@ -319,6 +322,8 @@ mod tests {
         assert!(!at("A", 0), "after a full stop");
         assert!(at("A", 1));
         assert!(!at("A", 2), "at the start of a line");
+        assert!(at("S", 0), "fiche S");
+        assert!(at("J", 0), "jour J");
         assert!(!at("de", 0), "not one letter");
         assert!(
             !is_letter_naming("par L 1998", 4, 5),

@@ -345,3 +345,35 @@ fn a_code_named_in_the_query_is_held_by_its_own_articles() {
     );
     assert!(!first.text.contains("procédure pénale"), "{first:?}");
 }
+
+#[test]
+fn a_letter_naming_a_file_or_a_day_is_searched() {
+    // `s` and `j` are elisions (`s'il`, `j'ai`) and stop words; `fiche S` and `jour J` name
+    // something, and searching them must not come down to `fiche` and `jour`.
+    let text = concat!(
+        "Notes de service\n\n",
+        "Une fiche d'information est remise au public.\n\n",
+        "La personne fait l'objet d'une fiche S au fichier des personnes recherchées.\n\n",
+        "Le jour de l'audience est fixé.\n\n",
+        "Le jour J, le dispositif est déployé.\n",
+    );
+    let (_dir, engine, _) = crate::support::index_of_files(&[("fiches.txt", text.as_bytes())]);
+    for (query, expected, letter) in [
+        ("fiche S", "fiche S au fichier", "S"),
+        ("jour J", "Le jour J", "J"),
+    ] {
+        let results = engine
+            .search(&SearchRequest::new(query))
+            .unwrap_or_else(|error| panic!("{error}"));
+        let first = &results.hits[0];
+        assert!(
+            first.text.contains(expected),
+            "{query}: {:#?}",
+            results.hits
+        );
+        assert!(
+            first.highlight.contains(&format!("<mark>{letter}</mark>")),
+            "{query}: {first:?}"
+        );
+    }
+}
