@@ -164,6 +164,7 @@ impl<T: TokenStream> TokenStream for FrenchStopWordsStream<'_, T> {
 /// True when the stop word written at `from..to` in `text` is kept as a word, as the filter
 /// keeps it: an acronym (`règlement (CE)`) or a capital letter naming something (`catégorie
 /// C`).
+#[inline]
 pub fn is_kept_as_word(text: &str, from: usize, to: usize) -> bool {
     // Most stop words are written in lower case: one byte read settles them.
     let may_be_capital = text
