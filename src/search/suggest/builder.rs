@@ -5,10 +5,13 @@
 //! remembers how often each surface form was written, and shows the most frequent one.
 //! Phrases are runs of two or three words inside a sentence (only spaces, a hyphen or an
 //! elision like `d'` between them) that neither start nor end with a stop word. Memory stays
-//! bounded on large corpora: when the phrase counts grow past [`PRUNE_AT`] entries, phrases
-//! seen once so far are dropped (a phrase must recur to be kept anyway). Imports `analysis`.
+//! bounded on large corpora: phrases are counted by a 64-bit hash of their folded text, which
+//! is kept only once a phrase recurs (most are seen once), and when the counts grow past
+//! [`PRUNE_AT`] entries, phrases seen once so far are dropped (a phrase must recur to be kept
+//! anyway). Imports `analysis`.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
@@ -72,10 +75,10 @@ struct WordToken {
 pub struct SuggestionBuilder {
     tokenizer: TextAnalyzer,
     words: HashMap<String, WordCounts>,
-    phrases: HashMap<String, u32>,
-    /// Phrases holding a one-letter word (`catégorie c`, `garde a vue`): times it was written
-    /// in capitals, less times it was not.
-    letter_capitals: HashMap<String, i32>,
+    /// Phrase counts, by the hash of the folded phrase.
+    phrases: HashMap<u64, PhraseTally>,
+    /// The folded text of each phrase seen twice or more, by the same hash.
+    phrase_texts: HashMap<u64, Box<str>>,
     tokens: Vec<WordToken>,
     key: String,
 }
@@ -86,7 +89,7 @@ impl Default for SuggestionBuilder {
             tokenizer: analysis::exact_analyzer(),
             words: HashMap::new(),
             phrases: HashMap::new(),
-            letter_capitals: HashMap::new(),
+            phrase_texts: HashMap::new(),
             tokens: Vec::new(),
             key: String::new(),
         }
@@ -156,10 +159,7 @@ impl SuggestionBuilder {
         drop(stream);
         self.count_phrases(text);
         if self.phrases.len() > PRUNE_AT {
-            self.phrases.retain(|_, count| *count > 1);
-            let phrases = &self.phrases;
-            self.letter_capitals
-                .retain(|phrase, _| phrases.contains_key(phrase));
+            self.phrases.retain(|_, tally| tally.count > 1);
         }
     }
 
@@ -185,15 +185,17 @@ impl SuggestionBuilder {
                 if token.is_stop_word {
                     continue;
                 }
-                match self.phrases.get_mut(self.key.as_str()) {
-                    Some(count) => *count = count.saturating_add(1),
-                    None => {
-                        self.phrases.insert(self.key.clone(), 1);
-                    }
-                }
+                let hash = phrase_hash(&self.key);
+                let tally = self.phrases.entry(hash).or_default();
+                tally.count = tally.count.saturating_add(1);
                 if let Some(capital) = letter_capital {
-                    let votes = self.letter_capitals.entry(self.key.clone()).or_insert(0);
-                    *votes = votes.saturating_add(if capital { 1 } else { -1 });
+                    let vote = if capital { 1 } else { -1 };
+                    tally.letter_votes = tally.letter_votes.saturating_add(vote);
+                }
+                if tally.count == 2 {
+                    self.phrase_texts
+                        .entry(hash)
+                        .or_insert_with(|| self.key.as_str().into());
                 }
             }
         }
@@ -215,25 +217,38 @@ impl SuggestionBuilder {
                 kind: SuggestionKind::Word,
             });
         }
-        for (key, &count) in &self.phrases {
-            if count < MIN_PHRASE_COUNT {
+        for (hash, tally) in &self.phrases {
+            let Some(key) = self.phrase_texts.get(hash) else {
+                continue;
+            };
+            if tally.count < MIN_PHRASE_COUNT {
                 continue;
             }
             rows.push(TableRow {
-                surface: phrase_surface(
-                    key,
-                    &self.words,
-                    self.letter_capitals
-                        .get(key)
-                        .is_some_and(|votes| *votes > 0),
-                ),
-                key: key.clone(),
-                count,
+                surface: phrase_surface(key, &self.words, tally.letter_votes > 0),
+                key: key.to_string(),
+                count: tally.count,
                 kind: SuggestionKind::Phrase,
             });
         }
         SuggestionTable::new(rows, short_list_len)
     }
+}
+
+/// How often a phrase occurs, and how it writes its one-letter word (`catégorie c`, `garde a
+/// vue`): times in capitals, less times not.
+#[derive(Default)]
+struct PhraseTally {
+    count: u32,
+    letter_votes: i32,
+}
+
+/// The key phrases are counted by: two phrases sharing it (one chance in 2^64 for a pair)
+/// would share a count.
+fn phrase_hash(phrase: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    phrase.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Appends the folded separator between two words of a phrase to `key` — a space, a hyphen
