@@ -219,7 +219,7 @@ pub fn sync_paths(
                             path: file.path.clone(),
                             line: None,
                             reason: format!(
-                                "{}: document {:?} is already given by {}; skipped",
+                                "{}: document {:?} is already given by {}",
                                 file.path.display(),
                                 document.id,
                                 files[first_file].path.display()

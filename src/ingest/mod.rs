@@ -441,7 +441,7 @@ fn read_jsonl(
                     path: file.path.clone(),
                     line: line_number,
                     reason: format!(
-                        "document {:?} is already given by line {}; this line is skipped",
+                        "document {:?} is already given by line {}",
                         document.id,
                         first.get()
                     ),
