@@ -231,6 +231,9 @@ impl SuggestionBuilder {
                 kind: SuggestionKind::Phrase,
             });
         }
+        // The counts go before the table is laid out, so that the memory they free can hold
+        // it rather than stay behind it, unused.
+        drop(self);
         SuggestionTable::new(rows, short_list_len)
     }
 }
