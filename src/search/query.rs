@@ -287,7 +287,8 @@ pub fn parse_with<E>(
             analyze_clause(analyzer, &text)
         } else {
             let (before, after) = words_around(&lexemes, index);
-            analyze_word_in(analyzer, &before, &text, &after)
+            let word = letter_as_written(&text, &before, &after);
+            analyze_word_in(analyzer, &before, &word, &after)
         };
         let Some(clause) = analyzed else {
             previous_word = None;
@@ -335,6 +336,24 @@ pub fn parse_with<E>(
         }
     }
     Ok(parsed)
+}
+
+/// A lone letter typed in lower case after a word, as the texts write the name it stands for:
+/// `fiche s` is `fiche S`, `catégorie c` `catégorie C` (which the analyzer keeps, where the
+/// lower-case letter is an elision's stop word). Not before a vowel or an `h`: that is an
+/// elision typed without its apostrophe (`d origine`, `s est`, `s habiller`). `a` stays the
+/// verb, `l` the Belgian `loi`.
+fn letter_as_written<'a>(word: &'a str, before: &str, after: &str) -> std::borrow::Cow<'a, str> {
+    let elided = after
+        .chars()
+        .next()
+        .and_then(|first| first.to_lowercase().next())
+        .is_some_and(|first| "aeiouyhàâäéèêëîïôöùûüœæ".contains(first));
+    if !before.is_empty() && !elided && matches!(word, "c" | "d" | "j" | "s") {
+        std::borrow::Cow::Owned(word.to_uppercase())
+    } else {
+        std::borrow::Cow::Borrowed(word)
+    }
 }
 
 /// The words typed just before and after the word at `index` (two at most each side, up to an
@@ -963,6 +982,20 @@ mod tests {
         let mut analyzer = analysis::french_analyzer();
         let parsed = parse("armes de catégorie C", &mut analyzer);
         assert_eq!(parsed.groups.last(), Some(&vec![Clause::Term("c".into())]));
+        // Typed in lower case, a category's letter or a file's is still the name.
+        assert_eq!(parse("armes de catégorie c", &mut analyzer), parsed);
+        assert_eq!(parse("fiche s", &mut analyzer).groups.len(), 2);
+        assert_eq!(parse("fiche s du fichier", &mut analyzer).groups.len(), 3);
+        let apostrophe_missing = parse("population d origine européenne", &mut analyzer);
+        assert_eq!(
+            apostrophe_missing,
+            parse("population d'origine européenne", &mut analyzer)
+        );
+        assert_eq!(parse("il y a", &mut analyzer).groups.len(), 0, "the verb");
+        assert!(
+            parse("c", &mut analyzer).groups.is_empty(),
+            "no word before"
+        );
         assert!(parse("A défaut", &mut analyzer).groups.len() == 1);
         assert!(parse("C", &mut analyzer).groups.is_empty());
         assert_eq!(parse("CE", &mut analyzer).groups.len(), 1);
