@@ -77,8 +77,11 @@ pub struct SuggestionBuilder {
     words: HashMap<String, WordCounts>,
     /// Phrase counts, by the hash of the folded phrase.
     phrases: HashMap<u64, PhraseTally>,
-    /// The folded text of each phrase seen twice or more, by the same hash.
-    phrase_texts: HashMap<u64, Box<str>>,
+    /// Where the folded text of each phrase seen twice or more lies in `phrase_text`, by the
+    /// same hash: one growing buffer rather than a small allocation per phrase, which would
+    /// leave the memory fragmented once the build is over.
+    phrase_spans: HashMap<u64, (u32, u32)>,
+    phrase_text: String,
     tokens: Vec<WordToken>,
     key: String,
 }
@@ -89,7 +92,8 @@ impl Default for SuggestionBuilder {
             tokenizer: analysis::exact_analyzer(),
             words: HashMap::new(),
             phrases: HashMap::new(),
-            phrase_texts: HashMap::new(),
+            phrase_spans: HashMap::new(),
+            phrase_text: String::new(),
             tokens: Vec::new(),
             key: String::new(),
         }
@@ -192,10 +196,13 @@ impl SuggestionBuilder {
                     let vote = if capital { 1 } else { -1 };
                     tally.letter_votes = tally.letter_votes.saturating_add(vote);
                 }
-                if tally.count == 2 {
-                    self.phrase_texts
-                        .entry(hash)
-                        .or_insert_with(|| self.key.as_str().into());
+                if tally.count == 2 && !self.phrase_spans.contains_key(&hash) {
+                    let start = u32::try_from(self.phrase_text.len());
+                    let length = u32::try_from(self.key.len());
+                    if let (Ok(start), Ok(length)) = (start, length) {
+                        self.phrase_text.push_str(&self.key);
+                        self.phrase_spans.insert(hash, (start, length));
+                    }
                 }
             }
         }
@@ -218,12 +225,15 @@ impl SuggestionBuilder {
             });
         }
         for (hash, tally) in &self.phrases {
-            let Some(key) = self.phrase_texts.get(hash) else {
-                continue;
-            };
             if tally.count < MIN_PHRASE_COUNT {
                 continue;
             }
+            let Some(key) = self.phrase_spans.get(hash).and_then(|&(start, length)| {
+                let start = start as usize;
+                self.phrase_text.get(start..start + length as usize)
+            }) else {
+                continue;
+            };
             rows.push(TableRow {
                 surface: phrase_surface(key, &self.words, tally.letter_votes > 0),
                 key: key.to_string(),
