@@ -236,6 +236,24 @@ fn drive(browser: &mut Browser, servers: &Servers) -> Result<(), String> {
     )?;
     browser.screenshot(&artifacts().join("widget-search.png"))?;
 
+    // A misspelt word is corrected, and the box says what was searched.
+    browser.eval(&format!("{ROOT}.querySelector('input').value = ''"))?;
+    browser.type_text("disolution des groupements")?;
+    browser.press(Key::Enter)?;
+    let corrected = browser.wait_for(
+        &format!(
+            "(() => {{ const text = {ROOT}.querySelector('.status').textContent;
+               return text.includes('passage') ? text : null; }})()"
+        ),
+        "results for a misspelt query",
+    )?;
+    check(
+        corrected
+            .as_str()
+            .is_some_and(|text| text.starts_with("Résultats pour « dissolution des groupements »")),
+        format!("no correction shown: {corrected}"),
+    )?;
+
     // The widget embedded in a page of another origin, calling Vigie through CORS.
     browser.navigate(&format!("{}/", servers.host))?;
     browser.wait_for(

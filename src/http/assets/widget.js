@@ -40,6 +40,7 @@
     suggestionCount: (count) =>
       count === 0 ? "Aucune suggestion." :
         `${count} suggestion${count > 1 ? "s" : ""} : flèches haut et bas pour choisir, Entrée pour rechercher.`,
+    corrected: (query) => `Résultats pour « ${query} ».`,
     resultCount: (total, shown) => {
       if (total === 0) return "Aucun passage trouvé.";
       const found = `${total.toLocaleString("fr-FR")} passage${total > 1 ? "s" : ""} trouvé${total > 1 ? "s" : ""}`;
@@ -423,7 +424,10 @@ mark {
       const query = typeof body.query === "string" ? body.query : "";
       const items = hits.map((hit) => this.hitItem(hit, query));
       this.results.replaceChildren(...items);
-      this.status.textContent = TEXT.resultCount(Number(body.total) || 0, hits.length);
+      // A word found nowhere was corrected: say what was searched ("did you mean").
+      const corrected = typeof body.corrected_query === "string" && body.corrected_query
+        ? `${TEXT.corrected(body.corrected_query)} ` : "";
+      this.status.textContent = corrected + TEXT.resultCount(Number(body.total) || 0, hits.length);
     }
 
     hitItem(hit, query) {
