@@ -42,19 +42,46 @@ struct WordCounts {
     count: u32,
     /// A stop word or a [`PHRASE_EDGE_WORDS`] word: never suggested alone, never a phrase end.
     is_stop_word: bool,
-    surfaces: Vec<(Box<str>, u32)>,
+    /// Each surface form, as a span of the builder's `surface_text`, and its count.
+    surfaces: Vec<(Span, u32)>,
+}
+
+/// Where a text lies in one of the builder's growing buffers: start and length, in bytes.
+#[derive(Clone, Copy)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+impl Span {
+    /// Appends `text` to `buffer`, if the buffer stays under 4 GiB.
+    fn push(buffer: &mut String, text: &str) -> Option<Span> {
+        let span = Span {
+            start: u32::try_from(buffer.len()).ok()?,
+            len: u32::try_from(text.len()).ok()?,
+        };
+        buffer.push_str(text);
+        Some(span)
+    }
+
+    fn of(self, buffer: &str) -> &str {
+        let start = self.start as usize;
+        buffer
+            .get(start..start + self.len as usize)
+            .unwrap_or_default()
+    }
 }
 
 impl WordCounts {
-    /// The most frequent surface form (the first seen on a tie).
-    fn best_surface(&self) -> Option<&str> {
-        let mut best: Option<&(Box<str>, u32)> = None;
+    /// The most frequent surface form (the first seen on a tie), read from `surface_text`.
+    fn best_surface<'a>(&self, surface_text: &'a str) -> Option<&'a str> {
+        let mut best: Option<&(Span, u32)> = None;
         for candidate in &self.surfaces {
             if best.is_none_or(|kept| candidate.1 > kept.1) {
                 best = Some(candidate);
             }
         }
-        best.map(|(surface, _)| &**surface)
+        best.map(|(surface, _)| surface.of(surface_text))
     }
 }
 
@@ -75,12 +102,15 @@ struct WordToken {
 pub struct SuggestionBuilder {
     tokenizer: TextAnalyzer,
     words: HashMap<String, WordCounts>,
+    /// The words' surface forms, one after the other: one growing buffer rather than a small
+    /// allocation per form, which would leave the memory fragmented once the build is over.
+    surface_text: String,
     /// Phrase counts, by the hash of the folded phrase.
     phrases: HashMap<u64, PhraseTally>,
     /// Where the folded text of each phrase seen twice or more lies in `phrase_text`, by the
     /// same hash: one growing buffer rather than a small allocation per phrase, which would
     /// leave the memory fragmented once the build is over.
-    phrase_spans: HashMap<u64, (u32, u32)>,
+    phrase_spans: HashMap<u64, Span>,
     phrase_text: String,
     tokens: Vec<WordToken>,
     key: String,
@@ -91,6 +121,7 @@ impl Default for SuggestionBuilder {
         SuggestionBuilder {
             tokenizer: analysis::exact_analyzer(),
             words: HashMap::new(),
+            surface_text: String::new(),
             phrases: HashMap::new(),
             phrase_spans: HashMap::new(),
             phrase_text: String::new(),
@@ -138,13 +169,18 @@ impl SuggestionBuilder {
                 continue;
             };
             counts.count = counts.count.saturating_add(1);
+            let surface_text = &mut self.surface_text;
             match counts
                 .surfaces
                 .iter_mut()
-                .find(|(known, _)| **known == *surface)
+                .find(|(known, _)| known.of(surface_text) == surface)
             {
                 Some((_, count)) => *count = count.saturating_add(1),
-                None => counts.surfaces.push((surface.into(), 1)),
+                None => {
+                    if let Some(span) = Span::push(surface_text, surface) {
+                        counts.surfaces.push((span, 1));
+                    }
+                }
             }
             // A stop word the analyzer keeps as a word where it stands (`catégorie C`,
             // `règlement (CE)`) may end a phrase there.
@@ -197,11 +233,8 @@ impl SuggestionBuilder {
                     tally.letter_votes = tally.letter_votes.saturating_add(vote);
                 }
                 if tally.count == 2 && !self.phrase_spans.contains_key(&hash) {
-                    let start = u32::try_from(self.phrase_text.len());
-                    let length = u32::try_from(self.key.len());
-                    if let (Ok(start), Ok(length)) = (start, length) {
-                        self.phrase_text.push_str(&self.key);
-                        self.phrase_spans.insert(hash, (start, length));
+                    if let Some(span) = Span::push(&mut self.phrase_text, &self.key) {
+                        self.phrase_spans.insert(hash, span);
                     }
                 }
             }
@@ -216,7 +249,7 @@ impl SuggestionBuilder {
             if counts.is_stop_word || counts.count < MIN_WORD_COUNT || !is_suggestible_word(key) {
                 continue;
             }
-            let surface = counts.best_surface().unwrap_or(key);
+            let surface = counts.best_surface(&self.surface_text).unwrap_or(key);
             rows.push(TableRow {
                 key: key.clone(),
                 surface: surface.to_string(),
@@ -228,14 +261,20 @@ impl SuggestionBuilder {
             if tally.count < MIN_PHRASE_COUNT {
                 continue;
             }
-            let Some(key) = self.phrase_spans.get(hash).and_then(|&(start, length)| {
-                let start = start as usize;
-                self.phrase_text.get(start..start + length as usize)
-            }) else {
+            let Some(key) = self
+                .phrase_spans
+                .get(hash)
+                .map(|span| span.of(&self.phrase_text))
+            else {
                 continue;
             };
             rows.push(TableRow {
-                surface: phrase_surface(key, &self.words, tally.letter_votes > 0),
+                surface: phrase_surface(
+                    key,
+                    &self.words,
+                    &self.surface_text,
+                    tally.letter_votes > 0,
+                ),
                 key: key.to_string(),
                 count: tally.count,
                 kind: SuggestionKind::Phrase,
@@ -317,12 +356,13 @@ fn is_single_letter(word: &str) -> bool {
 fn phrase_surface(
     key: &str,
     words: &HashMap<String, WordCounts>,
+    surface_text: &str,
     letter_in_capitals: bool,
 ) -> String {
     let surface_of = |folded: &str| {
         words
             .get(folded)
-            .and_then(WordCounts::best_surface)
+            .and_then(|counts| counts.best_surface(surface_text))
             .unwrap_or(folded)
             .to_string()
     };
