@@ -236,6 +236,29 @@ fn drive(browser: &mut Browser, servers: &Servers) -> Result<(), String> {
     )?;
     browser.screenshot(&artifacts().join("widget-search.png"))?;
 
+    // One long text does not fill the page: three passages of a document at most.
+    browser.eval(&format!(
+        "{ROOT}.querySelector('input').value = ''; {ROOT}.querySelector('.results').replaceChildren()"
+    ))?;
+    browser.type_text("terrorisme")?;
+    browser.press(Key::Enter)?;
+    let per_document = browser.wait_for(
+        &format!(
+            "(() => {{ const items = [...{ROOT}.querySelectorAll('.hit')];
+               if (items.length < 10) return null;
+               const counts = {{}};
+               for (const item of items) counts[item.dataset.docId] = (counts[item.dataset.docId] || 0) + 1;
+               return Object.values(counts); }})()"
+        ),
+        "ten results for « terrorisme »",
+    )?;
+    check(
+        per_document.as_array().is_some_and(|counts| {
+            counts.len() >= 4 && counts.iter().all(|count| count.as_u64() <= Some(3))
+        }),
+        format!("passages per document: {per_document}"),
+    )?;
+
     // A misspelt word is corrected, and the box says what was searched.
     browser.eval(&format!("{ROOT}.querySelector('input').value = ''"))?;
     browser.type_text("disolution des groupements")?;

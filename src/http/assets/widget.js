@@ -8,6 +8,7 @@
  * Options (attributes of the element):
  *   data-vigie-endpoint  the Vigie server (default: the origin this script was loaded from)
  *   data-vigie-limit     passages shown per search (default 10)
+ *   data-vigie-per-doc   passages shown per document at most (default 3; 0: no limit)
  *   data-vigie-autofocus focus the search box on load
  *   data-vigie-history   keep the query in the page's address (?q=…)
  *
@@ -24,6 +25,7 @@
 
   const SUGGEST_DELAY_MS = 150;
   const SUGGEST_LIMIT = 8;
+  const DEFAULT_PER_DOC = 3;
 
   const TEXT = {
     label: "Rechercher dans les textes",
@@ -179,6 +181,10 @@ mark {
       this.id = `vigie-${++instances}`;
       this.endpoint = (host.dataset.vigieEndpoint || scriptOrigin).replace(/\/+$/, "");
       this.limit = Math.max(1, Math.min(50, Number(host.dataset.vigieLimit) || 10));
+      // A few passages per document, so that one long text does not fill the page: its title
+      // opens it whole.
+      const perDoc = Number(host.dataset.vigiePerDoc ?? DEFAULT_PER_DOC);
+      this.perDoc = Number.isInteger(perDoc) && perDoc > 0 ? Math.min(perDoc, 50) : 0;
       this.suggestions = [];
       this.active = -1;
       this.suggestTimer = 0;
@@ -403,7 +409,8 @@ mark {
       if (this.host.hasAttribute("data-vigie-history")) {
         history.replaceState(null, "", `?q=${encodeURIComponent(text)}`);
       }
-      const url = `${this.endpoint}/search?q=${encodeURIComponent(text)}&limit=${this.limit}`;
+      const perDoc = this.perDoc ? `&per_doc=${this.perDoc}` : "";
+      const url = `${this.endpoint}/search?q=${encodeURIComponent(text)}&limit=${this.limit}${perDoc}`;
       try {
         const response = await fetch(url, { headers: { Accept: "application/json" } });
         const body = await response.json().catch(() => ({}));
