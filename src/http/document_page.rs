@@ -9,6 +9,8 @@
 //! it is served under the search page's strict Content-Security-Policy. Imports the domain
 //! types of `search` and the escaping of its highlighter.
 
+use std::borrow::Cow;
+
 use crate::search::snippet::escape_into;
 use crate::search::DocumentDetail;
 
@@ -77,25 +79,13 @@ pub fn render(document: &DocumentDetail, path: &str) -> String {
             escape_into(&mut page, article.unwrap_or_default());
             page.push_str("</p>\n");
         }
-        page.push_str("<p>");
         // The marked form is escaped HTML already, with the text's line breaks.
-        let lines = match &passage.highlight {
-            Some(marked) => marked
-                .split('\n')
-                .map(|line| (line, false))
-                .collect::<Vec<_>>(),
-            None => passage.text.split('\n').map(|line| (line, true)).collect(),
+        let html = match &passage.highlight {
+            Some(marked) => Cow::Borrowed(marked.as_str()),
+            None => Cow::Owned(escaped(&passage.text)),
         };
-        for (index, (line, needs_escaping)) in lines.into_iter().enumerate() {
-            if index > 0 {
-                page.push_str("<br>\n");
-            }
-            if needs_escaping {
-                escape_into(&mut page, line);
-            } else {
-                page.push_str(line);
-            }
-        }
+        page.push_str("<p>");
+        page.push_str(&html.replace('\n', "<br>\n"));
         page.push_str("</p>\n</section>\n");
     }
     page.push_str("</main>\n</body>\n</html>\n");

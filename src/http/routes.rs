@@ -4,9 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::header::{
-    ACCEPT, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, VARY, X_CONTENT_TYPE_OPTIONS,
-};
+use axum::http::header::{ACCEPT, VARY};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,8 +15,7 @@ use super::dto::{
     SuggestParams, SuggestResponse,
 };
 use super::error::{ApiError, ErrorBody};
-use super::widget::INDEX_CSP;
-use super::{document_page, AppState};
+use super::{document_page, widget, AppState};
 use crate::search::{DocumentDetail, Engine, IndexStats, Suggestions};
 
 /// Runs blocking engine work off the async runtime, once a turn is free (see
@@ -122,21 +119,16 @@ pub async fn document(
         Ok(engine.document(&doc_id, marked_for.as_deref())?)
     })
     .await?;
-    let vary = [(VARY, HeaderValue::from_static("accept"))];
-    if !as_page {
-        return Ok((vary, Json(document)).into_response());
-    }
-    let page = document_page::render(&document, uri.path());
-    let headers = [
-        (
-            CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        ),
-        (CONTENT_SECURITY_POLICY, HeaderValue::from_static(INDEX_CSP)),
-        (REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
-        (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-    ];
-    Ok((vary, headers, page).into_response())
+    let mut response = if as_page {
+        widget::html_page(document_page::render(&document, uri.path()))
+    } else {
+        Json(document).into_response()
+    };
+    // The same address answers JSON or a page, by `Accept`: caches must keep both apart.
+    response
+        .headers_mut()
+        .insert(VARY, HeaderValue::from_static("accept"));
+    Ok(response)
 }
 
 /// The answer of `GET /health`.

@@ -1,5 +1,6 @@
 //! The browser front end: the embeddable search widget (`GET /widget.js`) and the small
-//! search page built on it (`GET /`, with its stylesheet `GET /index.css`).
+//! search page built on it (`GET /`, with its stylesheet `GET /index.css`), and the headers
+//! every HTML page of the site is served with ([`html_page`]).
 //!
 //! The files are compiled into the binary (`assets/`), served with their content type, a
 //! cache header and `nosniff`; the page also gets a strict Content-Security-Policy (no inline
@@ -7,6 +8,7 @@
 //! routes are registered in [`super::api_routes`] like every other, so they are documented in
 //! the OpenAPI description too. Imports nothing from the crate.
 
+use axum::body::Body;
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
 };
@@ -65,21 +67,27 @@ pub async fn index_css() -> Response {
     )
 )]
 pub async fn index_page() -> Response {
-    let mut response = asset(INDEX_HTML, "text/html; charset=utf-8", "no-cache");
+    html_page(INDEX_HTML)
+}
+
+/// An HTML page of this site (the search page, a document to read): never cached, under the
+/// strict [`INDEX_CSP`], sending no referrer.
+pub fn html_page(body: impl Into<Body>) -> Response {
+    let mut response = asset(body, "text/html; charset=utf-8", "no-cache");
     let headers = response.headers_mut();
     headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(INDEX_CSP));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response
 }
 
-fn asset(body: &'static str, content_type: &'static str, cache: &'static str) -> Response {
+fn asset(body: impl Into<Body>, content_type: &'static str, cache: &'static str) -> Response {
     (
         [
             (CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (CACHE_CONTROL, HeaderValue::from_static(cache)),
             (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         ],
-        body,
+        body.into(),
     )
         .into_response()
 }

@@ -143,51 +143,54 @@ impl SuggestionCache {
     /// type does not wait for it (seconds on a large index). A request arriving meanwhile
     /// waits for this build instead of starting its own.
     fn warm(&self, index: &VigieIndex) {
-        if self.shared.current().is_some() {
-            return;
+        if self.shared.current().is_none() {
+            build_in_background(&self.shared, index.searcher(), index.fields().body, true);
         }
-        let state = Arc::clone(&self.shared);
-        let searcher = index.searcher();
-        let body = index.fields().body;
-        let spawned = std::thread::Builder::new()
-            .name("vigie-suggest".to_string())
-            .spawn(move || {
-                let _building = state
+    }
+
+    fn rebuild_in_background(&self, searcher: Searcher, body: tantivy::schema::Field) {
+        build_in_background(&self.shared, searcher, body, false);
+    }
+}
+
+/// Builds a table from `searcher` on a thread of its own and stores it. The `first` build holds
+/// `first_build` (a request arriving meanwhile waits for it, and none is built twice); a
+/// rebuild clears `rebuilding` when it is over.
+fn build_in_background(
+    state: &Arc<CacheState>,
+    searcher: Searcher,
+    body: tantivy::schema::Field,
+    first: bool,
+) {
+    let done = move |state: &CacheState| {
+        if !first {
+            state.rebuilding.store(false, Ordering::Release);
+        }
+    };
+    let thread_state = Arc::clone(state);
+    let spawned = std::thread::Builder::new()
+        .name("vigie-suggest".to_string())
+        .spawn(move || {
+            let state = thread_state;
+            let _building = first.then(|| {
+                state
                     .first_build
                     .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                if state.current().is_some() {
-                    return;
-                }
+                    .unwrap_or_else(PoisonError::into_inner)
+            });
+            if !(first && state.current().is_some()) {
                 match build_table(&searcher, body) {
                     Ok(built) => {
                         state.store(built);
                     }
                     Err(error) => tracing::warn!(%error, "building suggestions failed"),
                 }
-            });
-        if let Err(error) = spawned {
-            tracing::warn!(%error, "cannot start building suggestions");
-        }
-    }
-
-    fn rebuild_in_background(&self, searcher: Searcher, body: tantivy::schema::Field) {
-        let state = Arc::clone(&self.shared);
-        let spawned = std::thread::Builder::new()
-            .name("vigie-suggest".to_string())
-            .spawn(move || {
-                match build_table(&searcher, body) {
-                    Ok(built) => {
-                        state.store(built);
-                    }
-                    Err(error) => tracing::warn!(%error, "rebuilding suggestions failed"),
-                }
-                state.rebuilding.store(false, Ordering::Release);
-            });
-        if let Err(error) = spawned {
-            tracing::warn!(%error, "cannot start the suggestion rebuild");
-            self.shared.rebuilding.store(false, Ordering::Release);
-        }
+            }
+            done(&state);
+        });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "cannot start building suggestions");
+        done(state);
     }
 }
 
