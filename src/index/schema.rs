@@ -39,6 +39,12 @@ pub fn passage_key(doc_id: &str, ordinal: u32) -> u64 {
     (hash << ORDINAL_BITS) | ordinal
 }
 
+/// The part of a passage key that names its document: equal for every passage of one
+/// document (a hash, so two documents could share it, about once in 10¹³ pairs).
+pub fn document_key(passage_key: u64) -> u64 {
+    passage_key >> ORDINAL_BITS
+}
+
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {

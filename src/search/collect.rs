@@ -2,14 +2,18 @@
 //! document ids of a list of passages.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocAddress, DocId, DocSet, Searcher, TERMINATED};
+use tantivy::{
+    DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED,
+};
 
 use crate::error::{IndexError, SearchError};
 use crate::index::engine;
-use crate::index::schema::{DOC_ID_FIELD, PASSAGE_KEY_FIELD};
+use crate::index::schema::{document_key, DOC_ID_FIELD, PASSAGE_KEY_FIELD};
 
 /// How many passages beyond a page are fetched, at most, to see the end of a run of equal
 /// scores across the page's end.
@@ -205,6 +209,128 @@ pub(super) fn doc_ids_of(
             .map_err(|error| IndexError::Engine(error.to_string()))?;
     }
     Ok(doc_ids)
+}
+
+/// Counts the passages a query matches: all of them, and those a search showing at most
+/// `cap` passages of each document can page through.
+pub(super) struct CappedCount {
+    /// Passages counted per document, at most.
+    pub cap: usize,
+}
+
+/// Passages counted per document key. The keys are hashes already: one multiplication
+/// spreads them over the table, where the default hasher would cost more than the count.
+type DocumentCounts = HashMap<u64, usize, BuildHasherDefault<KeyHasher>>;
+
+/// Hasher of [`DocumentCounts`]' keys (Fibonacci hashing of a hash).
+#[derive(Default)]
+pub(super) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte) ^ self.0.rotate_left(8));
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// [`CappedCount`] on one segment: passages matched per document key. A document's passages
+/// are written one after another, so matches come in runs of one key: the map is updated
+/// once per run.
+pub(super) struct SegmentCappedCount {
+    keys: Column<u64>,
+    per_document: DocumentCounts,
+    run: Option<(u64, usize)>,
+}
+
+impl SegmentCappedCount {
+    fn end_run(&mut self) {
+        if let Some((key, count)) = self.run.take() {
+            *self.per_document.entry(key).or_insert(0) += count;
+        }
+    }
+}
+
+/// What [`CappedCount`] counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Counts {
+    /// Every passage matched.
+    pub matched: usize,
+    /// At most `cap` of each document.
+    pub shown: usize,
+}
+
+impl Collector for CappedCount {
+    type Fruit = Counts;
+    type Child = SegmentCappedCount;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentCappedCount> {
+        Ok(SegmentCappedCount {
+            keys: segment.fast_fields().u64(PASSAGE_KEY_FIELD)?,
+            per_document: DocumentCounts::default(),
+            run: None,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<DocumentCounts>) -> tantivy::Result<Counts> {
+        // A document's passages may lie in several segments: merge before capping.
+        let mut segments = segments.into_iter();
+        let mut per_document = segments.next().unwrap_or_default();
+        for segment in segments {
+            for (document, count) in segment {
+                *per_document.entry(document).or_insert(0) += count;
+            }
+        }
+        let mut counts = Counts {
+            matched: 0,
+            shown: 0,
+        };
+        for count in per_document.into_values() {
+            counts.matched += count;
+            counts.shown += count.min(self.cap);
+        }
+        Ok(counts)
+    }
+}
+
+impl SegmentCollector for SegmentCappedCount {
+    type Fruit = DocumentCounts;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        // A passage without a key (none is written so) counts as a document of its own.
+        let key = self
+            .keys
+            .first(doc)
+            .map_or(u64::MAX - u64::from(doc), document_key);
+        match &mut self.run {
+            Some((run_key, count)) if *run_key == key => *count += 1,
+            _ => {
+                self.end_run();
+                self.run = Some((key, 1));
+            }
+        }
+    }
+
+    fn harvest(mut self) -> DocumentCounts {
+        self.end_run();
+        self.per_document
+    }
 }
 
 /// `addresses` grouped by segment: for each segment, its documents with their positions in

@@ -32,7 +32,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::analysis;
 use crate::error::SearchError;
 use crate::index::{engine, VigieIndex};
-use collect::{doc_ids_of, top_passages, top_passages_split};
+use collect::{doc_ids_of, top_passages, top_passages_split, CappedCount};
 use query::{Clause, ParsedQuery, QueryBuilder, SplitQuery, Tier, Weights};
 use snippet::Highlighter;
 pub use suggest::{
@@ -256,7 +256,7 @@ impl Engine {
                     .to_string(),
             });
         }
-        let (total, candidates) = if parsed.groups.is_empty() || limit == 0 {
+        let (total, candidates) = if parsed.groups.is_empty() {
             (0, Vec::new())
         } else {
             self.rank(searcher, &parsed, request, limit)?
@@ -313,8 +313,23 @@ impl Engine {
             None => page_end,
         };
         // Counted once, apart and without scores: ranked alone, the top passages may skip
-        // those that cannot reach them, which a single pass for both could not.
-        let total = searcher.search(&any_query, &Count).map_err(engine)?;
+        // those that cannot reach them, which a single pass for both could not. With a cap
+        // per document, the total is what the pages can show.
+        let (matched, total) = match request.per_doc {
+            Some(cap) => {
+                let counts = searcher
+                    .search(&any_query, &CappedCount { cap: cap.max(1) })
+                    .map_err(engine)?;
+                (counts.matched, counts.shown)
+            }
+            None => {
+                let matched = searcher.search(&any_query, &Count).map_err(engine)?;
+                (matched, matched)
+            }
+        };
+        if limit == 0 {
+            return Ok((total, Vec::new()));
+        }
         loop {
             let lookup_hits = match &lookup_query {
                 Some(lookup_query) => top_passages(searcher, lookup_query.as_ref(), window)?,
@@ -339,7 +354,7 @@ impl Engine {
                 self.partial_matches(searcher, &partial, parsed, &phrases, window)?
             };
             let ranked = merge_tiers(vec![lookup_hits, all_hits, any_hits]);
-            let exhausted = window >= total;
+            let exhausted = window >= matched;
             let ranked = match request.per_doc {
                 Some(cap) => self.cap_per_document(searcher, ranked, cap.max(1))?,
                 None => ranked,
@@ -352,7 +367,7 @@ impl Engine {
                     .collect();
                 return Ok((total, page));
             }
-            window = (window * 4).min(total);
+            window = (window * 4).min(matched);
         }
     }
 

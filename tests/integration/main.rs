@@ -8,6 +8,7 @@ mod fuzz;
 mod hostile;
 mod metrics;
 mod openapi;
+mod paging;
 mod relevance;
 mod suggest;
 mod support;

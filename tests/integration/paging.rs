@@ -1,0 +1,68 @@
+//! `total` is what the pages hold: a pager built on it never shows an empty page.
+
+use crate::support::{encode, get, hit_docs};
+use axum::http::StatusCode;
+
+async fn search(query: &str, extra: &str) -> serde_json::Value {
+    let (status, body) = get(&format!("/search?q={}{extra}", encode(query))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+fn total(body: &serde_json::Value) -> u64 {
+    body["total"].as_u64().expect("total is a number")
+}
+
+#[tokio::test]
+async fn a_request_for_no_hits_still_counts_them() {
+    // `limit=0` asks for the count alone.
+    for (query, extra) in [
+        ("ECE", ""),
+        ("terrorisme", ""),
+        ("terrorisme", "&per_doc=2"),
+    ] {
+        let counted = search(query, &format!("&limit=0{extra}")).await;
+        let listed = search(query, &format!("&limit=10{extra}")).await;
+        assert!(total(&listed) > 0, "{query}");
+        assert_eq!(total(&counted), total(&listed), "{query}{extra}");
+        assert_eq!(counted["hits"].as_array().map(Vec::len), Some(0));
+    }
+}
+
+#[tokio::test]
+async fn with_a_cap_per_document_the_total_is_what_the_pages_hold() {
+    // `terrorisme` matches hundreds of passages of a few dozen documents: capped at one
+    // passage per document, the pages hold one per document, and `total` says so.
+    let uncapped = total(&search("terrorisme", "&limit=0").await);
+    for cap in [1_u64, 3] {
+        let first = search("terrorisme", &format!("&per_doc={cap}&limit=100")).await;
+        let announced = total(&first);
+        assert!(
+            announced < uncapped,
+            "per_doc={cap}: {announced} of {uncapped}"
+        );
+        let mut seen = hit_docs(&first);
+        let mut offset = 100;
+        while offset < announced {
+            let page = search(
+                "terrorisme",
+                &format!("&per_doc={cap}&limit=100&offset={offset}"),
+            )
+            .await;
+            let docs = hit_docs(&page);
+            assert!(
+                !docs.is_empty(),
+                "per_doc={cap}: empty page at {offset} of {announced}"
+            );
+            seen.extend(docs);
+            offset += 100;
+        }
+        assert_eq!(seen.len() as u64, announced, "per_doc={cap}");
+        let mut documents = seen.clone();
+        documents.sort();
+        documents.dedup();
+        if cap == 1 {
+            assert_eq!(documents.len(), seen.len());
+        }
+    }
+}
