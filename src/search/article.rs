@@ -30,15 +30,13 @@ pub fn named(parsed: &ParsedQuery) -> Named<'_> {
                 .filter(|clause| !matches!(clause, Clause::Synonym(_)))
                 .collect(),
         };
-        let is_article_word = matches!(
-            typed.as_slice(),
-            [Clause::Term(term)] if term == "articl" || term == "art"
-        );
+        let is_article_word = is_article_word(&typed);
+        let names_a_number = after_article || parsed.numbered_articles.contains(&index);
         let found = named.references.len();
         for clause in typed {
             match clause {
                 Clause::Term(term) => {
-                    let numbered = after_article && term.bytes().all(|byte| byte.is_ascii_digit());
+                    let numbered = names_a_number && is_number(term);
                     if numbered || is_shaped_like_an_article(term) {
                         named.references.push(term.as_str());
                     }
@@ -59,6 +57,42 @@ pub fn named(parsed: &ParsedQuery) -> Named<'_> {
         after_article = is_article_word;
     }
     named
+}
+
+/// Drops each word `article` (or `art.`) typed right before a reference: it says that what
+/// follows is an article number, and searched as a word it matched every passage citing any
+/// article (`article L. 851-2`, which the texts do not hold, found 3,874 passages holding
+/// `article`). A number after it is kept as naming an article (`numbered_articles`).
+pub fn drop_article_words(parsed: &mut ParsedQuery) {
+    let mut kept = Vec::with_capacity(parsed.groups.len());
+    let mut numbered = Vec::new();
+    let mut groups = std::mem::take(&mut parsed.groups).into_iter().peekable();
+    while let Some(group) = groups.next() {
+        let article_word = typed(&group).is_some_and(|typed| is_article_word(&[typed]));
+        let next = groups.peek().and_then(|next| typed(next));
+        if let (true, Some(Clause::Term(term))) = (article_word, next) {
+            if is_number(term) {
+                numbered.push(kept.len());
+                continue;
+            }
+            if is_shaped_like_an_article(term) {
+                continue;
+            }
+        }
+        kept.push(group);
+    }
+    parsed.groups = kept;
+    parsed.numbered_articles = numbered;
+}
+
+/// True for the word `article` or its abbreviation `art.`, analysed, alone in its group.
+fn is_article_word(typed: &[&Clause]) -> bool {
+    matches!(typed, [Clause::Term(term)] if term == "articl" || term == "art")
+}
+
+/// True for a term of digits only (`100`).
+fn is_number(term: &str) -> bool {
+    !term.is_empty() && term.bytes().all(|byte| byte.is_ascii_digit())
 }
 
 /// True for an analysed term shaped like an article number: digits and a hyphen (`421-1`,
@@ -111,6 +145,47 @@ mod tests {
         assert!(references("règlement (UE) 2016/679").is_empty());
         assert!(references("article premier").is_empty());
         assert!(references("dossiers PNR").is_empty());
+    }
+
+    fn without_article_words(query: &str) -> (Vec<String>, Vec<String>) {
+        let mut parsed = parse(query, &mut french_analyzer());
+        drop_article_words(&mut parsed);
+        let mut terms = Vec::new();
+        for group in &parsed.groups {
+            for clause in group {
+                clause.collect_terms(&mut terms);
+            }
+        }
+        let terms = terms.into_iter().map(String::from).collect();
+        let references = named(&parsed)
+            .references
+            .into_iter()
+            .map(String::from)
+            .collect();
+        (terms, references)
+    }
+
+    #[test]
+    fn the_word_article_before_a_reference_is_not_searched() {
+        let (terms, references) = without_article_words("article L. 851-2");
+        assert_eq!(
+            (terms, references),
+            (vec!["l851-2".into()], vec!["l851-2".into()])
+        );
+        let (terms, references) = without_article_words("art. 706-73-1 criminalité organisée");
+        assert!(!terms.contains(&"art".to_string()), "{terms:?}");
+        assert_eq!(references, ["706-73-1"]);
+        // A number after it still names an article, and the rest stays.
+        let (terms, references) = without_article_words("article 100 code de procédure pénale");
+        assert!(!terms.contains(&"articl".to_string()), "{terms:?}");
+        assert!(terms.contains(&"penal".to_string()), "{terms:?}");
+        assert_eq!(references, ["100"]);
+        // Not before a reference, it is a word like any other.
+        let (terms, references) = without_article_words("article premier");
+        assert!(terms.contains(&"articl".to_string()), "{terms:?}");
+        assert!(references.is_empty());
+        let (terms, _) = without_article_words("articles 78-2 et article");
+        assert_eq!(terms, ["78-2", "articl"]);
     }
 
     #[test]

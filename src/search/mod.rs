@@ -141,6 +141,7 @@ impl Engine {
         let mut parsed = query::parse_with(query_text, analyzer, |term| {
             spelling::is_known(searcher, &body, term)
         })?;
+        article::drop_article_words(&mut parsed);
         let corrections = self.correct_typos(searcher, &mut parsed)?;
         self.synonyms.expand(&mut parsed);
         self.stand_in_for_absent_words(searcher, &mut parsed)?;

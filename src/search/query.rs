@@ -72,6 +72,9 @@ pub struct ParsedQuery {
     /// The words and phrases asked for, analyzed for the exact (unstemmed) field: a bonus for
     /// passages holding them as typed, for analysis variants that have that field.
     pub exact: Vec<Clause>,
+    /// The groups that are a number typed right after the word `article`, once that word is
+    /// dropped (`search::article::drop_article_words`): `article 100` names article 100.
+    pub numbered_articles: Vec<usize>,
 }
 
 impl ParsedQuery {
@@ -163,10 +166,15 @@ fn join_article_references(lexemes: Vec<Lexeme>) -> Vec<Lexeme> {
             },
         ) = (joined.last_mut(), &lexeme)
         {
-            let is_code_letter = matches!(letter.trim_end_matches('.'), "L" | "R" | "D" | "A");
+            // Typed in lower case, the letter needs its dot or an article-shaped number
+            // (`l. 246-1`, `r 613-3`): `d 2` may be an elision typed without its apostrophe.
+            let bare = letter.trim_end_matches('.');
+            let is_code_letter = matches!(bare, "L" | "R" | "D" | "A")
+                || (matches!(bare, "l" | "r" | "d" | "a")
+                    && (letter.ends_with('.') || number.contains('-')));
             if is_code_letter && number.starts_with(|c: char| c.is_ascii_digit()) {
                 let excluded = *excluded;
-                let text = format!("{letter} {number}");
+                let text = format!("{}{} {number}", bare.to_uppercase(), &letter[bare.len()..]);
                 joined.pop();
                 joined.push(Lexeme::Word { text, excluded });
                 continue;
@@ -1012,7 +1020,7 @@ mod tests {
     #[test]
     fn an_article_reference_with_its_code_letter_is_searched_whole() {
         let mut analyzer = analysis::french_analyzer();
-        for query in ["L. 232-1", "L232-1", "l'article L.232-1"] {
+        for query in ["L. 232-1", "L232-1", "l'article L.232-1", "l. 232-1", "l 232-1"] {
             let parsed = parse(query, &mut analyzer);
             let last = parsed.groups.last().cloned();
             assert_eq!(last, Some(vec![Clause::Term("l232-1".into())]), "{query}");

@@ -377,3 +377,27 @@ fn a_letter_naming_a_file_or_a_day_is_searched() {
         );
     }
 }
+
+#[test]
+fn the_word_article_before_a_reference_finds_only_that_reference() {
+    // `article` before a reference says what follows is an article number; searched as a
+    // word it matched every passage citing any article (`article L. 851-2`, which the texts
+    // do not hold, found 3,874 passages holding `article`).
+    for (with_word, reference) in [
+        ("article L. 851-2", "L. 851-2"),
+        ("art. 706-73", "706-73"),
+        ("article 706-73", "706-73"),
+    ] {
+        let with_word = search(with_word);
+        let alone = search(reference);
+        assert_eq!(with_word.total, alone.total, "{reference}");
+        let first = |results: &SearchResults| {
+            results
+                .hits
+                .first()
+                .map(|hit| (hit.doc_id.clone(), hit.passage))
+        };
+        assert_eq!(first(&with_word), first(&alone), "{reference}");
+    }
+    assert_eq!(search("article L. 851-2").total, 0);
+}
