@@ -262,7 +262,7 @@ impl Engine {
         } else {
             self.rank(searcher, &parsed, request, limit)?
         };
-        let mut highlighter = Highlighter::new(parsed.positive_terms(), analyzer);
+        let mut highlighter = Highlighter::for_query(&parsed, analyzer);
         let hits = candidates
             .into_iter()
             .map(|candidate| self.hit(searcher, candidate, &mut highlighter))
@@ -499,7 +499,7 @@ impl Engine {
                 validate(&SearchRequest::new(query))?;
                 let mut analyzer = self.index.analyzer();
                 let (parsed, _) = self.parse(&searcher, query, &mut analyzer)?;
-                Some(Highlighter::new(parsed.positive_terms(), analyzer))
+                Some(Highlighter::for_query(&parsed, analyzer))
             }
             None => None,
         };

@@ -77,17 +77,6 @@ pub struct ParsedQuery {
     pub numbered_articles: Vec<usize>,
 }
 
-impl ParsedQuery {
-    /// Every analyzed term the user asked for (not the excluded ones), for highlighting.
-    pub fn positive_terms(&self) -> Vec<&str> {
-        let mut terms = Vec::new();
-        for clause in self.groups.iter().flatten() {
-            clause.collect_terms(&mut terms);
-        }
-        terms
-    }
-}
-
 /// A lexical unit of the query syntax.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Lexeme {

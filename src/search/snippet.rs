@@ -10,6 +10,8 @@ use std::ops::Range;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
+use super::query::{Clause, ParsedQuery};
+
 /// A passage with its matched words marked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Highlighted {
@@ -21,8 +23,19 @@ pub struct Highlighted {
 
 /// Marks the words of passages that match a query's terms. Built once per query.
 pub struct Highlighter {
+    /// Terms marked wherever they occur.
     terms: HashSet<String>,
+    /// Phrases (terms at positions relative to the first), marked only where they occur
+    /// whole: `"équipes communes d'enquête"` does not mark `zone frontalière commune`.
+    phrases: Vec<Vec<(usize, String)>>,
     analyzer: TextAnalyzer,
+}
+
+/// A token of a passage that the query may mark.
+struct Candidate {
+    position: usize,
+    term: String,
+    bytes: Range<usize>,
 }
 
 impl Highlighter {
@@ -30,29 +43,77 @@ impl Highlighter {
     pub fn new<'t>(terms: impl IntoIterator<Item = &'t str>, analyzer: TextAnalyzer) -> Self {
         Highlighter {
             terms: terms.into_iter().map(str::to_string).collect(),
+            phrases: Vec::new(),
             analyzer,
         }
     }
 
-    /// Byte ranges of the matched words of `text`, in order, merged when they touch.
-    fn matched_byte_ranges(&mut self, text: &str) -> Vec<Range<usize>> {
-        let mut ranges: Vec<Range<usize>> = Vec::new();
-        if self.terms.is_empty() {
-            return ranges;
+    /// A highlighter for what `parsed` asks for: its words wherever they occur, its phrases
+    /// where they occur whole.
+    pub fn for_query(parsed: &ParsedQuery, analyzer: TextAnalyzer) -> Self {
+        let mut highlighter = Highlighter::new([], analyzer);
+        for clause in parsed.groups.iter().flatten() {
+            highlighter.add(clause);
         }
+        highlighter
+    }
+
+    fn add(&mut self, clause: &Clause) {
+        match clause {
+            Clause::Term(term) => {
+                self.terms.insert(term.clone());
+            }
+            Clause::Phrase(terms) => self.phrases.push(terms.clone()),
+            Clause::All(clauses) => clauses.iter().for_each(|inner| self.add(inner)),
+            Clause::Synonym(inner) => self.add(inner),
+        }
+    }
+
+    /// The tokens of `text` whose term the query holds, in order.
+    fn candidates(&mut self, text: &str) -> Vec<Candidate> {
+        let mut candidates = Vec::new();
         let mut stream = self.analyzer.token_stream(text);
         while let Some(token) = stream.next() {
-            if !self.terms.contains(&token.text) {
-                continue;
-            }
+            let wanted = self.terms.contains(&token.text)
+                || self
+                    .phrases
+                    .iter()
+                    .flatten()
+                    .any(|(_, term)| *term == token.text);
             let (start, end) = (token.offset_from, token.offset_to);
-            if end > text.len()
+            if !wanted
+                || end > text.len()
                 || start >= end
                 || !text.is_char_boundary(start)
                 || !text.is_char_boundary(end)
             {
                 continue;
             }
+            candidates.push(Candidate {
+                position: token.position,
+                term: token.text.clone(),
+                bytes: start..end,
+            });
+        }
+        candidates
+    }
+
+    /// Byte ranges of the matched words of `text`, in order, merged when they touch.
+    fn matched_byte_ranges(&mut self, text: &str) -> Vec<Range<usize>> {
+        if self.terms.is_empty() && self.phrases.is_empty() {
+            return Vec::new();
+        }
+        let candidates = self.candidates(text);
+        let mut marked: Vec<bool> = candidates
+            .iter()
+            .map(|candidate| self.terms.contains(&candidate.term))
+            .collect();
+        for phrase in &self.phrases {
+            mark_phrase(phrase, &candidates, &mut marked);
+        }
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        for (candidate, _) in candidates.iter().zip(marked).filter(|(_, marked)| *marked) {
+            let Range { start, end } = candidate.bytes;
             match ranges.last_mut() {
                 Some(last) if start < last.end => last.end = last.end.max(end),
                 _ => ranges.push(start..end),
@@ -102,6 +163,35 @@ impl Highlighter {
         }
         escape_into(&mut html, &text[written_to..]);
         Highlighted { html, char_ranges }
+    }
+}
+
+/// Marks the candidates forming each occurrence of `phrase`: its terms at the positions it
+/// gives them, relative to its first.
+fn mark_phrase(phrase: &[(usize, String)], candidates: &[Candidate], marked: &mut [bool]) {
+    let Some((first_offset, first_term)) = phrase.first() else {
+        return;
+    };
+    for (start, candidate) in candidates.iter().enumerate() {
+        if candidate.term != *first_term || candidate.position < *first_offset {
+            continue;
+        }
+        let origin = candidate.position - first_offset;
+        let mut found = Vec::with_capacity(phrase.len());
+        for (offset, term) in phrase {
+            let at = candidates[start..]
+                .iter()
+                .position(|other| other.position == origin + offset && other.term == *term);
+            match at {
+                Some(at) => found.push(start + at),
+                None => break,
+            }
+        }
+        if found.len() == phrase.len() {
+            for index in found {
+                marked[index] = true;
+            }
+        }
     }
 }
 
@@ -163,6 +253,27 @@ mod tests {
         let mut out = String::new();
         escape_into(&mut out, "l'État « sûr » & <b>");
         assert_eq!(out, "l&#39;État « sûr » &amp; &lt;b&gt;");
+    }
+
+    #[test]
+    fn a_phrase_is_marked_only_where_it_stands_whole() {
+        let parsed = crate::search::query::parse(
+            "\"équipes communes d'enquête\" coopération",
+            &mut french_analyzer(),
+        );
+        let mut highlighter = Highlighter::for_query(&parsed, french_analyzer());
+        let highlighted = highlighter.highlight(
+            "Une zone frontalière commune, des enquêtes et la coopération des équipes \
+             communes d'enquête.",
+        );
+        assert_eq!(
+            highlighted.html,
+            "Une zone frontalière commune, des enquêtes et la <mark>coopération</mark> des \
+             <mark>équipes</mark> <mark>communes</mark> d&#39;<mark>enquête</mark>."
+        );
+        // Its words apart, or in another order, are not the phrase.
+        let apart = highlighter.highlight("Des enquêtes communes menées par des équipes.");
+        assert!(apart.char_ranges.is_empty(), "{}", apart.html);
     }
 
     #[test]
