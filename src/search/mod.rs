@@ -165,14 +165,19 @@ impl Engine {
             if self.synonyms.triggers_at(&parsed.groups, index) {
                 continue;
             }
-            let [Clause::Term(term)] = parsed.groups[index].as_mut_slice() else {
-                continue;
+            // A word, or each word of a quoted phrase (`"coopératon policière"`).
+            let terms: Vec<&mut String> = match parsed.groups[index].as_mut_slice() {
+                [Clause::Term(term)] => vec![term],
+                [Clause::Phrase(terms)] => terms.iter_mut().map(|(_, term)| term).collect(),
+                _ => continue,
             };
-            if spelling::is_known(searcher, &searched, term)? {
-                continue;
-            }
-            if let Some(corrected) = spelling::closest_term(searcher, fields.body, term)? {
-                corrections.push((std::mem::replace(term, corrected.clone()), corrected));
+            for term in terms {
+                if spelling::is_known(searcher, &searched, term)? {
+                    continue;
+                }
+                if let Some(corrected) = spelling::closest_term(searcher, fields.body, term)? {
+                    corrections.push((std::mem::replace(term, corrected.clone()), corrected));
+                }
             }
         }
         Ok(corrections)

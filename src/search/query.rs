@@ -1009,7 +1009,13 @@ mod tests {
     #[test]
     fn an_article_reference_with_its_code_letter_is_searched_whole() {
         let mut analyzer = analysis::french_analyzer();
-        for query in ["L. 232-1", "L232-1", "l'article L.232-1", "l. 232-1", "l 232-1"] {
+        for query in [
+            "L. 232-1",
+            "L232-1",
+            "l'article L.232-1",
+            "l. 232-1",
+            "l 232-1",
+        ] {
             let parsed = parse(query, &mut analyzer);
             let last = parsed.groups.last().cloned();
             assert_eq!(last, Some(vec![Clause::Term("l232-1".into())]), "{query}");

@@ -115,7 +115,17 @@ pub fn corrected_query(
     highlighter: &mut Highlighter,
 ) -> String {
     let mut words: Vec<String> = Vec::new();
-    for word in query.split_whitespace() {
+    for typed_word in query.split_whitespace() {
+        // Quotes, brackets or a `-` around a word stay as typed (`"coopératon` → `"`, word).
+        let word = typed_word.trim_matches(|c: char| !c.is_alphanumeric());
+        let Some(word_start) = typed_word.find(word).filter(|_| !word.is_empty()) else {
+            words.push(typed_word.to_string());
+            continue;
+        };
+        let (before, after) = (
+            &typed_word[..word_start],
+            &typed_word[word_start + word.len()..],
+        );
         // Only the part after an elision is a word to correct (`l'agravante` → `l'` + word).
         let (elided, bare) = match word.rfind(['\'', '’']) {
             Some(index) => {
@@ -133,12 +143,29 @@ pub fn corrected_query(
                     .iter()
                     .find_map(|hit| highlighter.surface_of(&hit.text, corrected))
                     .unwrap_or_else(|| corrected.clone());
-                words.push(format!("{elided}{surface}"));
+                let surface = in_case_of(bare, &surface);
+                words.push(format!("{before}{elided}{surface}{after}"));
             }
-            None => words.push(word.to_string()),
+            None => words.push(typed_word.to_string()),
         }
     }
     words.join(" ")
+}
+
+/// `word` (lower case) written in the case of `typed`: in capitals when it was typed so
+/// (`SHENGEN` → `SCHENGEN`), with a capital first when it was (`Shengen` → `Schengen`).
+fn in_case_of(typed: &str, word: &str) -> String {
+    let letters = || typed.chars().filter(|c| c.is_alphabetic());
+    if letters().count() > 1 && letters().all(char::is_uppercase) {
+        return word.to_uppercase();
+    }
+    let mut chars = word.chars();
+    match (typed.chars().next(), chars.next()) {
+        (Some(first), Some(initial)) if first.is_uppercase() => {
+            initial.to_uppercase().chain(chars).collect()
+        }
+        _ => word.to_string(),
+    }
 }
 
 /// Damerau–Levenshtein distance (adjacent transpositions count 1) when it is at most `limit`.

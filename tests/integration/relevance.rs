@@ -401,3 +401,24 @@ fn the_word_article_before_a_reference_finds_only_that_reference() {
     }
     assert_eq!(search("article L. 851-2").total, 0);
 }
+
+#[test]
+fn a_typo_in_a_quoted_phrase_is_corrected_and_said_as_typed() {
+    // The phrase searched with its misspelt word found nothing, and said nothing.
+    let quoted = search("\"coopératon policière\"");
+    assert_eq!(
+        quoted.corrected_query.as_deref(),
+        Some("\"coopération policière\"")
+    );
+    assert_eq!(quoted.total, search("\"coopération policière\"").total);
+    assert!(quoted.total > 0);
+    // The correction keeps the capitals typed.
+    assert_eq!(
+        search("Shengen").corrected_query.as_deref(),
+        Some("Schengen")
+    );
+    assert_eq!(
+        search("accords de SHENGEN").corrected_query.as_deref(),
+        Some("accords de SCHENGEN")
+    );
+}
