@@ -276,6 +276,40 @@ fn strip_site_name(title: &str, site_opt: Option<&str>) -> String {
     title.to_string()
 }
 
+/// Publishers whose pages state no publisher, by the domain of their address. The
+/// Assemblée nationale's dossier pages name in `ORIGINE_DOCUMENT` the chamber a bill was
+/// first tabled in (often the Sénat), not who published the page.
+const KNOWN_PUBLISHERS: &[(&str, &str)] = &[
+    ("assemblee-nationale.fr", "Assemblée nationale"),
+    ("senat.fr", "Sénat"),
+    ("legifrance.gouv.fr", "Légifrance"),
+    ("eur-lex.europa.eu", "EUR-Lex"),
+    ("cnil.fr", "CNIL"),
+    ("ejustice.just.fgov.be", "Moniteur belge"),
+];
+
+/// The publisher of a page at `url`, when its domain is a known publisher's.
+fn publisher_of_url(url: &str) -> Option<&'static str> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host = rest
+        .split(['/', '?', '#', ':'])
+        .next()?
+        .to_ascii_lowercase();
+    KNOWN_PUBLISHERS
+        .iter()
+        .find(|(domain, _)| host == *domain || host.ends_with(&format!(".{domain}")))
+        .map(|(_, name)| *name)
+}
+
+/// The known publisher whose name starts `title`, before a separator.
+fn publisher_in_title(title: &str) -> Option<&'static str> {
+    KNOWN_PUBLISHERS.iter().map(|(_, name)| *name).find(|name| {
+        [" - ", " – ", " | "]
+            .iter()
+            .any(|separator| title.starts_with(&format!("{name}{separator}")))
+    })
+}
+
 /// Reads an HTML page.
 pub(crate) fn parse(text: &str) -> HtmlDocument {
     let html = Html::parse_document(text);
@@ -308,7 +342,6 @@ pub(crate) fn parse(text: &str) -> HtmlDocument {
                 {
                     document.date = parse_french_date(&content);
                 }
-                "origine_document" => document.source = Some(content),
                 "og:site_name" => {
                     site_name.get_or_insert_with(|| content.clone());
                     document.source.get_or_insert(content);
@@ -335,12 +368,22 @@ pub(crate) fn parse(text: &str) -> HtmlDocument {
     {
         document.url = Some(canonical.trim().to_string());
     }
-    let site = site_name.as_deref().or(document.source.as_deref());
-    let page_title = selector("title")
+    let raw_title = selector("title")
         .and_then(|title| html.select(&title).next())
         .map(|title| collapse_whitespace(&title.text().collect::<String>()))
-        .filter(|title| !title.is_empty())
-        .map(|title| strip_site_name(&title, site));
+        .filter(|title| !title.is_empty());
+    // Who published the page: what it states, else its site's (from its address, or the
+    // name a known publisher puts before its titles: `Assemblée nationale - …`).
+    if document.source.is_none() {
+        document.source = document
+            .url
+            .as_deref()
+            .and_then(publisher_of_url)
+            .or_else(|| raw_title.as_deref().and_then(publisher_in_title))
+            .map(str::to_string);
+    }
+    let site = site_name.as_deref().or(document.source.as_deref());
+    let page_title = raw_title.map(|title| strip_site_name(&title, site));
     let first_h1 = || {
         selector("h1")
             .and_then(|h1| html.select(&h1).next())
@@ -380,6 +423,35 @@ mod tests {
                 Block::Paragraph { text, .. } | Block::Heading { text, .. } => text.clone(),
             })
             .collect()
+    }
+
+    #[test]
+    fn the_publisher_is_the_site_not_the_chamber_a_bill_came_from() {
+        // An Assemblée nationale dossier on a bill first tabled in the Sénat.
+        let page = r##"<html><head><title>Assemblée nationale - Protocole Europol</title>
+            <meta name="ORIGINE_DOCUMENT" content="Sénat">
+            <meta name="URL_DOSSIER" content="/12/dossiers/office_europeen_police_protocole.asp">
+            </head><body><p>Texte.</p></body></html>"##;
+        let document = parse(page);
+        assert_eq!(document.source.as_deref(), Some("Assemblée nationale"));
+        assert_eq!(document.title.as_deref(), Some("Protocole Europol"));
+        // Without any metadata, the name it puts before its titles.
+        let bare = parse(
+            "<html><head><title>Assemblée nationale - Criminalité</title></head><body><p>Texte.</p></body></html>",
+        );
+        assert_eq!(bare.source.as_deref(), Some("Assemblée nationale"));
+        assert_eq!(bare.title.as_deref(), Some("Criminalité"));
+        // A stated publisher wins; an unknown site states nothing.
+        let stated = parse(
+            r#"<html><head><title>T</title><meta name="author" content="Ministère de l'Intérieur">
+            <link rel="canonical" href="https://www.senat.fr/x.html"></head><body><p>x</p></body></html>"#,
+        );
+        assert_eq!(stated.source.as_deref(), Some("Ministère de l'Intérieur"));
+        assert_eq!(
+            publisher_of_url("https://www.senat.fr/dossier.html"),
+            Some("Sénat")
+        );
+        assert_eq!(publisher_of_url("https://notsenat.fr/"), None);
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //!
 //! [`nesting_depth_exceeds`] scans the markup once, without parsing; a page nested deeper than
 //! [`MAX_NESTING`] is read by [`strip_markup`] instead: scripts and styles dropped, tags
-//! removed, common entities decoded. The text survives; the page's structure does not, which is
+//! removed, entities decoded. The text survives; the page's structure does not, which is
 //! the price of never stalling a run.
+
+use super::entities::decode_entities;
 
 /// Deepest element nesting read with the HTML parser; real pages stay far below it.
 pub const MAX_NESTING: usize = 1_000;
@@ -105,48 +107,6 @@ pub fn strip_markup(html: &str) -> String {
     }
     text.push_str(&decode_entities(rest));
     text
-}
-
-fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut decoded = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        decoded.push_str(&rest[..amp]);
-        let after = &rest[amp..];
-        let entity_end = after.find(';').filter(|end| *end <= 10);
-        let replacement = entity_end.and_then(|end| match &after[1..end] {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" | "#39" => Some('\''),
-            "nbsp" => Some('\u{a0}'),
-            numeric if numeric.starts_with("#x") || numeric.starts_with("#X") => {
-                u32::from_str_radix(&numeric[2..], 16)
-                    .ok()
-                    .and_then(char::from_u32)
-            }
-            numeric if numeric.starts_with('#') => {
-                numeric[1..].parse::<u32>().ok().and_then(char::from_u32)
-            }
-            _ => None,
-        });
-        match (replacement, entity_end) {
-            (Some(character), Some(end)) => {
-                decoded.push(character);
-                rest = &after[end + 1..];
-            }
-            _ => {
-                decoded.push('&');
-                rest = &after[1..];
-            }
-        }
-    }
-    decoded.push_str(rest);
-    decoded
 }
 
 #[cfg(test)]

@@ -8,10 +8,12 @@
 //! with `**Art. 5.**`; the article runs until the next heading or article.
 //! Imports nothing outside `ingest`.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::entities::decode_entities;
 use super::segment::{join_wrapped_lines, Block};
 use super::text::bullet_marker_len;
 
@@ -140,7 +142,11 @@ pub(crate) fn strip_inline(text: &str) -> String {
         }
         index += 1;
     }
-    plain
+    // Markdown writes characters as HTML does too (`&nbsp;`, `&eacute;`).
+    match decode_entities(&plain) {
+        Cow::Borrowed(_) => plain,
+        Cow::Owned(decoded) => decoded,
+    }
 }
 
 fn is_horizontal_rule(trimmed: &str) -> bool {
@@ -313,6 +319,14 @@ mod tests {
         );
         assert_eq!(strip_inline("snake_case et a * b"), "snake_case et a * b");
         assert_eq!(strip_inline("__gras__ et _it_"), "gras et it");
+    }
+
+    #[test]
+    fn character_references_are_decoded() {
+        assert_eq!(
+            strip_inline("**Signature** &nbsp;&nbsp; S&eacute;curit&eacute; R&D"),
+            "Signature \u{a0}\u{a0} Sécurité R&D"
+        );
     }
 
     #[test]

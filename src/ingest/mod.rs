@@ -7,6 +7,7 @@
 
 pub mod bytes;
 mod encoding;
+mod entities;
 mod html;
 mod html_guard;
 mod jsonl;
@@ -28,7 +29,7 @@ use crate::error::IngestError;
 
 /// Version of the ingest logic, mixed into every content hash: bump it when a change to
 /// ingestion changes documents, so their old hashes no longer match and they are re-indexed.
-pub const INGEST_VERSION: &str = "vigie-ingest-1";
+pub const INGEST_VERSION: &str = "vigie-ingest-2";
 
 /// File extensions Vigie reads (lowercase, without the dot).
 pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "jsonl"];

@@ -234,6 +234,48 @@ fn belgian_articles_and_front_matter() {
 }
 
 #[test]
+fn character_references_in_markdown_are_read_as_characters() {
+    // The CNIL guide spaces its signature lines with `&nbsp;`: `nbsp` was a searchable word.
+    let document = read_corpus_file("cnil-guide-delegue-protection-donnees.fr.md");
+    let signature = document
+        .passages
+        .iter()
+        .find(|passage| passage.text.contains("Signature du DPO"))
+        .expect("the signature line is a passage");
+    assert!(!signature.text.contains("&nbsp;"), "{}", signature.text);
+    assert!(document
+        .passages
+        .iter()
+        .all(|passage| !passage.text.contains("&nbsp;")));
+}
+
+#[test]
+fn assemblee_nationale_pages_are_published_by_it() {
+    // Their `ORIGINE_DOCUMENT` names the chamber a bill was first tabled in (the Sénat for
+    // ten of them), and one page states nothing at all.
+    let mut pages = 0;
+    for entry in std::fs::read_dir(corpus_dir()).expect("corpus readable") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if !(name.starts_with("an-") && name.ends_with(".html")) {
+            continue;
+        }
+        let document = read_corpus_file(&name);
+        assert_eq!(document.source, "Assemblée nationale", "{name}");
+        assert!(
+            !document.title.starts_with("Assemblée nationale"),
+            "{name}: {}",
+            document.title
+        );
+        pages += 1;
+    }
+    assert!(pages >= 20, "{pages} pages");
+}
+
+#[test]
 fn html_page_text_and_metadata() {
     let name = "an-dossier-legislatif-leg14-lutte-apologie-terrorisme-internet.fr.html";
     let document = read_corpus_file(name);
