@@ -271,3 +271,51 @@ async fn suggest_and_the_front_end_are_in_the_api_description() {
         );
     }
 }
+
+#[tokio::test]
+async fn words_typed_are_completed_only_into_what_passages_hold() {
+    // `équipes comm`: the texts hold `équipes communes` (as a phrase) and never `équipes
+    // commission`, which came first with the count of `commission` alone.
+    let (status, body) = suggest("équipes comm", "&limit=20").await;
+    assert_eq!(status, StatusCode::OK);
+    let found = suggestions(&body);
+    assert!(
+        found
+            .first()
+            .is_some_and(|(text, _)| text.starts_with("équipes commune")),
+        "{found:?}"
+    );
+    // Every one leads to passages holding its words: a search for it finds them all.
+    for (text, _) in &found {
+        let (_, results) = get(&format!("/search?q={}&limit=1", encode(text))).await;
+        let hit = &results["hits"][0]["highlight"];
+        let marks = hit.as_str().unwrap_or_default().matches("<mark>").count();
+        assert!(marks >= 2, "{text}: {results}");
+    }
+    let counts: Vec<u64> = body["suggestions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item["count"].as_u64())
+        .collect();
+    assert!(counts.iter().all(|count| *count > 0), "{counts:?}");
+}
+
+#[tokio::test]
+async fn quotes_a_minus_or_an_elision_alone_before_the_word_are_kept() {
+    for (typed, opening) in [
+        ("«coop", "«"),
+        ("\"coop", "\""),
+        ("-terr", "-"),
+        ("l'é", "l'"),
+    ] {
+        let (status, body) = suggest(typed, "").await;
+        assert_eq!(status, StatusCode::OK);
+        let found = suggestions(&body);
+        assert!(!found.is_empty(), "{typed}");
+        assert!(
+            found.iter().all(|(text, _)| text.starts_with(opening)),
+            "{typed}: {found:?}"
+        );
+    }
+}

@@ -20,6 +20,7 @@ use tantivy::index::SegmentId;
 use tantivy::schema::Value;
 use tantivy::{Opstamp, Searcher, TantivyDocument};
 
+use super::query::Clause;
 use super::Engine;
 use crate::analysis;
 use crate::error::{IndexError, SearchError};
@@ -50,7 +51,8 @@ pub struct Suggestion {
     pub text: String,
     /// A word or a phrase.
     pub kind: SuggestionKind,
-    /// How often it occurs in the indexed text.
+    /// How often it occurs in the indexed text; for the words typed followed by a completion
+    /// of the last one, in how many passages (as a phrase, or else apart).
     pub count: u32,
 }
 
@@ -229,15 +231,118 @@ impl Engine {
     /// Completions of `request.prefix` (accents and case ignored), best first.
     pub fn suggest(&self, request: &SuggestRequest) -> Result<Suggestions, SearchError> {
         let started = Instant::now();
-        let prefix = validate(request)?;
+        validate(request)?;
+        let typed = request.prefix.trim_start();
+        // Quotes or a `-` typed before the first word stay in front of every completion.
+        let opening = &typed[..typed.len() - typed.trim_start_matches(is_opening).len()];
+        let typed = &typed[opening.len()..];
+        let prefix = validate(&SuggestRequest {
+            prefix: typed.to_string(),
+            limit: request.limit,
+        })?;
         let limit = request.limit.min(MAX_SUGGEST_LIMIT);
         let built = self.suggestions.table(&self.index)?;
-        let suggestions = complete(&built.table, request.prefix.trim_start(), &prefix, limit);
+        let suggestions = match complete(&built.table, typed, &prefix, limit) {
+            Completions::Known(found) => found,
+            Completions::Composed(guesses) => self.held_guesses(guesses, limit)?,
+        }
+        .into_iter()
+        .map(|suggestion| Suggestion {
+            text: format!("{opening}{}", suggestion.text),
+            ..suggestion
+        })
+        .collect();
         Ok(Suggestions {
             query: request.prefix.clone(),
             suggestions,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
         })
+    }
+
+    /// The `guesses` (words typed, then a completion of the last one) that lead to passages,
+    /// at most `limit`: first those some passage holds as a phrase, then those whose words some
+    /// passage holds apart (`terrorisme coopération`), each group most held first, each counted
+    /// by the passages holding it. A guess no passage answers is dropped: `équipes comm`
+    /// offered `équipes commission` before `équipes communes`.
+    fn held_guesses(
+        &self,
+        guesses: Vec<Suggestion>,
+        limit: usize,
+    ) -> Result<Vec<Suggestion>, SearchError> {
+        let searcher = self.index.searcher();
+        let body = self.index.fields().body;
+        let mut analyzer = self.index.analyzer();
+        let count = |query: &dyn tantivy::query::Query| -> Result<u32, SearchError> {
+            let count = searcher
+                .search(query, &tantivy::collector::Count)
+                .map_err(engine)?;
+            Ok(u32::try_from(count).unwrap_or(u32::MAX))
+        };
+        // (held as a phrase, suggestion), for sorting.
+        let mut held: Vec<(bool, Suggestion)> = Vec::with_capacity(limit);
+        // Guesses that are one phrase once analysed (`équipes commune`, `équipes communes`)
+        // are offered once, in the most frequent form (the first).
+        let mut searched: Vec<Vec<Clause>> = Vec::new();
+        for guess in guesses {
+            // Read as a quoted phrase: its terms, and the gaps its stop words leave.
+            let parsed = super::query::parse(&format!("\"{}\"", guess.text), &mut analyzer);
+            let clauses = parsed.groups.concat();
+            if searched.contains(&clauses) {
+                continue;
+            }
+            let (as_phrase, passages) = match clauses.as_slice() {
+                // An elision and its word (`l'échange`) are one term: the table's count stands.
+                [Clause::Term(_)] => (true, guess.count),
+                [Clause::Phrase(terms)] => {
+                    let term = |text: &str| tantivy::Term::from_field_text(body, text);
+                    let phrase = tantivy::query::PhraseQuery::new_with_offset(
+                        terms
+                            .iter()
+                            .map(|(offset, text)| (*offset, term(text)))
+                            .collect(),
+                    );
+                    match count(&phrase)? {
+                        0 => {
+                            let words = tantivy::query::BooleanQuery::intersection(
+                                terms
+                                    .iter()
+                                    .map(|(_, text)| {
+                                        Box::new(tantivy::query::TermQuery::new(
+                                            term(text),
+                                            tantivy::schema::IndexRecordOption::Basic,
+                                        ))
+                                            as Box<dyn tantivy::query::Query>
+                                    })
+                                    .collect(),
+                            );
+                            (false, count(&words)?)
+                        }
+                        passages => (true, passages),
+                    }
+                }
+                _ => (false, 0),
+            };
+            searched.push(clauses);
+            if passages > 0 {
+                held.push((
+                    as_phrase,
+                    Suggestion {
+                        count: passages,
+                        ..guess
+                    },
+                ));
+            }
+        }
+        held.sort_by(|(left_phrase, left), (right_phrase, right)| {
+            right_phrase
+                .cmp(left_phrase)
+                .then(right.count.cmp(&left.count))
+        });
+        Ok(held
+            .into_iter()
+            .take(limit)
+            .map(|(_, suggestion)| suggestion)
+            .collect())
     }
 
     /// Starts building the suggestion table in the background if none is built yet (for a
@@ -285,16 +390,37 @@ fn validate(request: &SuggestRequest) -> Result<String, SearchError> {
     Ok(folded)
 }
 
+/// True for a character typed before a query's first word that is not part of it: quotes,
+/// a `-` excluding the word, brackets.
+fn is_opening(character: char) -> bool {
+    matches!(
+        character,
+        '"' | '«' | '“' | '„' | '‹' | '\'' | '‘' | '-' | '(' | '[' | ' ' | '\u{a0}'
+    )
+}
+
+/// Completions found in the table, or guesses that the engine checks against the passages
+/// (`Engine::held_guesses`).
+enum Completions {
+    /// Words or phrases the table holds.
+    Known(Vec<Suggestion>),
+    /// The words typed, each followed by a completion of the last word typed.
+    Composed(Vec<Suggestion>),
+}
+
+/// How many guesses are composed for each suggestion wanted: most are phrases no text holds.
+const GUESSES_PER_SUGGESTION: usize = 3;
+
 /// The best completions of `folded` (the folded form of `typed`). When the text typed is not
 /// the start of any known word or phrase as a whole — several words, or an elision such as
 /// `l'éch` — its last word is completed and put after the rest, as typed. Known phrases are
 /// never padded with such guesses: `mandat d'ar` offers `mandat d'arrêt` and `mandat d'arrêt
 /// européen`, not `mandat d'article` after them.
-fn complete(table: &SuggestionTable, typed: &str, folded: &str, limit: usize) -> Vec<Suggestion> {
+fn complete(table: &SuggestionTable, typed: &str, folded: &str, limit: usize) -> Completions {
     let mut suggestions = Vec::with_capacity(limit);
     push_completions(&mut suggestions, table, "", folded, limit);
     if !suggestions.is_empty() {
-        return suggestions;
+        return Completions::Known(suggestions);
     }
     let (typed_head, typed_last) = split_last_word(typed);
     let (_, folded_last) = split_last_word(folded);
@@ -311,10 +437,14 @@ fn complete(table: &SuggestionTable, typed: &str, folded: &str, limit: usize) ->
     } else if !lead.is_empty() {
         lead.push(' ');
     }
-    if !lead.is_empty() && key.chars().count() >= MIN_WORD_KEY_CHARS {
-        push_completions(&mut suggestions, table, &lead, key, limit);
+    // After an elision alone (`l'é`), one letter is completed as it would be alone (`é`).
+    let after_words = lead.contains(char::is_whitespace) || split_elision(typed_last).is_none();
+    let shortest = if after_words { MIN_WORD_KEY_CHARS } else { 1 };
+    if !lead.is_empty() && key.chars().count() >= shortest {
+        let guesses = limit.saturating_mul(GUESSES_PER_SUGGESTION);
+        push_completions(&mut suggestions, table, &lead, key, guesses);
     }
-    suggestions
+    Completions::Composed(suggestions)
 }
 
 /// Shortest last word completed on its own after other words. One letter starts too many
