@@ -121,7 +121,7 @@ fn rename_wildcards(operation: &mut Operation) {
     tag = "operations",
     responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object))
 )]
-pub async fn serve(Extension(document): Extension<ServedDocument>) -> Response {
+pub async fn openapi_json(Extension(document): Extension<ServedDocument>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
         document.0.as_str().to_string(),

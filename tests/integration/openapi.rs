@@ -246,3 +246,30 @@ async fn write_responses_and_errors_validate_against_the_document() {
         &body,
     );
 }
+
+/// Regression: `/metrics` and `/openapi.json` were both `serve`.
+#[tokio::test]
+async fn every_operation_id_is_unique() {
+    let document = served_document().await;
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in document["paths"].as_object().cloned().unwrap_or_default() {
+        for (method, operation) in item.as_object().cloned().unwrap_or_default() {
+            let id = operation["operationId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            assert!(!id.is_empty(), "{method} {path} has no operationId");
+            if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
+                panic!("operationId {id:?} of {method} {path} is also {other}'s");
+            }
+        }
+    }
+    assert_eq!(
+        document["paths"]["/metrics"]["get"]["operationId"],
+        "metrics"
+    );
+    assert_eq!(
+        document["paths"]["/openapi.json"]["get"]["operationId"],
+        "openapi_json"
+    );
+}
