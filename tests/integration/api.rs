@@ -618,3 +618,40 @@ async fn a_misspelled_word_is_corrected_and_the_response_says_so() {
     assert!(reference.get("corrected_query").is_none(), "{reference}");
     assert_eq!(reference["total"], 0, "{reference}");
 }
+
+/// Regression: `from=2018-02-30` was searched, and a reversed range named internal numbers.
+#[tokio::test]
+async fn impossible_dates_are_refused_and_a_reversed_range_is_told_in_dates() {
+    for date in [
+        "2018-02-30",
+        "2017-02-29",
+        "2018-04-31",
+        "2018-13-01",
+        "2018-00",
+    ] {
+        let (status, body) = search("coopération", &format!("&from={date}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{date}: {body}");
+        assert_eq!(body["code"], "invalid_date", "{date}");
+        assert!(body["message"].as_str().unwrap_or_default().contains(date));
+    }
+    for (from, to) in [
+        ("2016-02-29", "2018"),
+        ("2018", "2018-02"),
+        ("2018-05", "2018-05-29"),
+    ] {
+        let (status, body) = search("coopération", &format!("&from={from}&to={to}")).await;
+        assert_eq!(status, StatusCode::OK, "{from}..{to}: {body}");
+    }
+    let (status, body) = search("coopération", "&from=2020&to=2010").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "invalid_date_range");
+    assert_eq!(
+        body["message"],
+        "`from` (2020-01-01) is after `to` (2010-12-31)"
+    );
+    let (_, body) = search("coopération", "&from=2018-03&to=2018-02").await;
+    assert_eq!(
+        body["message"],
+        "`from` (2018-03-01) is after `to` (2018-02-28)"
+    );
+}
