@@ -136,6 +136,9 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     let registry = Arc::new(metrics::Registry::default());
     let router = routes
         .route_layer(middleware::from_fn_with_state(keys, auth::guard))
+        // Set after the key check, so that it does not run first: a method a route lacks is
+        // 405 whatever the key.
+        .method_not_allowed_fallback(routes::method_not_allowed)
         .fallback(routes::not_found)
         .with_state(state)
         .layer(Extension(openapi::ServedDocument::new(&openapi::finish(

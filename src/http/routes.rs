@@ -158,6 +158,17 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
     }))
 }
 
+/// A method the route does not have: a JSON 405 (axum adds the `Allow` header).
+pub async fn method_not_allowed(method: axum::http::Method) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!(
+            "this endpoint does not answer {method}; the Allow header lists the methods it does"
+        ),
+    )
+}
+
 /// Any other path: a JSON 404.
 pub async fn not_found() -> ApiError {
     ApiError::not_found(
