@@ -7,12 +7,14 @@
 //! a layer of the router. May import `ingest` (readers) and `index` (writes), no engine type.
 
 use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::Json;
 
 use super::dto::{
-    check_document_id, DeleteResponse, NewDocument, UploadForm, WriteResponse, WrittenView,
+    check_document_id, document_id, DeleteResponse, NewDocument, UploadForm, WriteResponse,
+    WrittenView,
 };
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
@@ -118,7 +120,7 @@ pub async fn create(
     params(("id" = String, Path, description = "The document id (may contain `/`)")),
     responses(
         (status = 200, description = "The document was removed", body = DeleteResponse),
-        (status = 400, description = "Invalid document id (`invalid_document_id`)", body = ErrorBody),
+        (status = 400, description = "Invalid document id, or not UTF-8 once percent-decoded (`invalid_document_id`)", body = ErrorBody),
         (status = 401, description = "Missing or wrong API key (`unauthorized`)", body = ErrorBody),
         (status = 403, description = "No API key configured (`writes_disabled`)", body = ErrorBody),
         (status = 404, description = "No such document (`document_not_found`)", body = ErrorBody),
@@ -127,9 +129,9 @@ pub async fn create(
 )]
 pub async fn delete(
     State(state): State<AppState>,
-    Path(doc_id): Path<String>,
+    doc_id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<DeleteResponse>, ApiError> {
-    check_document_id(&doc_id)?;
+    let doc_id = document_id(doc_id)?;
     let index = state.engine.index().clone();
     let removed_id = doc_id.clone();
     let removed = tokio::task::spawn_blocking(move || index.remove_document(&removed_id))

@@ -8,6 +8,7 @@
 //! engine type) and `search`.
 
 pub mod auth;
+pub mod connection;
 pub mod document_page;
 pub mod documents;
 pub mod dto;
@@ -150,6 +151,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(middleware::from_fn(error::json_errors))
         .layer(middleware::from_fn_with_state(registry, metrics::track))
         .layer(
             // One line per request (the response's), nothing at its start, no second line
@@ -206,9 +208,10 @@ fn log_response<B>(response: &axum::http::Response<B>, latency: Duration, _span:
     );
 }
 
-/// Serves `router` on `addr` until Ctrl-C or SIGTERM, letting in-flight requests finish.
+/// Serves `router` on `listener` until Ctrl-C or SIGTERM, letting in-flight requests finish.
+/// Requests hyper cannot parse are answered with JSON too ([`connection`]).
 pub async fn serve(router: Router, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router)
+    axum::serve(connection::JsonErrorListener(listener), router)
         .with_graceful_shutdown(shutdown_signal())
         .await
 }

@@ -6,8 +6,8 @@ use serde_json::Value;
 use vigie::config::Secret;
 use vigie::http::HttpSettings;
 
-use crate::client::{send_tcp, serve_on_port, WRITE_KEY};
-use crate::support::{corpus_index, Reply};
+use crate::client::{send_raw, send_tcp, serve_on_port, WRITE_KEY};
+use crate::support::{corpus_index, index_of_files, Reply};
 
 fn json(reply: &Reply) -> Value {
     serde_json::from_slice(&reply.body).unwrap_or(Value::Null)
@@ -94,4 +94,85 @@ async fn a_method_a_route_lacks_is_405_with_allow_whatever_the_key() {
         "unauthorized",
         "POST without key",
     );
+}
+
+/// Regression: axum's path rejection answered text, hyper's 414 an empty body.
+#[tokio::test]
+async fn errors_made_by_axum_or_hyper_are_json_too() {
+    let (_dir, engine, _) = index_of_files(&[("a.txt", "Le fichier PNR.".as_bytes())]);
+    let addr = serve_on_port(&engine, &with_write_key()).await;
+    let authorization = format!("Bearer {WRITE_KEY}");
+    let with_key = [("authorization", authorization.as_str())];
+    for (method, target, headers, status, code) in [
+        (
+            "GET",
+            "/documents/caf%E9",
+            &[][..],
+            StatusCode::BAD_REQUEST,
+            "invalid_document_id",
+        ),
+        (
+            "DELETE",
+            "/documents/caf%E9",
+            &with_key[..],
+            StatusCode::BAD_REQUEST,
+            "invalid_document_id",
+        ),
+        (
+            "GET",
+            "/no-such-route",
+            &[][..],
+            StatusCode::NOT_FOUND,
+            "route_not_found",
+        ),
+        (
+            "GET",
+            "/search?q=PNR&limit=%ZZ",
+            &[][..],
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+        ),
+        (
+            "GET",
+            "/search?q=PNR&q=SIS",
+            &[][..],
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+        ),
+        (
+            "GET",
+            "/suggest?q=PN&q=SI",
+            &[][..],
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+        ),
+        (
+            "GET",
+            "/documents/a.txt?q=a&q=b",
+            &[][..],
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+        ),
+    ] {
+        let reply = send_tcp(addr, method, target, headers, b"").await;
+        assert_error(&reply, status, code, &format!("{method} {target}"));
+    }
+    let long_query = format!("/search?q={}", "a".repeat(100_000));
+    let reply = send_tcp(addr, "GET", &long_query, &[], b"").await;
+    assert_error(
+        &reply,
+        StatusCode::URI_TOO_LONG,
+        "uri_too_long",
+        "100k query",
+    );
+    let reply = send_raw(addr, b"NOT HTTP AT ALL\r\n\r\n").await;
+    assert_error(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "malformed_request",
+        "garbage",
+    );
+    // The server still answers after them.
+    let reply = send_tcp(addr, "GET", "/search?q=PNR", &[], b"").await;
+    assert_eq!(reply.status, StatusCode::OK);
 }
