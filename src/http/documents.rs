@@ -38,7 +38,7 @@ use crate::ingest::Document;
     responses(
         (status = 201, description = "At least one document was new", body = WriteResponse),
         (status = 200, description = "Documents replaced or unchanged", body = WriteResponse),
-        (status = 400, description = "Invalid body or document id (`invalid_body`, `invalid_document_id`, `unsupported_file_type`)", body = ErrorBody),
+        (status = 400, description = "Invalid body or document id (`invalid_body`: also an upload with more than one `file` or `id` field; `invalid_document_id`, `unsupported_file_type`)", body = ErrorBody),
         (status = 401, description = "Missing or wrong API key (`unauthorized`)", body = ErrorBody),
         (status = 403, description = "No API key configured (`writes_disabled`)", body = ErrorBody),
         (status = 409, description = "Another process holds the index (`index_locked`)", body = ErrorBody),
@@ -150,7 +150,8 @@ pub async fn delete(
     }))
 }
 
-/// Reads the `file` field (and the optional `id` field) of an upload into documents.
+/// Reads the `file` field (and the optional `id` field) of an upload into documents; a field
+/// given twice is refused.
 async fn read_multipart(mut multipart: Multipart) -> Result<Vec<Document>, ApiError> {
     let mut id: Option<String> = None;
     let mut file: Option<(String, Bytes)> = None;
@@ -162,6 +163,12 @@ async fn read_multipart(mut multipart: Multipart) -> Result<Vec<Document>, ApiEr
         let Some(field) = field else { break };
         match field.name().unwrap_or_default() {
             "id" => {
+                if id.is_some() {
+                    return Err(ApiError::bad_request(
+                        "invalid_body",
+                        "the upload has more than one `id` field; send one",
+                    ));
+                }
                 let text = field
                     .text()
                     .await
@@ -169,6 +176,15 @@ async fn read_multipart(mut multipart: Multipart) -> Result<Vec<Document>, ApiEr
                 id = Some(text.trim().to_string()).filter(|text| !text.is_empty());
             }
             "file" => {
+                // One file per upload (the `id` field names it): a second is refused, never
+                // dropped.
+                if file.is_some() {
+                    return Err(ApiError::bad_request(
+                        "invalid_body",
+                        "the upload has more than one `file` field; send one file per request \
+                         (or several documents as one .jsonl file)",
+                    ));
+                }
                 let name = field.file_name().unwrap_or_default().trim().to_string();
                 let bytes = field
                     .bytes()

@@ -250,8 +250,8 @@ pub struct NewDocument {
 /// The form fields of a file upload to `POST /documents` (`multipart/form-data`).
 #[derive(Debug, utoipa::ToSchema)]
 pub struct UploadForm {
-    /// The file; its name's extension picks the format (`.txt`, `.md`, `.html`, `.htm`,
-    /// `.jsonl`) and, without `id`, is the document's id.
+    /// The file, one per upload; its name's extension picks the format (`.txt`, `.md`,
+    /// `.html`, `.htm`, `.jsonl`) and, without `id`, is the document's id.
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
     /// The document's id (default: the file name; ignored for `.jsonl`, whose lines name
