@@ -224,27 +224,7 @@ impl Config {
             DEFAULT_COVERAGE_BOOST,
         )?;
         let exact_boost = weight("exact_boost", file.exact_boost, DEFAULT_EXACT_BOOST)?;
-        let cors_origins: Vec<String> = overrides
-            .cors_origins
-            .or(file.cors_origins)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|origin| origin.trim().trim_end_matches('/').to_string())
-            .filter(|origin| !origin.is_empty())
-            .collect();
-        for origin in &cors_origins {
-            let valid = origin == "*"
-                || ((origin.starts_with("http://") || origin.starts_with("https://"))
-                    && axum::http::HeaderValue::from_str(origin).is_ok());
-            if !valid {
-                return Err(ConfigError::Invalid {
-                    name: "cors_origins (VIGIE_CORS_ORIGINS)".to_string(),
-                    value: origin.clone(),
-                    reason: "an origin is a scheme and host such as https://intranet.example"
-                        .to_string(),
-                });
-            }
-        }
+        let cors_origins = cors_origins(overrides.cors_origins.or(file.cors_origins))?;
         let api_key = secret(
             "api_key (VIGIE_API_KEY)",
             overrides.api_key.or(file.api_key),
@@ -295,6 +275,56 @@ impl Config {
                 .unwrap_or(DEFAULT_CACHE_MB),
         })
     }
+}
+
+/// The CORS origins as browsers send them (`https://host[:port]`), or `*` alone for any
+/// origin. A bare trailing slash is dropped; a path, query or user part is refused, since an
+/// `Origin` header never holds one and such an entry would never match.
+fn cors_origins(values: Option<Vec<String>>) -> Result<Vec<String>, ConfigError> {
+    let refuse = |value: &str, reason: &str| ConfigError::Invalid {
+        name: "cors_origins (VIGIE_CORS_ORIGINS)".to_string(),
+        value: value.to_string(),
+        reason: reason.to_string(),
+    };
+    let mut origins = Vec::new();
+    for value in values.unwrap_or_default() {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let origin = trimmed.strip_suffix('/').unwrap_or(trimmed);
+        if origin == "*" {
+            origins.push(origin.to_string());
+            continue;
+        }
+        let authority = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        let Some(authority) = authority else {
+            return Err(refuse(
+                trimmed,
+                "an origin is a scheme and host such as https://intranet.example",
+            ));
+        };
+        if authority.is_empty()
+            || authority.contains(['/', '?', '#', '@', '*'])
+            || axum::http::HeaderValue::from_str(origin).is_err()
+        {
+            return Err(refuse(
+                trimmed,
+                "an origin is a scheme, host and optional port, without path \
+                 (https://intranet.example or https://intranet.example:8443)",
+            ));
+        }
+        origins.push(origin.to_string());
+    }
+    if origins.len() > 1 && origins.iter().any(|origin| origin == "*") {
+        return Err(refuse(
+            &origins.join(","),
+            "`*` (any origin) must be alone; list origins or give `*`, not both",
+        ));
+    }
+    Ok(origins)
 }
 
 /// A key setting: absent or blank means none; otherwise long enough and without spaces. The
@@ -386,6 +416,44 @@ mod tests {
             ..Overrides::default()
         });
         assert!(error.is_err());
+    }
+
+    #[test]
+    fn cors_origins_are_origins_browsers_send_or_a_lone_wildcard() {
+        let load = |origins: &[&str]| {
+            Config::load(Overrides {
+                cors_origins: Some(origins.iter().map(|origin| origin.to_string()).collect()),
+                ..Overrides::default()
+            })
+            .map(|config| config.cors_origins)
+            .map_err(|error| error.to_string())
+        };
+        assert_eq!(load(&["*"]), Ok(vec!["*".to_string()]));
+        assert_eq!(
+            load(&[" https://intranet.example/ ", "http://localhost:8080"]),
+            Ok(vec![
+                "https://intranet.example".to_string(),
+                "http://localhost:8080".to_string()
+            ])
+        );
+        for bad in [
+            "https://intranet.example/path",
+            "https://intranet.example//",
+            "https://intranet.example?x=1",
+            "https://user@intranet.example",
+            "https://",
+            "intranet.example",
+        ] {
+            let error = load(&[bad]).err().unwrap_or_default();
+            assert!(
+                error.contains("VIGIE_CORS_ORIGINS") && error.contains(bad),
+                "{bad}: {error}"
+            );
+        }
+        let error = load(&["*", "https://intranet.example"])
+            .err()
+            .unwrap_or_default();
+        assert!(error.contains("must be alone"), "{error}");
     }
 
     #[test]

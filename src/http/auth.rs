@@ -31,8 +31,9 @@ pub enum Access {
 /// Route templates (and their sub-paths) that expose indexed text.
 const READ_ROUTES: &[&str] = &["/search", "/suggest", "/documents"];
 
-/// The access a route needs: any method that changes state is a write; routes exposing
-/// indexed text are reads; the rest (health, metrics, the API description, pages) is public.
+/// The access a route's handler needs: a method that changes state is a write; routes
+/// exposing indexed text are reads; the rest (health, metrics, the API description, pages) is
+/// public. Only methods a route has get here: the others are 405 before any key check.
 pub fn access(method: &Method, route: &str) -> Access {
     if !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return Access::Write;

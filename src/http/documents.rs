@@ -7,12 +7,14 @@
 //! a layer of the router. May import `ingest` (readers) and `index` (writes), no engine type.
 
 use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::Json;
 
 use super::dto::{
-    check_document_id, DeleteResponse, NewDocument, UploadForm, WriteResponse, WrittenView,
+    check_document_id, document_id, DeleteResponse, NewDocument, UploadForm, WriteResponse,
+    WrittenView,
 };
 use super::error::{ApiError, ErrorBody};
 use super::AppState;
@@ -36,7 +38,7 @@ use crate::ingest::Document;
     responses(
         (status = 201, description = "At least one document was new", body = WriteResponse),
         (status = 200, description = "Documents replaced or unchanged", body = WriteResponse),
-        (status = 400, description = "Invalid body or document id (`invalid_body`, `invalid_document_id`, `unsupported_file_type`)", body = ErrorBody),
+        (status = 400, description = "Invalid body or document id (`invalid_body`: also an upload with more than one `file` or `id` field; `invalid_document_id`, `unsupported_file_type`)", body = ErrorBody),
         (status = 401, description = "Missing or wrong API key (`unauthorized`)", body = ErrorBody),
         (status = 403, description = "No API key configured (`writes_disabled`)", body = ErrorBody),
         (status = 409, description = "Another process holds the index (`index_locked`)", body = ErrorBody),
@@ -118,7 +120,7 @@ pub async fn create(
     params(("id" = String, Path, description = "The document id (may contain `/`)")),
     responses(
         (status = 200, description = "The document was removed", body = DeleteResponse),
-        (status = 400, description = "Invalid document id (`invalid_document_id`)", body = ErrorBody),
+        (status = 400, description = "Invalid document id, or not UTF-8 once percent-decoded (`invalid_document_id`)", body = ErrorBody),
         (status = 401, description = "Missing or wrong API key (`unauthorized`)", body = ErrorBody),
         (status = 403, description = "No API key configured (`writes_disabled`)", body = ErrorBody),
         (status = 404, description = "No such document (`document_not_found`)", body = ErrorBody),
@@ -127,9 +129,9 @@ pub async fn create(
 )]
 pub async fn delete(
     State(state): State<AppState>,
-    Path(doc_id): Path<String>,
+    doc_id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<DeleteResponse>, ApiError> {
-    check_document_id(&doc_id)?;
+    let doc_id = document_id(doc_id)?;
     let index = state.engine.index().clone();
     let removed_id = doc_id.clone();
     let removed = tokio::task::spawn_blocking(move || index.remove_document(&removed_id))
@@ -148,7 +150,8 @@ pub async fn delete(
     }))
 }
 
-/// Reads the `file` field (and the optional `id` field) of an upload into documents.
+/// Reads the `file` field (and the optional `id` field) of an upload into documents; a field
+/// given twice is refused.
 async fn read_multipart(mut multipart: Multipart) -> Result<Vec<Document>, ApiError> {
     let mut id: Option<String> = None;
     let mut file: Option<(String, Bytes)> = None;
@@ -160,6 +163,12 @@ async fn read_multipart(mut multipart: Multipart) -> Result<Vec<Document>, ApiEr
         let Some(field) = field else { break };
         match field.name().unwrap_or_default() {
             "id" => {
+                if id.is_some() {
+                    return Err(ApiError::bad_request(
+                        "invalid_body",
+                        "the upload has more than one `id` field; send one",
+                    ));
+                }
                 let text = field
                     .text()
                     .await
@@ -167,6 +176,15 @@ async fn read_multipart(mut multipart: Multipart) -> Result<Vec<Document>, ApiEr
                 id = Some(text.trim().to_string()).filter(|text| !text.is_empty());
             }
             "file" => {
+                // One file per upload (the `id` field names it): a second is refused, never
+                // dropped.
+                if file.is_some() {
+                    return Err(ApiError::bad_request(
+                        "invalid_body",
+                        "the upload has more than one `file` field; send one file per request \
+                         (or several documents as one .jsonl file)",
+                    ));
+                }
                 let name = field.file_name().unwrap_or_default().trim().to_string();
                 let bytes = field
                     .bytes()

@@ -208,6 +208,24 @@ pub fn check_document_id(id: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The checked document id of a path (see [`check_document_id`]); one that is not UTF-8 once
+/// percent-decoded (`caf%E9`) is an invalid id too.
+pub fn document_id(
+    path: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<String, ApiError> {
+    let axum::extract::Path(id) = path.map_err(|rejection| {
+        ApiError::bad_request(
+            "invalid_document_id",
+            format!(
+                "invalid document id: {} (ids are UTF-8 text, percent-encoded in the path)",
+                rejection.body_text()
+            ),
+        )
+    })?;
+    check_document_id(&id)?;
+    Ok(id)
+}
+
 /// A document sent as JSON to `POST /documents`.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -232,8 +250,8 @@ pub struct NewDocument {
 /// The form fields of a file upload to `POST /documents` (`multipart/form-data`).
 #[derive(Debug, utoipa::ToSchema)]
 pub struct UploadForm {
-    /// The file; its name's extension picks the format (`.txt`, `.md`, `.html`, `.htm`,
-    /// `.jsonl`) and, without `id`, is the document's id.
+    /// The file, one per upload; its name's extension picks the format (`.txt`, `.md`,
+    /// `.html`, `.htm`, `.jsonl`) and, without `id`, is the document's id.
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
     /// The document's id (default: the file name; ignored for `.jsonl`, whose lines name

@@ -1,9 +1,13 @@
 //! The one place where errors become HTTP responses.
 //!
 //! User errors → 4xx with a stable snake_case `code` and a helpful `message`; internal errors →
-//! 500, logged with their detail, which is never echoed to the client.
+//! 500, logged with their detail, which is never echoed to the client. Answers made outside
+//! the handlers (axum's rejections, the timeout layer) are given the same JSON body by
+//! [`json_errors`], and those hyper makes itself by [`super::connection`].
 
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -67,6 +71,75 @@ impl ApiError {
             message: "the server failed to answer; the error was logged".to_string(),
         }
     }
+}
+
+/// The code and message of an error answered by no handler, by its status.
+pub fn status_error(status: StatusCode) -> ApiError {
+    let (code, message) = match status {
+        StatusCode::BAD_REQUEST => ("malformed_request", "the request could not be read as HTTP"),
+        StatusCode::NOT_FOUND => (
+            "route_not_found",
+            "no such endpoint; GET /openapi.json lists them",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this endpoint does not answer this method; the Allow header lists those it does",
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            "request_timeout",
+            "the request took too long to answer; try a narrower query",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "payload_too_large",
+            "the request body is larger than the server accepts (setting max_body_bytes)",
+        ),
+        StatusCode::URI_TOO_LONG => (
+            "uri_too_long",
+            "the request's address (path and query string) is longer than the server reads (64 KiB)",
+        ),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => (
+            "headers_too_large",
+            "the request's headers are larger than the server reads",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "the request body's content type is not one this endpoint reads",
+        ),
+        status if status.is_server_error() => (
+            "internal_error",
+            "the server failed to answer; the error was logged",
+        ),
+        _ => ("invalid_request", "the server cannot answer this request as sent"),
+    };
+    ApiError::new(status, code, message)
+}
+
+/// Middleware: an error answered without a JSON body (an axum rejection's text, an empty 408)
+/// gets one, `{code, message}` by its status; its other headers (`Allow`…) are kept. A client
+/// error's own text, when short, becomes the message.
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let mut error = status_error(status);
+    let detail = String::from_utf8_lossy(&text).trim().to_string();
+    if status.is_client_error() && !detail.is_empty() {
+        error.message = detail;
+    }
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let mut answer = error.into_response();
+    answer.headers_mut().extend(parts.headers);
+    answer
 }
 
 impl From<SearchError> for ApiError {

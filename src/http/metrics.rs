@@ -225,7 +225,7 @@ pub async fn track(
         (status = 200, description = "Metrics in Prometheus text format", content_type = "text/plain", body = String),
     )
 )]
-pub async fn serve(
+pub async fn metrics(
     State(state): State<AppState>,
     Extension(registry): Extension<Arc<Registry>>,
 ) -> Result<Response, ApiError> {

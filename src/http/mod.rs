@@ -8,6 +8,7 @@
 //! engine type) and `search`.
 
 pub mod auth;
+pub mod connection;
 pub mod document_page;
 pub mod documents;
 pub mod dto;
@@ -25,7 +26,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{HeaderValue, Method};
 use axum::{middleware, Extension, Router};
 use tokio::sync::Semaphore;
-use tower_http::cors::CorsLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi as _;
@@ -114,8 +115,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::document, documents::delete))
         .routes(routes!(documents::create))
         .routes(routes!(routes::health))
-        .routes(routes!(metrics::serve))
-        .routes(routes!(openapi::serve))
+        .routes(routes!(metrics::metrics))
+        .routes(routes!(openapi::openapi_json))
         .routes(routes!(widget::index_page))
         .routes(routes!(widget::index_css))
         .routes(routes!(widget::widget_js))
@@ -136,6 +137,9 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     let registry = Arc::new(metrics::Registry::default());
     let router = routes
         .route_layer(middleware::from_fn_with_state(keys, auth::guard))
+        // Set after the key check, so that it does not run first: a method a route lacks is
+        // 405 whatever the key.
+        .method_not_allowed_fallback(routes::method_not_allowed)
         .fallback(routes::not_found)
         .with_state(state)
         .layer(Extension(openapi::ServedDocument::new(&openapi::finish(
@@ -147,6 +151,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(middleware::from_fn(error::json_errors))
         .layer(middleware::from_fn_with_state(registry, metrics::track))
         .layer(
             // One line per request (the response's), nothing at its start, no second line
@@ -160,20 +165,28 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     if settings.cors_origins.is_empty() {
         return router;
     }
-    let origins: Vec<HeaderValue> = settings
-        .cors_origins
-        .iter()
-        .filter_map(|origin| HeaderValue::from_str(origin).ok())
-        .collect();
-    router.layer(
-        CorsLayer::new()
-            .allow_origin(origins)
-            .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
-            .allow_headers([
-                axum::http::header::CONTENT_TYPE,
-                axum::http::header::AUTHORIZATION,
-            ]),
-    )
+    router.layer(cors_layer(&settings.cors_origins))
+}
+
+/// The CORS layer of the configured origins: `*` alone allows any origin (without
+/// credentials, which browsers refuse with a wildcard; the key header is still allowed).
+fn cors_layer(origins: &[String]) -> CorsLayer {
+    let allowed = if origins.iter().any(|origin| origin == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|origin| HeaderValue::from_str(origin).ok()),
+        )
+    };
+    CorsLayer::new()
+        .allow_origin(allowed)
+        .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+        .allow_headers([
+            axum::http::header::CONTENT_TYPE,
+            axum::http::header::AUTHORIZATION,
+        ])
 }
 
 /// The span of one request: method and route template (never the URL, which may hold a
@@ -195,9 +208,10 @@ fn log_response<B>(response: &axum::http::Response<B>, latency: Duration, _span:
     );
 }
 
-/// Serves `router` on `addr` until Ctrl-C or SIGTERM, letting in-flight requests finish.
+/// Serves `router` on `listener` until Ctrl-C or SIGTERM, letting in-flight requests finish.
+/// Requests hyper cannot parse are answered with JSON too ([`connection`]).
 pub async fn serve(router: Router, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router)
+    axum::serve(connection::JsonErrorListener(listener), router)
         .with_graceful_shutdown(shutdown_signal())
         .await
 }

@@ -9,12 +9,14 @@
 
 use std::sync::Arc;
 
-use axum::http::{header, Method};
+use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::OpenApi;
+use utoipa::openapi::{
+    ContentBuilder, OpenApi, Ref, RefOr, Response as ApiResponse, ResponseBuilder,
+};
 
 use super::auth::{access, Access};
 use super::error::ErrorBody;
@@ -29,7 +31,7 @@ pub const READ_KEY_SCHEME: &str = "read_key";
 #[openapi(
     info(
         title = "Vigie",
-        description = "Search French-language security-cooperation texts: ranked, highlighted passages. Errors are `{code, message}` with a stable snake_case `code`."
+        description = "Search French-language security-cooperation texts: ranked, highlighted passages. Errors are `{code, message}` with a stable snake_case `code`, whoever answers them: besides each operation's own, an unknown path answers 404 `route_not_found`; a method a path does not have, 405 `method_not_allowed` with an `Allow` header (whatever the key); a request address over 64 KiB, 414 `uri_too_long`; headers too large, 431 `headers_too_large`; a request that is not HTTP, 400 `malformed_request`; a request not answered within 10 s, 408 `request_timeout`."
     ),
     components(schemas(ErrorBody)),
     tags(
@@ -63,6 +65,11 @@ pub fn finish(mut document: OpenApi) -> OpenApi {
         for (method, operation_opt) in operations(&mut item) {
             if let Some(operation) = operation_opt {
                 rename_wildcards(operation);
+                operation
+                    .responses
+                    .responses
+                    .entry(StatusCode::URI_TOO_LONG.as_str().to_string())
+                    .or_insert_with(uri_too_long);
                 operation.security = match access(&method, &route) {
                     Access::Public => None,
                     // An empty requirement makes the read key optional, as it is by default.
@@ -88,6 +95,21 @@ pub fn finish(mut document: OpenApi) -> OpenApi {
         );
     }
     document
+}
+
+/// The 414 any operation may answer: hyper refuses an address over 64 KiB before routing.
+fn uri_too_long() -> RefOr<ApiResponse> {
+    let body = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("ErrorBody")))
+        .build();
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(
+                "The request's address (path and query string) is over 64 KiB (`uri_too_long`)",
+            )
+            .content("application/json", body)
+            .build(),
+    )
 }
 
 /// The operations of a path item, with their methods.
@@ -121,7 +143,7 @@ fn rename_wildcards(operation: &mut Operation) {
     tag = "operations",
     responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object))
 )]
-pub async fn serve(Extension(document): Extension<ServedDocument>) -> Response {
+pub async fn openapi_json(Extension(document): Extension<ServedDocument>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
         document.0.as_str().to_string(),

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::header::{ACCEPT, VARY};
 use axum::http::{HeaderMap, HeaderValue};
@@ -11,8 +11,8 @@ use axum::Json;
 use serde::Serialize;
 
 use super::dto::{
-    check_document_id, DocumentParams, DocumentResponse, SearchParams, SearchResponse,
-    SuggestParams, SuggestResponse,
+    document_id, DocumentParams, DocumentResponse, SearchParams, SearchResponse, SuggestParams,
+    SuggestResponse,
 };
 use super::error::{ApiError, ErrorBody};
 use super::{document_page, widget, AppState};
@@ -97,19 +97,19 @@ pub async fn suggest(
             (DocumentDetail = "application/json"),
             (String = "text/html"),
         )),
-        (status = 400, description = "Invalid document id (`invalid_document_id`), query to mark too long (`query_too_long`) or bad parameter (`invalid_parameter`)", body = ErrorBody),
+        (status = 400, description = "Invalid document id, or not UTF-8 once percent-decoded (`invalid_document_id`), query to mark too long (`query_too_long`) or bad parameter (`invalid_parameter`)", body = ErrorBody),
         (status = 401, description = "A read key is configured and was not sent (`unauthorized`)", body = ErrorBody),
         (status = 404, description = "No such document (`document_not_found`)", body = ErrorBody),
     )
 )]
 pub async fn document(
     State(state): State<AppState>,
-    Path(doc_id): Path<String>,
+    doc_id: Result<Path<String>, PathRejection>,
     params: Result<Query<DocumentParams>, QueryRejection>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    check_document_id(&doc_id)?;
+    let doc_id = document_id(doc_id)?;
     let Query(params) = params
         .map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))?;
     let marked_for = params.marked_for();
@@ -156,6 +156,17 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
         version: env!("CARGO_PKG_VERSION"),
         index: stats,
     }))
+}
+
+/// A method the route does not have: a JSON 405 (axum adds the `Allow` header).
+pub async fn method_not_allowed(method: axum::http::Method) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!(
+            "this endpoint does not answer {method}; the Allow header lists the methods it does"
+        ),
+    )
 }
 
 /// Any other path: a JSON 404.

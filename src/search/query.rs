@@ -801,16 +801,16 @@ impl QueryBuilder<'_> {
             .map(|date| date_bound(date, "to", true))
             .transpose()?;
         if from.is_some() || to.is_some() {
-            if let (Some(low), Some(high)) = (from, to) {
-                if low > high {
+            if let (Some(low), Some(high)) = (&from, &to) {
+                if low.key > high.key {
                     return Err(SearchError::InvalidRequest {
                         code: "invalid_date_range",
-                        message: format!("`from` ({low}) is after `to` ({high})"),
+                        message: format!("`from` ({}) is after `to` ({})", low.iso, high.iso),
                     });
                 }
             }
-            let bound = |value: Option<u64>| match value {
-                Some(key) => Bound::Included(Term::from_field_u64(self.fields.date_key, key)),
+            let bound = |value: Option<DateBound>| match value {
+                Some(date) => Bound::Included(Term::from_field_u64(self.fields.date_key, date.key)),
                 None => Bound::Unbounded,
             };
             queries.push(Box::new(RangeQuery::new(bound(from), bound(to))));
@@ -830,28 +830,64 @@ fn loosened(group: &[Clause]) -> Vec<Clause> {
         .collect()
 }
 
-/// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first (or, for `to`, last) day it covers.
-fn date_bound(value: &str, name: &str, is_upper: bool) -> Result<u64, SearchError> {
-    let invalid = || SearchError::InvalidRequest {
+/// A date filter's bound: its index key, and the date as the user reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DateBound {
+    key: u64,
+    iso: String,
+}
+
+/// Days in `month` of `year` (Gregorian).
+fn days_in_month(year: u64, month: u64) -> u64 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first (or, for `to`, last) day it covers;
+/// a day the calendar does not have (`2018-02-30`) is refused.
+fn date_bound(value: &str, name: &str, is_upper: bool) -> Result<DateBound, SearchError> {
+    let invalid = |why: &str| SearchError::InvalidRequest {
         code: "invalid_date",
-        message: format!("`{name}` must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value:?}"),
+        message: format!(
+            "`{name}` must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value:?}{why}"
+        ),
     };
     let parts: Vec<&str> = value.trim().split('-').collect();
     let all_digits = parts
         .iter()
         .all(|part| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit()));
-    if !all_digits || parts[0].len() != 4 {
-        return Err(invalid());
+    let widths_fit = parts
+        .get(1..)
+        .unwrap_or_default()
+        .iter()
+        .all(|part| part.len() <= 2);
+    if !all_digits || parts[0].len() != 4 || parts.len() > 3 || !widths_fit {
+        return Err(invalid(""));
     }
-    let iso = match (parts.len(), is_upper) {
-        (1, false) => format!("{}-01-01", parts[0]),
-        (1, true) => format!("{}-12-31", parts[0]),
-        (2, false) => format!("{}-{}-01", parts[0], parts[1]),
-        (2, true) => format!("{}-{}-31", parts[0], parts[1]),
-        (3, _) => format!("{}-{}-{}", parts[0], parts[1], parts[2]),
-        _ => return Err(invalid()),
+    let number = |index: usize| parts.get(index).and_then(|part| part.parse::<u64>().ok());
+    let year = number(0).ok_or_else(|| invalid(""))?;
+    let month = match number(1) {
+        Some(month) if (1..=12).contains(&month) => month,
+        Some(_) => return Err(invalid(": there is no such month")),
+        None if is_upper => 12,
+        None => 1,
     };
-    date_key(&iso).ok_or_else(invalid)
+    let last_day = days_in_month(year, month);
+    let day = match number(2) {
+        Some(day) if (1..=last_day).contains(&day) => day,
+        Some(_) => return Err(invalid(": there is no such day in that month")),
+        None if is_upper => last_day,
+        None => 1,
+    };
+    let iso = format!("{year:04}-{month:02}-{day:02}");
+    let key = date_key(&iso).ok_or_else(|| invalid(""))?;
+    Ok(DateBound { key, iso })
 }
 
 /// `query` as a filter: it selects, and adds nothing to the score.
@@ -1026,13 +1062,30 @@ mod tests {
 
     #[test]
     fn date_bounds_cover_whole_years_and_months() {
-        assert_eq!(date_bound("2018", "from", false).ok(), Some(20_180_101));
-        assert_eq!(date_bound("2018", "to", true).ok(), Some(20_181_231));
-        assert_eq!(date_bound("2018-05", "to", true).ok(), Some(20_180_531));
-        assert_eq!(
-            date_bound("2018-05-29", "from", false).ok(),
-            Some(20_180_529)
-        );
+        let key = |value: &str, is_upper: bool| {
+            date_bound(value, "from", is_upper)
+                .ok()
+                .map(|date| date.key)
+        };
+        assert_eq!(key("2018", false), Some(20_180_101));
+        assert_eq!(key("2018", true), Some(20_181_231));
+        assert_eq!(key("2018-05", true), Some(20_180_531));
+        assert_eq!(key("2018-02", true), Some(20_180_228));
+        assert_eq!(key("2016-02", true), Some(20_160_229));
+        assert_eq!(key("2016-02-29", false), Some(20_160_229));
+        assert_eq!(key("2018-05-29", false), Some(20_180_529));
+        for impossible in [
+            "2018-02-30",
+            "2017-02-29",
+            "2018-04-31",
+            "2018-00",
+            "2018-05-00",
+        ] {
+            assert!(
+                date_bound(impossible, "from", false).is_err(),
+                "{impossible}"
+            );
+        }
         assert!(date_bound("mai 2018", "from", false).is_err());
         assert!(date_bound("2018-13-01", "from", false).is_err());
         assert!(date_bound("18", "from", false).is_err());

@@ -618,3 +618,81 @@ async fn a_misspelled_word_is_corrected_and_the_response_says_so() {
     assert!(reference.get("corrected_query").is_none(), "{reference}");
     assert_eq!(reference["total"], 0, "{reference}");
 }
+
+/// Regression: `--cors-origins '*'` panicked at start-up (tower-http refuses `*` in a list).
+#[tokio::test]
+async fn cors_star_allows_any_origin_and_still_the_key_header() {
+    let settings = HttpSettings {
+        cors_origins: vec!["*".to_string()],
+        ..HttpSettings::default()
+    };
+    let addr = crate::client::serve_on_port(&corpus_index().engine, &settings).await;
+    let origin = ("origin", "https://anywhere.example");
+    let reply = crate::client::send_tcp(addr, "GET", "/search?q=PNR", &[origin], b"").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let header = |reply: &crate::support::Reply, name: &str| {
+        reply
+            .headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    assert_eq!(header(&reply, "access-control-allow-origin"), "*");
+    let preflight = crate::client::send_tcp(
+        addr,
+        "OPTIONS",
+        "/documents",
+        &[
+            origin,
+            ("access-control-request-method", "POST"),
+            (
+                "access-control-request-headers",
+                "authorization, content-type",
+            ),
+        ],
+        b"",
+    )
+    .await;
+    assert!(preflight.status.is_success(), "{}", preflight.status);
+    assert_eq!(header(&preflight, "access-control-allow-origin"), "*");
+    assert!(header(&preflight, "access-control-allow-headers").contains("authorization"));
+    assert!(header(&preflight, "access-control-allow-methods").contains("post"));
+}
+
+/// Regression: `from=2018-02-30` was searched, and a reversed range named internal numbers.
+#[tokio::test]
+async fn impossible_dates_are_refused_and_a_reversed_range_is_told_in_dates() {
+    for date in [
+        "2018-02-30",
+        "2017-02-29",
+        "2018-04-31",
+        "2018-13-01",
+        "2018-00",
+    ] {
+        let (status, body) = search("coopération", &format!("&from={date}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{date}: {body}");
+        assert_eq!(body["code"], "invalid_date", "{date}");
+        assert!(body["message"].as_str().unwrap_or_default().contains(date));
+    }
+    for (from, to) in [
+        ("2016-02-29", "2018"),
+        ("2018", "2018-02"),
+        ("2018-05", "2018-05-29"),
+    ] {
+        let (status, body) = search("coopération", &format!("&from={from}&to={to}")).await;
+        assert_eq!(status, StatusCode::OK, "{from}..{to}: {body}");
+    }
+    let (status, body) = search("coopération", "&from=2020&to=2010").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "invalid_date_range");
+    assert_eq!(
+        body["message"],
+        "`from` (2020-01-01) is after `to` (2010-12-31)"
+    );
+    let (_, body) = search("coopération", "&from=2018-03&to=2018-02").await;
+    assert_eq!(
+        body["message"],
+        "`from` (2018-03-01) is after `to` (2018-02-28)"
+    );
+}

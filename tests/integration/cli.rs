@@ -770,3 +770,63 @@ fn each_intermediate_commit_is_logged() {
     );
     assert!(stderr.contains("25 added"), "{stderr}");
 }
+
+/// Regression: `--cors-origins '*'` made `serve` panic (exit 101) at start-up; an origin with a
+/// path was accepted and never matched.
+#[test]
+fn serve_accepts_a_lone_cors_wildcard_and_refuses_an_origin_with_a_path() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("temp");
+    let index = dir.path().join("index");
+    vigie::index::VigieIndex::open_or_create(&index).expect("empty index");
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("vigie"))
+        .args([
+            "serve",
+            "--no-sync",
+            "--addr",
+            "127.0.0.1:0",
+            "--cors-origins",
+            "*",
+        ])
+        .arg("--index")
+        .arg(&index)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let mut first_line = String::new();
+    std::io::BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut first_line)
+        .expect("the server prints its address");
+    let still_running = server.try_wait().expect("status").is_none();
+    server.kill().expect("stop the server");
+    let output = server.wait_with_output().expect("server output");
+    assert!(
+        still_running && first_line.contains("http://127.0.0.1:"),
+        "{first_line}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for (origins, expected) in [
+        (
+            "https://intranet.example/path",
+            "https://intranet.example/path",
+        ),
+        ("*,https://intranet.example", "must be alone"),
+    ] {
+        vigie()
+            .args([
+                "serve",
+                "--no-sync",
+                "--addr",
+                "127.0.0.1:0",
+                "--cors-origins",
+                origins,
+            ])
+            .arg("--index")
+            .arg(&index)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("VIGIE_CORS_ORIGINS"))
+            .stderr(predicate::str::contains(expected));
+    }
+}

@@ -4,6 +4,7 @@ mod api;
 mod browser;
 mod cli;
 mod client;
+mod errors;
 mod fuzz;
 mod hostile;
 mod metrics;

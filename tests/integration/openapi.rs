@@ -246,3 +246,62 @@ async fn write_responses_and_errors_validate_against_the_document() {
         &body,
     );
 }
+
+/// Regression: `/metrics` and `/openapi.json` were both `serve`.
+#[tokio::test]
+async fn every_operation_id_is_unique() {
+    let document = served_document().await;
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in document["paths"].as_object().cloned().unwrap_or_default() {
+        for (method, operation) in item.as_object().cloned().unwrap_or_default() {
+            let id = operation["operationId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            assert!(!id.is_empty(), "{method} {path} has no operationId");
+            if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
+                panic!("operationId {id:?} of {method} {path} is also {other}'s");
+            }
+        }
+    }
+    assert_eq!(
+        document["paths"]["/metrics"]["get"]["operationId"],
+        "metrics"
+    );
+    assert_eq!(
+        document["paths"]["/openapi.json"]["get"]["operationId"],
+        "openapi_json"
+    );
+}
+
+/// The errors no handler makes are in the document: 414 on every operation, the rest in the
+/// description.
+#[tokio::test]
+async fn errors_made_outside_the_handlers_are_documented() {
+    let document = served_document().await;
+    for (path, item) in document["paths"].as_object().cloned().unwrap_or_default() {
+        for (method, operation) in item.as_object().cloned().unwrap_or_default() {
+            let schema = &operation["responses"]["414"]["content"]["application/json"]["schema"];
+            assert!(schema.is_object(), "{method} {path} lacks 414");
+        }
+    }
+    let description = document["info"]["description"].as_str().unwrap_or_default();
+    for code in [
+        "route_not_found",
+        "method_not_allowed",
+        "uri_too_long",
+        "malformed_request",
+    ] {
+        assert!(description.contains(code), "{code} is not described");
+    }
+    let router = app(&corpus_index().engine, &HttpSettings::default());
+    let reply = send(&router, "GET", "/documents/caf%E9", &[], "").await;
+    let body: Value = serde_json::from_slice(&reply.body).expect("JSON");
+    assert_valid(
+        &document,
+        "/documents/{id}",
+        "get",
+        StatusCode::BAD_REQUEST,
+        &body,
+    );
+}

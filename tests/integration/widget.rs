@@ -75,3 +75,14 @@ async fn the_widget_can_be_fetched_and_called_from_an_allowed_origin() {
     .await;
     assert!(preflight.status.is_success(), "{}", preflight.status);
 }
+
+/// Regression: the widget capped `data-vigie-limit` at 50 while the server serves 100.
+#[tokio::test]
+async fn the_widget_limit_is_capped_where_the_server_caps_it() {
+    let reply = get_with("/widget.js", &HttpSettings::default(), &[]).await;
+    let script = String::from_utf8(reply.body).expect("UTF-8 script");
+    let declared = format!("const MAX_LIMIT = {};", vigie::search::MAX_LIMIT);
+    assert!(script.contains(&declared), "the widget lacks {declared}");
+    assert!(script.contains("Math.min(MAX_LIMIT, Number(host.dataset.vigieLimit)"));
+    assert!(!script.contains("Math.min(50"));
+}

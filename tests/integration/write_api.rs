@@ -315,3 +315,50 @@ async fn a_write_while_another_process_holds_the_index_gets_index_locked() {
     }
     assert_eq!(status, StatusCode::CREATED);
 }
+
+/// Regression: an upload with two `file` fields indexed the second and dropped the first
+/// silently; it is refused whole.
+#[tokio::test]
+async fn an_upload_with_two_file_fields_is_refused_and_writes_nothing() {
+    let (_dir, engine, _) = index_of_files(&[("a.txt", "Le fichier PNR.".as_bytes())]);
+    let addr = crate::client::serve_on_port(&engine, &with_keys(false)).await;
+    let boundary = "vigie-two-files-boundary";
+    let mut body = Vec::new();
+    for (name, text) in [
+        ("n1.txt", "Le mot zanzibarique."),
+        ("n2.txt", "Le mot quetzalcoatlique."),
+    ] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n{text}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let reply = crate::client::send_tcp(
+        addr,
+        "POST",
+        "/documents",
+        &[("authorization", AUTH), ("content-type", &content_type)],
+        &body,
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        json_body(&reply)
+    );
+    assert_eq!(json_body(&reply)["code"], "invalid_body");
+    assert!(json_body(&reply)["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("more than one `file` field"));
+    let router = app(&engine, &with_keys(false));
+    for id in ["n1.txt", "n2.txt"] {
+        let reply = send(&router, "GET", &format!("/documents/{id}"), &[], "").await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{id} was written");
+    }
+}

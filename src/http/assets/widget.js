@@ -7,7 +7,7 @@
  *
  * Options (attributes of the element):
  *   data-vigie-endpoint  the Vigie server (default: the origin this script was loaded from)
- *   data-vigie-limit     passages shown per search (default 10)
+ *   data-vigie-limit     passages shown per search (default 10, 1 to 100: the server's cap)
  *   data-vigie-per-doc   passages shown per document at most (default 3; 0: no limit)
  *   data-vigie-autofocus focus the search box on load
  *   data-vigie-history   keep the query in the page's address (?q=…)
@@ -25,6 +25,8 @@
 
   const SUGGEST_DELAY_MS = 150;
   const SUGGEST_LIMIT = 8;
+  // The server's cap on `limit` (`MAX_LIMIT`): asking more would be lowered to it anyway.
+  const MAX_LIMIT = 100;
   const DEFAULT_PER_DOC = 3;
 
   const TEXT = {
@@ -180,7 +182,7 @@ mark {
       this.host = host;
       this.id = `vigie-${++instances}`;
       this.endpoint = (host.dataset.vigieEndpoint || scriptOrigin).replace(/\/+$/, "");
-      this.limit = Math.max(1, Math.min(50, Number(host.dataset.vigieLimit) || 10));
+      this.limit = Math.max(1, Math.min(MAX_LIMIT, Number(host.dataset.vigieLimit) || 10));
       // A few passages per document, so that one long text does not fill the page: its title
       // opens it whole.
       const perDoc = Number(host.dataset.vigiePerDoc ?? DEFAULT_PER_DOC);
