@@ -62,9 +62,17 @@ const PARSE_ERROR_STATUSES: [StatusCode; 3] = [
     StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
 ];
 
+/// Longest head of an answer hyper makes itself (status line, `content-length`, `connection`,
+/// `date`): far less.
+const MAX_PARSE_ERROR_HEAD: usize = 512;
+
 /// The JSON answer replacing `written` when it is one of hyper's empty-bodied parse-error
 /// answers, whole in one write; `None` for anything else.
 pub fn rewritten_parse_error(written: &[u8]) -> Option<Vec<u8>> {
+    // Every other write (an answer with its body) is passed on after these two looks.
+    if written.len() > MAX_PARSE_ERROR_HEAD || !written.ends_with(b"\r\n\r\n") {
+        return None;
+    }
     let head = std::str::from_utf8(written.strip_prefix(b"HTTP/1.1 ")?).ok()?;
     let head = head.strip_suffix("\r\n\r\n")?;
     if head.contains("\r\n\r\n") {
