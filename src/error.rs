@@ -79,13 +79,30 @@ pub enum IngestError {
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     /// The index directory could not be created or read.
-    #[error("index directory {path}: {source}")]
+    #[error("index directory {path}: {cause}")]
     Directory {
         /// The index directory.
         path: PathBuf,
+        /// The underlying I/O error (in the message, not as `source()`, so that it is
+        /// printed once).
+        cause: std::io::Error,
+    },
+    /// A path given to index is missing or cannot be read.
+    #[error("cannot read {path}, given to index: {cause}")]
+    Input {
+        /// The path as given.
+        path: PathBuf,
         /// The underlying I/O error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
+    },
+    /// A rebuild was refused because the folder may hold something other than an index;
+    /// nothing was deleted.
+    #[error("refusing to rebuild the index in {path}: {reason}; nothing was deleted")]
+    RebuildRefused {
+        /// The folder given as the index.
+        path: PathBuf,
+        /// Why, in words.
+        reason: String,
     },
     /// Another process holds the index writer lock.
     #[error("index {path} is locked by another writer (is another `vigie index` or `vigie serve` running?)")]

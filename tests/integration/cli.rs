@@ -770,3 +770,135 @@ fn each_intermediate_commit_is_logged() {
     );
     assert!(stderr.contains("25 added"), "{stderr}");
 }
+
+/// The files under `folder`, relative, sorted.
+fn files_under(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = walkdir_names(folder, folder);
+    names.sort();
+    names
+}
+
+fn walkdir_names(root: &Path, folder: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            names.extend(walkdir_names(root, &path));
+        } else if let Ok(relative) = path.strip_prefix(root) {
+            names.push(relative.to_string_lossy().into_owned());
+        }
+    }
+    names
+}
+
+fn rebuild(paths: &[&Path], index: &Path) -> std::process::Output {
+    let mut command = vigie();
+    command.arg("index");
+    for path in paths {
+        command.arg(path);
+    }
+    command
+        .arg("--index")
+        .arg(index)
+        .arg("--rebuild")
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn rebuild_refuses_a_folder_that_is_not_an_index_or_is_being_indexed_and_deletes_nothing() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    copy_corpus_files(&corpus, &FILES[..2]);
+    std::fs::create_dir_all(corpus.join("sub")).expect("folder");
+    std::fs::write(corpus.join("sub/notes.txt"), "Notes sur la sécurité.\n").expect("write");
+    let papers = dir.path().join("papers");
+    std::fs::create_dir_all(&papers).expect("folder");
+    std::fs::write(papers.join("lettre.txt"), "Une lettre.\n").expect("write");
+    let corpus_files = files_under(&corpus);
+
+    // The corpus itself, a folder inside it, the folder holding it, a folder of other files.
+    for (index, expected) in [
+        (corpus.clone(), "being indexed"),
+        (corpus.join("sub"), "being indexed"),
+        (dir.path().to_path_buf(), "being indexed"),
+        (papers.clone(), "holds no Vigie index"),
+    ] {
+        let output = rebuild(&[&corpus], &index);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{}: {stderr}",
+            index.display()
+        );
+        assert!(
+            stderr.contains("refusing to rebuild")
+                && stderr.contains(&index.display().to_string())
+                && stderr.contains(expected)
+                && stderr.contains("nothing was deleted"),
+            "{stderr}"
+        );
+        assert_eq!(files_under(&corpus), corpus_files, "{}", index.display());
+        assert_eq!(files_under(&papers), ["lettre.txt"]);
+    }
+
+    // An index is rebuilt: its old files go, anything else in the folder stays.
+    let index = dir.path().join("index");
+    let (code, _, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+    std::fs::write(index.join("LISEZMOI.txt"), "à garder\n").expect("write");
+    let output = rebuild(&[&corpus.join("sub")], &index);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(documents_in(&index), 1);
+    assert!(index.join("LISEZMOI.txt").exists());
+    // An empty folder is rebuilt too.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).expect("folder");
+    assert_eq!(rebuild(&[&corpus], &empty).status.code(), Some(0));
+    assert_eq!(documents_in(&empty), 3);
+}
+
+#[test]
+fn rebuild_with_a_mistyped_path_deletes_nothing() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("index");
+    copy_corpus_files(&corpus, &FILES[..2]);
+    let (code, _, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+
+    let output = rebuild(&[&corpus, &dir.path().join("corpsu")], &index);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("corpsu"), "{stderr}");
+    assert_eq!(documents_in(&index), 2);
+}
+
+#[test]
+fn rebuild_while_another_writer_holds_the_index_is_refused_and_deletes_nothing() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("index");
+    copy_corpus_files(&corpus, &FILES[..2]);
+    let (code, _, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+    let index_files = files_under(&index);
+
+    // Another process's writer, as a running `vigie index` holds it.
+    let held = vigie::index::VigieIndex::open_existing(&index).expect("opens");
+    let writer = held.writer(1).expect("writer lock");
+    let output = rebuild(&[&corpus], &index);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("locked by another writer"), "{stderr}");
+    assert_eq!(files_under(&index), index_files);
+    drop(writer);
+    drop(held);
+    assert_eq!(documents_in(&index), 2);
+}
