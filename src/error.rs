@@ -63,6 +63,16 @@ pub enum IngestError {
         /// What is wrong, in words.
         reason: String,
     },
+    /// One line of a JSON Lines file gives an id that is refused.
+    #[error("{path}:{line}: {invalid}")]
+    InvalidId {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// The id and why it is refused.
+        invalid: InvalidDocumentId,
+    },
     /// One line of a JSON Lines file is not a valid document.
     #[error("{path}:{line}: {reason}")]
     BadLine {
@@ -73,6 +83,16 @@ pub enum IngestError {
         /// What is wrong, in words.
         reason: String,
     },
+}
+
+/// A document id refused because it could name a place outside the index.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid document id {id:?}: {reason}")]
+pub struct InvalidDocumentId {
+    /// The id as given.
+    pub id: String,
+    /// Why it is refused, in words.
+    pub reason: &'static str,
 }
 
 /// Errors of the on-disk index.

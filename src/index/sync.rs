@@ -91,7 +91,9 @@ impl Failure {
             | IngestError::Empty { path }
             | IngestError::Unsupported { path }
             | IngestError::Malformed { path, .. } => (path.clone(), None),
-            IngestError::BadLine { path, line, .. } => (path.clone(), Some(*line)),
+            IngestError::BadLine { path, line, .. } | IngestError::InvalidId { path, line, .. } => {
+                (path.clone(), Some(*line))
+            }
         };
         Failure {
             path,

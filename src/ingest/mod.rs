@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use walkdir::WalkDir;
 
-use crate::error::IngestError;
+use crate::error::{IngestError, InvalidDocumentId};
 
 /// Version of the ingest logic, mixed into every content hash: bump it when a change to
 /// ingestion changes documents, so their old hashes no longer match and they are re-indexed.
@@ -92,6 +92,42 @@ pub struct Passage {
     pub context: Option<String>,
     /// The law article the passage belongs to (`L232-1`, `Art. 5`), if any.
     pub article: Option<String>,
+}
+
+/// Longest document id accepted, in bytes.
+pub const MAX_DOCUMENT_ID_BYTES: usize = 512;
+
+/// Refuses a document id that is empty, too long, holds control characters, is an absolute
+/// path, or has `.` or `..` segments: an id must never name a place outside the index, and
+/// every id indexed must be one the API can open and delete.
+pub fn check_document_id(id: &str) -> Result<(), InvalidDocumentId> {
+    let refuse = |reason| {
+        Err(InvalidDocumentId {
+            id: id.to_string(),
+            reason,
+        })
+    };
+    if id.trim().is_empty() {
+        return refuse("it is empty");
+    }
+    if id.len() > MAX_DOCUMENT_ID_BYTES {
+        return refuse("it is longer than 512 bytes");
+    }
+    if id.chars().any(char::is_control) {
+        return refuse("it holds control characters");
+    }
+    let bytes = id.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    if id.starts_with('/') || id.starts_with('\\') || drive {
+        return refuse("it is an absolute path");
+    }
+    if id
+        .split(['/', '\\'])
+        .any(|segment| segment == ".." || segment == ".")
+    {
+        return refuse("it has a `.` or `..` segment");
+    }
+    Ok(())
 }
 
 /// A file found under an indexed path.

@@ -902,3 +902,40 @@ fn rebuild_while_another_writer_holds_the_index_is_refused_and_deletes_nothing()
     drop(held);
     assert_eq!(documents_in(&index), 2);
 }
+
+#[test]
+fn jsonl_ids_the_api_refuses_are_reported_with_file_and_line_not_indexed() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("folder");
+    let lines = concat!(
+        "{\"id\": \"../../etc/passwd\", \"title\": \"T\", \"text\": \"Les okapis.\"}\n",
+        "{\"id\": \"bon/n1\", \"title\": \"T\", \"text\": \"Les gnous.\"}\n",
+        "{\"id\": \"/etc/shadow\", \"title\": \"T\", \"text\": \"Les zèbres.\"}\n",
+    );
+    let file = corpus.join("lignes.jsonl");
+    std::fs::write(&file, lines).expect("write");
+
+    let (code, report, stderr) = index_json(&corpus, &dir.path().join("index"));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(report["documents_total"], 1, "{report}");
+    let failures = report["failures"].as_array().cloned().unwrap_or_default();
+    let lines_failed: Vec<_> = failures
+        .iter()
+        .map(|failure| (failure["path"].clone(), failure["line"].clone()))
+        .collect();
+    assert_eq!(
+        lines_failed,
+        [
+            (serde_json::json!(file), serde_json::json!(1)),
+            (serde_json::json!(file), serde_json::json!(3))
+        ],
+        "{report}"
+    );
+    assert!(
+        failures.iter().all(|failure| failure["reason"]
+            .as_str()
+            .is_some_and(|reason| reason.contains("invalid document id"))),
+        "{report}"
+    );
+}
