@@ -939,3 +939,87 @@ fn jsonl_ids_the_api_refuses_are_reported_with_file_and_line_not_indexed() {
         "{report}"
     );
 }
+
+fn hits_of(index: &Path, query: &str) -> Vec<String> {
+    let output = vigie()
+        .args(["search", query, "--json", "--index"])
+        .arg(index)
+        .output()
+        .expect("runs");
+    let body: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    body["hits"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|hit| hit["doc_id"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn the_same_relative_path_from_another_folder_is_a_collision_unless_the_first_file_is_gone() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (first, second) = (dir.path().join("A"), dir.path().join("B"));
+    let index = dir.path().join("index");
+    for (folder, text) in [
+        (&first, "Les okapis de A.\n"),
+        (&second, "Les gnous de B.\n"),
+    ] {
+        std::fs::create_dir_all(folder).expect("folder");
+        std::fs::write(folder.join("notes.txt"), text).expect("write");
+    }
+    let (code, _, _) = index_json(&first, &index);
+    assert_eq!(code, Some(0));
+
+    for run in 0..2 {
+        let (code, report, stderr) = index_json(&second, &index);
+        assert_eq!(code, Some(2), "run {run}: {stderr}");
+        assert_eq!(
+            (report["added"].clone(), report["updated"].clone()),
+            (0.into(), 0.into())
+        );
+        let reason = report["failures"][0]["reason"].as_str().unwrap_or_default();
+        assert!(
+            reason.contains(&second.join("notes.txt").display().to_string())
+                && reason.contains(&first.join("notes.txt").display().to_string()),
+            "{reason}"
+        );
+        assert_eq!(hits_of(&index, "okapis"), ["notes.txt"]);
+        assert!(hits_of(&index, "gnous").is_empty());
+    }
+
+    // The first folder renamed: its document is replaced, not a collision.
+    let renamed = dir.path().join("A-renamed");
+    std::fs::rename(&first, &renamed).expect("rename");
+    let (code, report, stderr) = index_json(&second, &index);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(report["updated"], 1, "{report}");
+    assert_eq!(hits_of(&index, "gnous"), ["notes.txt"]);
+}
+
+#[test]
+fn a_file_indexed_alone_then_with_its_folder_is_held_once() {
+    let dir = tempfile::tempdir().expect("temp");
+    let top = dir.path().join("top");
+    let index = dir.path().join("index");
+    std::fs::create_dir_all(top.join("sub")).expect("folder");
+    let file = top.join("sub/x.md");
+    std::fs::write(&file, "# Note\n\nLes zèbres du sous-dossier.\n").expect("write");
+
+    let (code, _, _) = index_json(&file, &index);
+    assert_eq!(code, Some(0));
+    assert_eq!(hits_of(&index, "zèbres"), ["x.md"]);
+    // The later run takes the document over under its new id.
+    let (code, report, stderr) = index_json(&top, &index);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        (report["added"].clone(), report["deleted"].clone()),
+        (1.into(), 1.into())
+    );
+    assert_eq!(hits_of(&index, "zèbres"), ["sub/x.md"]);
+    let (code, report, _) = index_json(&file, &index);
+    assert_eq!(code, Some(0));
+    assert_eq!(report["documents_total"], 1, "{report}");
+    assert_eq!(hits_of(&index, "zèbres"), ["x.md"]);
+}
