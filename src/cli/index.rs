@@ -38,7 +38,8 @@ pub fn run(args: &IndexArgs, config: &Config) -> anyhow::Result<ExitCode> {
         );
         let mut watches = Vec::new();
         for folder in folders {
-            watches.push(start_watch(&index, folder, &options)?);
+            // Indexed just above: the watch only follows changes from here on.
+            watches.push(watch(&index, folder, &options)?);
         }
         eprintln!("watching for changes; stop with Ctrl-C");
         for watch in watches {
@@ -62,6 +63,11 @@ pub fn start_watch(
     )
     .with_context(|| format!("indexing the watched folder {}", folder.display()))?;
     eprintln!("{}", summary(&report));
+    watch(index, folder, options)
+}
+
+/// Keeps indexing the changes of `folder`, already indexed (until the returned watch drops).
+fn watch(index: &VigieIndex, folder: &Path, options: &SyncOptions) -> anyhow::Result<FolderWatch> {
     let watch_options = WatchOptions {
         sync: options.clone(),
         ..WatchOptions::default()

@@ -1023,3 +1023,59 @@ fn a_file_indexed_alone_then_with_its_folder_is_held_once() {
     assert_eq!(report["documents_total"], 1, "{report}");
     assert_eq!(hits_of(&index, "zèbres"), ["x.md"]);
 }
+
+#[test]
+fn index_watch_indexes_the_folder_once_before_watching() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    copy_corpus_files(&corpus, &FILES[..1]);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vigie"))
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(dir.path().join("index"))
+        .arg("--watch")
+        .env_remove("VIGIE_INDEX")
+        .env_remove("VIGIE_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        match receiver.recv_timeout(left) {
+            Ok(line) => {
+                let watching = line.contains("watching for changes");
+                lines.push(line);
+                if watching {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    child.kill().expect("stopped");
+    child.wait().expect("reaped");
+    let summaries = lines
+        .iter()
+        .filter(|line| line.starts_with("indexed in"))
+        .count();
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.contains("watching for changes")),
+        "{lines:?}"
+    );
+    assert_eq!(summaries, 1, "{lines:?}");
+}
