@@ -3,19 +3,19 @@
 //! Each error carries the context a user needs (a path, a document id, a line number).
 //! `anyhow` is used only at the top (`main.rs`, `cli/`), never in the library.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Why a file could not be turned into documents. Always names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// The file could not be read from disk.
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read: {cause}")]
     Io {
         /// The file.
         path: PathBuf,
-        /// The underlying I/O error.
-        #[source]
-        source: std::io::Error,
+        /// The underlying I/O error (in the message, not as `source()`, so that it is
+        /// printed once).
+        cause: std::io::Error,
     },
     /// The file is not valid UTF-8 text.
     #[error(
@@ -83,6 +83,37 @@ pub enum IngestError {
         /// What is wrong, in words.
         reason: String,
     },
+}
+
+impl IngestError {
+    /// The file, and the line of a JSON Lines file, the error is about.
+    pub fn location(&self) -> (&Path, Option<usize>) {
+        match self {
+            IngestError::Io { path, .. }
+            | IngestError::InvalidUtf8 { path, .. }
+            | IngestError::InvalidEncoding { path, .. }
+            | IngestError::Binary { path }
+            | IngestError::Empty { path }
+            | IngestError::Unsupported { path }
+            | IngestError::Malformed { path, .. } => (path, None),
+            IngestError::InvalidId { path, line, .. } | IngestError::BadLine { path, line, .. } => {
+                (path, Some(*line))
+            }
+        }
+    }
+
+    /// What is wrong, without the file and line that start the message.
+    pub fn reason(&self) -> String {
+        let message = self.to_string();
+        let prefix = match self.location() {
+            (path, Some(line)) => format!("{}:{line}: ", path.display()),
+            (path, None) => format!("{}: ", path.display()),
+        };
+        match message.strip_prefix(&prefix) {
+            Some(reason) => reason.to_string(),
+            None => message,
+        }
+    }
 }
 
 /// A document id refused because it could name a place outside the index.

@@ -122,8 +122,7 @@ pub fn summary(report: &SyncReport) -> String {
         ));
     }
     for failure in &report.failures {
-        text.push_str("\n  failed: ");
-        text.push_str(&failure.reason);
+        text.push_str(&format!("\n  failed: {failure}"));
     }
     text
 }

@@ -77,29 +77,29 @@ pub struct Failure {
     pub path: PathBuf,
     /// The line of a JSON Lines file, when the error is about one line.
     pub line: Option<usize>,
-    /// Why, in words.
+    /// Why, in words (the file and line are in `path` and `line`, not repeated here).
     pub reason: String,
 }
 
 impl Failure {
     fn from_error(error: &IngestError) -> Self {
-        let (path, line) = match error {
-            IngestError::Io { path, .. }
-            | IngestError::InvalidUtf8 { path, .. }
-            | IngestError::InvalidEncoding { path, .. }
-            | IngestError::Binary { path }
-            | IngestError::Empty { path }
-            | IngestError::Unsupported { path }
-            | IngestError::Malformed { path, .. } => (path.clone(), None),
-            IngestError::BadLine { path, line, .. } | IngestError::InvalidId { path, line, .. } => {
-                (path.clone(), Some(*line))
-            }
-        };
+        let (path, line) = error.location();
         Failure {
-            path,
+            path: path.to_path_buf(),
             line,
-            reason: error.to_string(),
+            reason: error.reason(),
         }
+    }
+}
+
+/// `path[:line]: reason`, each once.
+impl std::fmt::Display for Failure {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(formatter, ":{line}")?;
+        }
+        write!(formatter, ": {}", self.reason)
     }
 }
 
@@ -224,15 +224,13 @@ pub fn sync_paths(
                     let reason = match written {
                         Written::Done => None,
                         Written::Repeated { first_file } => Some(format!(
-                            "{}: document {:?} is already given by {}",
-                            file.path.display(),
+                            "document {:?} is already given by {}",
                             document.id,
                             files[first_file].path.display()
                         )),
                         Written::Collision { indexed_from } => Some(format!(
-                            "{}: document {:?} is already indexed from {}, another file, which \
-                             is kept (index both from one folder, or rename one)",
-                            file.path.display(),
+                            "document {:?} is already indexed from {}, another file, which is \
+                             kept (index both from one folder, or rename one)",
                             document.id,
                             indexed_from.display()
                         )),

@@ -175,10 +175,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     for given in paths {
         let metadata = match std::fs::metadata(given) {
             Ok(metadata) => metadata,
-            Err(source) => {
+            Err(cause) => {
                 errors.push(IngestError::Io {
                     path: given.clone(),
-                    source,
+                    cause,
                 });
                 continue;
             }
@@ -214,10 +214,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                     let path = error
                         .path()
                         .map_or_else(|| given.clone(), Path::to_path_buf);
-                    let source = error
+                    let cause = error
                         .into_io_error()
                         .unwrap_or_else(|| std::io::Error::other("symbolic link loop"));
-                    errors.push(IngestError::Io { path, source });
+                    errors.push(IngestError::Io { path, cause });
                     continue;
                 }
             };
@@ -333,9 +333,9 @@ pub fn read_file_each(
     let kind = kind_of(&file.path).ok_or_else(|| IngestError::Unsupported {
         path: file.path.clone(),
     })?;
-    let bytes = std::fs::read(&file.path).map_err(|source| IngestError::Io {
+    let bytes = std::fs::read(&file.path).map_err(|cause| IngestError::Io {
         path: file.path.clone(),
-        source,
+        cause,
     })?;
     read_source(file, kind, &bytes, on_document)
 }

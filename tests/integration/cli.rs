@@ -100,11 +100,15 @@ fn reindexing_skips_unchanged_replaces_changed_deletes_removed_and_reports_broke
     assert_eq!(changed["deleted"], 1);
     assert_eq!(changed["failed"], 1);
     assert_eq!(changed["documents_total"], 2);
-    let reason = changed["failures"][0]["reason"]
-        .as_str()
-        .unwrap_or_default();
+    let failure = &changed["failures"][0];
+    let reason = failure["reason"].as_str().unwrap_or_default();
+    // The path is given once, in its own field.
+    assert_eq!(
+        failure["path"],
+        serde_json::json!(corpus.join("broken.txt"))
+    );
     assert!(
-        reason.contains("broken.txt") && reason.contains("UTF-8"),
+        reason.contains("UTF-8") && !reason.contains("broken.txt"),
         "{reason}"
     );
 
@@ -159,8 +163,11 @@ fn an_html_page_in_the_windows_1252_it_declares_is_indexed_with_its_accents() {
     assert_eq!(report["added"], 1, "{report}");
     let reason = report["failures"][0]["reason"].as_str().unwrap_or_default();
     assert!(
-        reason.contains("latin1.txt") && reason.contains("iconv -f WINDOWS-1252"),
-        "{reason}"
+        report["failures"][0]["path"]
+            .as_str()
+            .is_some_and(|path| path.ends_with("latin1.txt"))
+            && reason.contains("iconv -f WINDOWS-1252"),
+        "{report}"
     );
     let (code, _, _) = index_json(&original, &dir.path().join("original-index"));
     assert_eq!(code, Some(0));
@@ -213,12 +220,23 @@ fn a_document_id_given_twice_is_reported_and_the_first_kept_run_after_run() {
             "run {run}: nothing changed, nothing replaced"
         );
         assert_eq!(report["unchanged"], unchanged, "run {run}");
-        let reasons: Vec<&str> = report["failures"]
+        // Each failure as printed: `path[:line]: reason`.
+        let reasons: Vec<String> = report["failures"]
             .as_array()
             .map(|failures| {
                 failures
                     .iter()
-                    .filter_map(|failure| failure["reason"].as_str())
+                    .map(|failure| {
+                        let line = failure["line"]
+                            .as_u64()
+                            .map(|line| format!(":{line}"))
+                            .unwrap_or_default();
+                        format!(
+                            "{}{line}: {}",
+                            failure["path"].as_str().unwrap_or_default(),
+                            failure["reason"].as_str().unwrap_or_default()
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -979,10 +997,11 @@ fn the_same_relative_path_from_another_folder_is_a_collision_unless_the_first_fi
             (report["added"].clone(), report["updated"].clone()),
             (0.into(), 0.into())
         );
-        let reason = report["failures"][0]["reason"].as_str().unwrap_or_default();
+        let failure = &report["failures"][0];
+        let reason = failure["reason"].as_str().unwrap_or_default();
+        assert_eq!(failure["path"], serde_json::json!(second.join("notes.txt")));
         assert!(
-            reason.contains(&second.join("notes.txt").display().to_string())
-                && reason.contains(&first.join("notes.txt").display().to_string()),
+            reason.contains(&first.join("notes.txt").display().to_string()),
             "{reason}"
         );
         assert_eq!(hits_of(&index, "okapis"), ["notes.txt"]);
@@ -1078,4 +1097,43 @@ fn index_watch_indexes_the_folder_once_before_watching() {
         "{lines:?}"
     );
     assert_eq!(summaries, 1, "{lines:?}");
+}
+
+#[test]
+fn error_messages_say_each_fact_once() {
+    let dir = tempfile::tempdir().expect("temp");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).expect("folder");
+    let output = vigie()
+        .args(["search", "PNR", "--index"])
+        .arg(&empty)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr.matches("no index here").count(), 1, "{stderr}");
+
+    // An index folder that cannot be created: the I/O error is told once.
+    let file = dir.path().join("file.txt");
+    std::fs::write(&file, "Un fichier.\n").expect("write");
+    let output = vigie()
+        .arg("index")
+        .arg(&file)
+        .arg("--index")
+        .arg(file.join("index"))
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
+
+    // A failure's path is in the summary once, and not in the JSON reason.
+    let (code, report, stderr) = index_json(&dir.path().join("missing"), &empty);
+    assert_eq!(code, Some(2));
+    let reason = report["failures"][0]["reason"].as_str().unwrap_or_default();
+    assert!(
+        !reason.contains("missing") && reason.contains("cannot read"),
+        "{report}"
+    );
+    assert_eq!(stderr.matches("missing").count(), 1, "{stderr}");
 }
