@@ -1137,3 +1137,21 @@ fn error_messages_say_each_fact_once() {
     );
     assert_eq!(stderr.matches("missing").count(), 1, "{stderr}");
 }
+
+#[test]
+fn log_lines_carry_no_colour_codes_outside_a_terminal() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    copy_corpus_files(&corpus, &FILES[..1]);
+    let output = vigie()
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(dir.path().join("index"))
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("INFO"), "a log line is written: {stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
