@@ -29,6 +29,17 @@ pub enum IngestError {
         /// Byte offset of the first invalid sequence.
         offset: usize,
     },
+    /// The file is UTF-8 cut short: it ends inside a character.
+    #[error(
+        "{path}: ends inside a UTF-8 character (incomplete bytes from offset {offset}); the file \
+         looks truncated: copy or save it again whole"
+    )]
+    TruncatedUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the incomplete character.
+        offset: usize,
+    },
     /// An HTML page is not valid text in the encoding it declares.
     #[error("{path}: not valid {encoding} text, the encoding its <meta> declares")]
     InvalidEncoding {
@@ -91,6 +102,7 @@ impl IngestError {
         match self {
             IngestError::Io { path, .. }
             | IngestError::InvalidUtf8 { path, .. }
+            | IngestError::TruncatedUtf8 { path, .. }
             | IngestError::InvalidEncoding { path, .. }
             | IngestError::Binary { path }
             | IngestError::Empty { path }

@@ -1155,3 +1155,39 @@ fn log_lines_carry_no_colour_codes_outside_a_terminal() {
     assert!(stderr.contains("INFO"), "a log line is written: {stderr}");
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
 }
+
+#[test]
+fn a_utf16_text_is_read_and_a_truncated_utf8_page_is_called_truncated() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("folder");
+    // As Windows' Notepad saves "Unicode": UTF-16 little-endian with its byte-order mark.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "Les okapis de la sécurité intérieure.\r\n".encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    std::fs::write(corpus.join("unicode.txt"), &utf16).expect("write");
+    let page = "<html><head><meta charset=\"utf-8\"></head><body><p>Coopération policière</p>";
+    let cut_at = page.find("é").map_or(0, |start| start + 1);
+    std::fs::write(corpus.join("coupee.html"), &page.as_bytes()[..cut_at]).expect("write");
+
+    let (code, report, stderr) = index_json(&corpus, &dir.path().join("index"));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(report["added"], 1, "{report}");
+    assert_eq!(
+        hits_of(&dir.path().join("index"), "okapis"),
+        ["unicode.txt"]
+    );
+    let failure = &report["failures"][0];
+    let reason = failure["reason"].as_str().unwrap_or_default();
+    assert_eq!(
+        failure["path"],
+        serde_json::json!(corpus.join("coupee.html"))
+    );
+    assert!(
+        reason.contains(&format!("offset {}", cut_at - 1))
+            && reason.contains("truncated")
+            && !reason.contains("WINDOWS-1252"),
+        "{reason}"
+    );
+}
