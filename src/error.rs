@@ -3,19 +3,19 @@
 //! Each error carries the context a user needs (a path, a document id, a line number).
 //! `anyhow` is used only at the top (`main.rs`, `cli/`), never in the library.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Why a file could not be turned into documents. Always names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// The file could not be read from disk.
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read: {cause}")]
     Io {
         /// The file.
         path: PathBuf,
-        /// The underlying I/O error.
-        #[source]
-        source: std::io::Error,
+        /// The underlying I/O error (in the message, not as `source()`, so that it is
+        /// printed once).
+        cause: std::io::Error,
     },
     /// The file is not valid UTF-8 text.
     #[error(
@@ -27,6 +27,17 @@ pub enum IngestError {
         /// The file.
         path: PathBuf,
         /// Byte offset of the first invalid sequence.
+        offset: usize,
+    },
+    /// The file is UTF-8 cut short: it ends inside a character.
+    #[error(
+        "{path}: ends inside a UTF-8 character (incomplete bytes from offset {offset}); the file \
+         looks truncated: copy or save it again whole"
+    )]
+    TruncatedUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the incomplete character.
         offset: usize,
     },
     /// An HTML page is not valid text in the encoding it declares.
@@ -63,6 +74,16 @@ pub enum IngestError {
         /// What is wrong, in words.
         reason: String,
     },
+    /// One line of a JSON Lines file gives an id that is refused.
+    #[error("{path}:{line}: {invalid}")]
+    InvalidId {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// The id and why it is refused.
+        invalid: InvalidDocumentId,
+    },
     /// One line of a JSON Lines file is not a valid document.
     #[error("{path}:{line}: {reason}")]
     BadLine {
@@ -75,17 +96,76 @@ pub enum IngestError {
     },
 }
 
+impl IngestError {
+    /// The file, and the line of a JSON Lines file, the error is about.
+    pub fn location(&self) -> (&Path, Option<usize>) {
+        match self {
+            IngestError::Io { path, .. }
+            | IngestError::InvalidUtf8 { path, .. }
+            | IngestError::TruncatedUtf8 { path, .. }
+            | IngestError::InvalidEncoding { path, .. }
+            | IngestError::Binary { path }
+            | IngestError::Empty { path }
+            | IngestError::Unsupported { path }
+            | IngestError::Malformed { path, .. } => (path, None),
+            IngestError::InvalidId { path, line, .. } | IngestError::BadLine { path, line, .. } => {
+                (path, Some(*line))
+            }
+        }
+    }
+
+    /// What is wrong, without the file and line that start the message.
+    pub fn reason(&self) -> String {
+        let message = self.to_string();
+        let prefix = match self.location() {
+            (path, Some(line)) => format!("{}:{line}: ", path.display()),
+            (path, None) => format!("{}: ", path.display()),
+        };
+        match message.strip_prefix(&prefix) {
+            Some(reason) => reason.to_string(),
+            None => message,
+        }
+    }
+}
+
+/// A document id refused because it could name a place outside the index.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid document id {id:?}: {reason}")]
+pub struct InvalidDocumentId {
+    /// The id as given.
+    pub id: String,
+    /// Why it is refused, in words.
+    pub reason: &'static str,
+}
+
 /// Errors of the on-disk index.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     /// The index directory could not be created or read.
-    #[error("index directory {path}: {source}")]
+    #[error("index directory {path}: {cause}")]
     Directory {
         /// The index directory.
         path: PathBuf,
+        /// The underlying I/O error (in the message, not as `source()`, so that it is
+        /// printed once).
+        cause: std::io::Error,
+    },
+    /// A path given to index is missing or cannot be read.
+    #[error("cannot read {path}, given to index: {cause}")]
+    Input {
+        /// The path as given.
+        path: PathBuf,
         /// The underlying I/O error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
+    },
+    /// A rebuild was refused because the folder may hold something other than an index;
+    /// nothing was deleted.
+    #[error("refusing to rebuild the index in {path}: {reason}; nothing was deleted")]
+    RebuildRefused {
+        /// The folder given as the index.
+        path: PathBuf,
+        /// Why, in words.
+        reason: String,
     },
     /// Another process holds the index writer lock.
     #[error("index {path} is locked by another writer (is another `vigie index` or `vigie serve` running?)")]

@@ -1,5 +1,6 @@
 //! The `vigie` command: parse the command line, set up logging, run, map errors to exit codes.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -8,9 +9,14 @@ use tracing_subscriber::EnvFilter;
 fn main() -> ExitCode {
     let cli = vigie::cli::Cli::parse();
     let filter = EnvFilter::try_from_env("VIGIE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // Colour codes only for a person at a terminal, and never when NO_COLOR is set
+    // (https://no-color.org): in a pipe or a log file they are noise.
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colour)
         .init();
     match vigie::cli::run(cli) {
         Ok(code) => code,

@@ -51,13 +51,13 @@ fn eval_index(
         std::env::temp_dir().join(format!("vigie-eval-{set_name}-{}", variant.name()))
     });
     let index = match (args.rebuild, &args.index_dir) {
-        (true, _) => VigieIndex::rebuild_with(&dir, variant),
+        (true, _) => VigieIndex::rebuild_with(&dir, variant, &[corpus.to_path_buf()]),
         // The default folder is this command's own cache: one left by an older version of
         // Vigie is rebuilt rather than refused.
         (false, None) => match VigieIndex::open_or_create_with(&dir, variant) {
             Err(IndexError::Incompatible { .. }) => {
                 eprintln!("{}: built by another version, rebuilding", dir.display());
-                VigieIndex::rebuild_with(&dir, variant)
+                VigieIndex::rebuild_with(&dir, variant, &[corpus.to_path_buf()])
             }
             opened => opened,
         },

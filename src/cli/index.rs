@@ -14,7 +14,11 @@ use crate::index::VigieIndex;
 
 /// Runs `vigie index`.
 pub fn run(args: &IndexArgs, config: &Config) -> anyhow::Result<ExitCode> {
-    let index = open(config, args.rebuild)?;
+    let index = if args.rebuild {
+        rebuild(config, &args.paths)?
+    } else {
+        open(config)?
+    };
     let options = SyncOptions {
         threads: config.threads,
         commit_every: config.commit_every,
@@ -34,7 +38,8 @@ pub fn run(args: &IndexArgs, config: &Config) -> anyhow::Result<ExitCode> {
         );
         let mut watches = Vec::new();
         for folder in folders {
-            watches.push(start_watch(&index, folder, &options)?);
+            // Indexed just above: the watch only follows changes from here on.
+            watches.push(watch(&index, folder, &options)?);
         }
         eprintln!("watching for changes; stop with Ctrl-C");
         for watch in watches {
@@ -58,6 +63,11 @@ pub fn start_watch(
     )
     .with_context(|| format!("indexing the watched folder {}", folder.display()))?;
     eprintln!("{}", summary(&report));
+    watch(index, folder, options)
+}
+
+/// Keeps indexing the changes of `folder`, already indexed (until the returned watch drops).
+fn watch(index: &VigieIndex, folder: &Path, options: &SyncOptions) -> anyhow::Result<FolderWatch> {
     let watch_options = WatchOptions {
         sync: options.clone(),
         ..WatchOptions::default()
@@ -66,14 +76,17 @@ pub fn start_watch(
         .with_context(|| format!("watching {}", folder.display()))
 }
 
-/// Opens (or, with `rebuild`, recreates) the configured index.
-pub fn open(config: &Config, rebuild: bool) -> anyhow::Result<VigieIndex> {
-    let opened = if rebuild {
-        VigieIndex::rebuild(&config.index_dir)
-    } else {
-        VigieIndex::open_or_create(&config.index_dir)
-    };
-    opened.with_context(|| format!("opening the index {}", config.index_dir.display()))
+/// Opens the configured index, creating it if there is none.
+pub fn open(config: &Config) -> anyhow::Result<VigieIndex> {
+    VigieIndex::open_or_create(&config.index_dir)
+        .with_context(|| format!("opening the index {}", config.index_dir.display()))
+}
+
+/// Recreates the configured index empty before indexing `paths` (refused, with nothing
+/// deleted, when a path is unreadable or the folder may hold something else).
+pub fn rebuild(config: &Config, paths: &[PathBuf]) -> anyhow::Result<VigieIndex> {
+    // Each of its errors names the folder or path at fault.
+    Ok(VigieIndex::rebuild(&config.index_dir, paths)?)
 }
 
 /// The exit code of a run: 0, or 2 when some files failed.
@@ -109,8 +122,7 @@ pub fn summary(report: &SyncReport) -> String {
         ));
     }
     for failure in &report.failures {
-        text.push_str("\n  failed: ");
-        text.push_str(&failure.reason);
+        text.push_str(&format!("\n  failed: {failure}"));
     }
     text
 }

@@ -49,7 +49,7 @@ impl Progress for TerminalProgress {
     }
 
     fn failure(&self, failure: &Failure) {
-        let line = format!("skipped: {}", failure.reason);
+        let line = format!("skipped: {failure}");
         match &self.bar {
             Some(bar) => bar.println(line),
             None => tracing::warn!("{line}"),

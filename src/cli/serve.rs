@@ -16,7 +16,7 @@ use crate::index::sync::{sync_paths, SyncOptions};
 /// Runs `vigie serve`.
 pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let syncs_corpus = !args.no_sync && config.corpus_dir.is_dir();
-    let index = match super::index::open(config, false) {
+    let index = match super::index::open(config) {
         // The default index is what `serve` builds from the corpus folder: one left by
         // another version of Vigie is rebuilt from it rather than refused.
         Err(error)
@@ -32,7 +32,7 @@ pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
                 config.index_dir.display(),
                 config.corpus_dir.display()
             );
-            super::index::open(config, true)?
+            super::index::rebuild(config, std::slice::from_ref(&config.corpus_dir))?
         }
         opened => opened?,
     };

@@ -7,13 +7,12 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum EvalDataError {
     /// A file could not be read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         /// The file.
         path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        /// The I/O error (in the message, not as `source()`, so that it is printed once).
+        cause: std::io::Error,
     },
     /// A line is not what the format requires.
     #[error("{path}:{line}: {reason}")]
@@ -52,9 +51,9 @@ pub struct PassageQuery {
 }
 
 fn read(path: &Path) -> Result<String, EvalDataError> {
-    std::fs::read_to_string(path).map_err(|source| EvalDataError::Io {
+    std::fs::read_to_string(path).map_err(|cause| EvalDataError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })
 }
 

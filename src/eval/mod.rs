@@ -105,7 +105,7 @@ pub enum EvalError {
     Search(#[from] SearchError),
     /// The run file could not be written.
     #[error("writing the run file: {0}")]
-    Run(#[source] std::io::Error),
+    Run(std::io::Error),
 }
 
 /// Success and reciprocal-rank scores of a group of passage-hit queries.

@@ -212,6 +212,17 @@ async fn read_multipart(mut multipart: Multipart) -> Result<Vec<Document>, ApiEr
             .await
             .map_err(ApiError::internal)?
             .map_err(unreadable)?;
+    // An id the API refuses is answered as such, whether sent alone or on a line.
+    if let Some(IngestError::InvalidId { invalid, .. }) = outcome
+        .line_errors
+        .iter()
+        .find(|error| matches!(error, IngestError::InvalidId { .. }))
+    {
+        return Err(ApiError::bad_request(
+            "invalid_document_id",
+            invalid.to_string(),
+        ));
+    }
     if let Some(first) = outcome.line_errors.first() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -173,39 +173,11 @@ pub type SuggestResponse = Suggestions;
 /// The JSON answer of `GET /documents/{id}`.
 pub type DocumentResponse = DocumentDetail;
 
-/// Longest document id accepted, in bytes.
-pub const MAX_DOCUMENT_ID_BYTES: usize = 512;
-
-/// Refuses a document id that is empty, too long, holds control characters, is an absolute
-/// path, or has `.` or `..` segments: an id must never name a place outside the index.
+/// Refuses a document id that could name a place outside the index (the rule of
+/// [`crate::ingest::check_document_id`], which `vigie index` applies too).
 pub fn check_document_id(id: &str) -> Result<(), ApiError> {
-    let refuse = |why: &str| {
-        Err(ApiError::bad_request(
-            "invalid_document_id",
-            format!("invalid document id {id:?}: {why}"),
-        ))
-    };
-    if id.trim().is_empty() {
-        return refuse("it is empty");
-    }
-    if id.len() > MAX_DOCUMENT_ID_BYTES {
-        return refuse("it is longer than 512 bytes");
-    }
-    if id.chars().any(char::is_control) {
-        return refuse("it holds control characters");
-    }
-    let bytes = id.as_bytes();
-    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
-    if id.starts_with('/') || id.starts_with('\\') || drive {
-        return refuse("it is an absolute path");
-    }
-    if id
-        .split(['/', '\\'])
-        .any(|segment| segment == ".." || segment == ".")
-    {
-        return refuse("it has a `.` or `..` segment");
-    }
-    Ok(())
+    crate::ingest::check_document_id(id)
+        .map_err(|invalid| ApiError::bad_request("invalid_document_id", invalid.to_string()))
 }
 
 /// The checked document id of a path (see [`check_document_id`]); one that is not UTF-8 once

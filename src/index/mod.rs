@@ -102,9 +102,9 @@ impl VigieIndex {
     /// Opens or creates the index in `dir` with an analysis `variant` (evaluation). Refuses
     /// an index built with another schema version or variant.
     pub fn open_or_create_with(dir: &Path, variant: Variant) -> Result<Self, IndexError> {
-        std::fs::create_dir_all(dir).map_err(|source| IndexError::Directory {
+        std::fs::create_dir_all(dir).map_err(|cause| IndexError::Directory {
             path: dir.to_path_buf(),
-            source,
+            cause,
         })?;
         let (schema, fields) = Fields::build();
         let has_index = dir.join("meta.json").exists();
@@ -135,7 +135,7 @@ impl VigieIndex {
         if !dir.join("meta.json").exists() {
             return Err(IndexError::Directory {
                 path: dir.to_path_buf(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no index here"),
+                cause: std::io::Error::new(std::io::ErrorKind::NotFound, "no index here"),
             });
         }
         Self::open_or_create(dir)
@@ -152,34 +152,75 @@ impl VigieIndex {
         Self::from_index(index, fields, None, Variant::default())
     }
 
-    /// Deletes every file of the index in `dir` and creates an empty one.
-    pub fn rebuild(dir: &Path) -> Result<Self, IndexError> {
-        Self::rebuild_with(dir, Variant::default())
+    /// Deletes the index in `dir` and creates an empty one, for a run that will index
+    /// `indexed`. See [`VigieIndex::rebuild_with`].
+    pub fn rebuild(dir: &Path, indexed: &[PathBuf]) -> Result<Self, IndexError> {
+        Self::rebuild_with(dir, Variant::default(), indexed)
     }
 
-    /// Deletes every file of the index in `dir` and creates an empty one with `variant`.
-    pub fn rebuild_with(dir: &Path, variant: Variant) -> Result<Self, IndexError> {
-        if dir.exists() {
-            for entry in std::fs::read_dir(dir).map_err(|source| IndexError::Directory {
-                path: dir.to_path_buf(),
-                source,
-            })? {
-                let entry = entry.map_err(|source| IndexError::Directory {
-                    path: dir.to_path_buf(),
-                    source,
-                })?;
-                let path = entry.path();
-                // Keep dotfiles (such as a `.gitkeep`): they are not index files.
-                if entry.file_name().to_string_lossy().starts_with('.') {
-                    continue;
-                }
-                let removed = if path.is_dir() {
-                    std::fs::remove_dir_all(&path)
-                } else {
-                    std::fs::remove_file(&path)
-                };
-                removed.map_err(|source| IndexError::Directory { path, source })?;
+    /// Deletes the index in `dir` and creates an empty one with `variant`, for a run that
+    /// will index `indexed`.
+    ///
+    /// Deletes only what it is sure of, and nothing when it refuses: every path of `indexed`
+    /// must be readable ([`IndexError::Input`]); `dir` must be missing, empty, or hold a
+    /// Vigie index (`meta.json` or `vigie-index.json`), and must not be, hold or lie inside
+    /// a path of `indexed` ([`IndexError::RebuildRefused`]); no other writer may hold it
+    /// ([`IndexError::Locked`]). Then only the index's own files are deleted (segment files,
+    /// `meta.json`, `vigie-index.json`); anything else in `dir` is left alone.
+    pub fn rebuild_with(
+        dir: &Path,
+        variant: Variant,
+        indexed: &[PathBuf],
+    ) -> Result<Self, IndexError> {
+        let indexed_resolved = indexed
+            .iter()
+            .map(|path| readable_input(path))
+            .collect::<Result<Vec<_>, _>>()?;
+        let refuse = |reason: String| IndexError::RebuildRefused {
+            path: dir.to_path_buf(),
+            reason,
+        };
+        let dir_resolved = resolved(dir);
+        for (given, input) in indexed.iter().zip(&indexed_resolved) {
+            if dir_resolved.starts_with(input) || input.starts_with(&dir_resolved) {
+                return Err(refuse(format!(
+                    "it is, holds or lies inside {}, which is being indexed",
+                    given.display()
+                )));
             }
+        }
+        if !dir.exists() {
+            return Self::open_or_create_with(dir, variant);
+        }
+        if !dir.is_dir() {
+            return Err(refuse("it is not a folder".to_string()));
+        }
+        let directory_error = |cause| IndexError::Directory {
+            path: dir.to_path_buf(),
+            cause,
+        };
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(directory_error)? {
+            let name = entry.map_err(directory_error)?.file_name();
+            // Dotfiles (a `.gitkeep`, tantivy's lock files) are never index content.
+            if !name.to_string_lossy().starts_with('.') {
+                names.push(name);
+            }
+        }
+        let holds_index = names
+            .iter()
+            .any(|name| name == "meta.json" || name == VERSION_FILE);
+        if !names.is_empty() && !holds_index {
+            return Err(refuse(format!(
+                "it is not empty and holds no Vigie index (no meta.json or {VERSION_FILE})"
+            )));
+        }
+        // Held while the old files go and the new index is created: a running writer keeps
+        // its files, and this run fails instead.
+        let _lock = writer_lock(dir)?;
+        for name in names.iter().filter(|name| is_index_file(name)) {
+            let path = dir.join(name);
+            std::fs::remove_file(&path).map_err(|cause| IndexError::Directory { path, cause })?;
         }
         Self::open_or_create_with(dir, variant)
     }
@@ -344,6 +385,79 @@ fn index_settings() -> IndexSettings {
     }
 }
 
+/// Takes tantivy's writer lock on the index in `dir` (released on drop), or fails with
+/// [`IndexError::Locked`] when another writer holds it.
+fn writer_lock(dir: &Path) -> Result<tantivy::directory::DirectoryLock, IndexError> {
+    use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
+    let directory =
+        MmapDirectory::open(dir).map_err(|error| IndexError::Engine(error.to_string()))?;
+    directory
+        .acquire_lock(&INDEX_WRITER_LOCK)
+        .map_err(|error| match error {
+            LockError::LockBusy => IndexError::Locked {
+                path: dir.to_path_buf(),
+            },
+            other => IndexError::Engine(other.to_string()),
+        })
+}
+
+/// Whether a file name is one an index writes: its version record, tantivy's `meta.json`,
+/// or a segment file (`<32 hex digits>.<component>`, as `…​.idx`, `….3.del`).
+fn is_index_file(name: &std::ffi::OsStr) -> bool {
+    let Some(name) = name.to_str() else {
+        return false;
+    };
+    if name == "meta.json" || name == VERSION_FILE {
+        return true;
+    }
+    match name.split_once('.') {
+        Some((stem, component)) => {
+            stem.len() == 32
+                && stem.bytes().all(|byte| byte.is_ascii_hexdigit())
+                && !component.is_empty()
+        }
+        None => false,
+    }
+}
+
+/// A path given to index, canonical, once it is known to be readable.
+fn readable_input(path: &Path) -> Result<PathBuf, IndexError> {
+    let input_error = |cause| IndexError::Input {
+        path: path.to_path_buf(),
+        cause,
+    };
+    let canonical = std::fs::canonicalize(path).map_err(input_error)?;
+    if canonical.is_dir() {
+        std::fs::read_dir(&canonical).map_err(input_error)?;
+    } else {
+        std::fs::File::open(&canonical).map_err(input_error)?;
+    }
+    Ok(canonical)
+}
+
+/// `path` made absolute with its existing part canonical (symbolic links resolved), so that
+/// a folder not created yet can still be compared with others.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(canonical) = std::fs::canonicalize(existing) {
+            return missing
+                .iter()
+                .rev()
+                .fold(canonical, |joined, part| joined.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
 /// Wraps an error of the engine library, keeping its message.
 pub(crate) fn engine(error: TantivyError) -> IndexError {
     IndexError::Engine(error.to_string())
@@ -366,7 +480,7 @@ fn write_version(dir: &Path, variant: Variant) -> Result<(), IndexError> {
     let path = dir.join(VERSION_FILE);
     let text = serde_json::to_string_pretty(&version_record(variant))
         .map_err(|error| IndexError::Engine(error.to_string()))?;
-    std::fs::write(&path, text).map_err(|source| IndexError::Directory { path, source })
+    std::fs::write(&path, text).map_err(|cause| IndexError::Directory { path, cause })
 }
 
 fn check_version(dir: &Path, variant: Variant) -> Result<(), IndexError> {

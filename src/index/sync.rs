@@ -77,27 +77,29 @@ pub struct Failure {
     pub path: PathBuf,
     /// The line of a JSON Lines file, when the error is about one line.
     pub line: Option<usize>,
-    /// Why, in words.
+    /// Why, in words (the file and line are in `path` and `line`, not repeated here).
     pub reason: String,
 }
 
 impl Failure {
     fn from_error(error: &IngestError) -> Self {
-        let (path, line) = match error {
-            IngestError::Io { path, .. }
-            | IngestError::InvalidUtf8 { path, .. }
-            | IngestError::InvalidEncoding { path, .. }
-            | IngestError::Binary { path }
-            | IngestError::Empty { path }
-            | IngestError::Unsupported { path }
-            | IngestError::Malformed { path, .. } => (path.clone(), None),
-            IngestError::BadLine { path, line, .. } => (path.clone(), Some(*line)),
-        };
+        let (path, line) = error.location();
         Failure {
-            path,
+            path: path.to_path_buf(),
             line,
-            reason: error.to_string(),
+            reason: error.reason(),
         }
+    }
+}
+
+/// `path[:line]: reason`, each once.
+impl std::fmt::Display for Failure {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(formatter, ":{line}")?;
+        }
+        write!(formatter, ": {}", self.reason)
     }
 }
 
@@ -211,19 +213,34 @@ pub fn sync_paths(
             };
             match parsed {
                 Parsed::Document(document) => {
-                    let written =
-                        run.write(&mut writer, &mut report, &document, origin, file_index)?;
-                    if let Written::Repeated { first_file } = written {
+                    let written = run.write(
+                        &mut writer,
+                        &mut report,
+                        &document,
+                        origin,
+                        &file.path,
+                        file_index,
+                    )?;
+                    let reason = match written {
+                        Written::Done => None,
+                        Written::Repeated { first_file } => Some(format!(
+                            "document {:?} is already given by {}",
+                            document.id,
+                            files[first_file].path.display()
+                        )),
+                        Written::Collision { indexed_from } => Some(format!(
+                            "document {:?} is already indexed from {}, another file, which is \
+                             kept (index both from one folder, or rename one)",
+                            document.id,
+                            indexed_from.display()
+                        )),
+                    };
+                    if let Some(reason) = reason {
                         repeated_ids = true;
                         let failure = Failure {
                             path: file.path.clone(),
                             line: None,
-                            reason: format!(
-                                "{}: document {:?} is already given by {}",
-                                file.path.display(),
-                                document.id,
-                                files[first_file].path.display()
-                            ),
+                            reason,
                         };
                         record_failure(&mut report, progress, failure);
                     }
@@ -278,11 +295,14 @@ pub fn sync_paths(
         .filter(|path| path.is_dir())
         .map(|path| root_name(path))
         .collect();
+    let mut taken_over = TakenOver::new(&files, &kept_files, &mut root_names);
     for (doc_id, previous) in &stored {
-        let gone = walked_roots.contains(&previous.origin_root)
-            && !seen_ids.contains_key(doc_id)
-            && !kept_files.contains(&(previous.origin_root.clone(), previous.origin_file.clone()));
-        if gone {
+        if seen_ids.contains_key(doc_id)
+            || kept_files.contains(&(previous.origin_root.clone(), previous.origin_file.clone()))
+        {
+            continue;
+        }
+        if walked_roots.contains(&previous.origin_root) || taken_over.read_again(previous) {
             writer.delete(doc_id);
             report.deleted += 1;
         }
@@ -326,6 +346,8 @@ enum Written {
     Done,
     /// Left out: the file at `first_file` gave the same id earlier in the run.
     Repeated { first_file: usize },
+    /// Left out: the index holds the id from another file, which still exists.
+    Collision { indexed_from: PathBuf },
 }
 
 /// The writing side of a run: what the index held, what this run has seen.
@@ -342,13 +364,17 @@ struct RunState<'a> {
 impl RunState<'_> {
     /// Adds, replaces or skips one document of the file at `file_index`, committing every
     /// `commit_every` writes. A document whose id an earlier file of the run already gave is
-    /// left out: the first one read stays, whatever the order of later runs' changes.
+    /// left out: the first one read stays, whatever the order of later runs' changes. So is
+    /// one whose id the index holds from another file that still exists (two folders giving
+    /// the same relative path): the indexed one stays. One whose old file is gone (its
+    /// folder moved or renamed) is replaced.
     fn write(
         &mut self,
         writer: &mut DocumentWriter,
         report: &mut SyncReport,
         document: &Document,
         origin: Origin<'_>,
+        path: &Path,
         file_index: usize,
     ) -> Result<Written, IndexError> {
         let first_file = *self
@@ -362,6 +388,14 @@ impl RunState<'_> {
             Some(previous) if is_unchanged(previous, &document.content_hash, origin) => {
                 report.unchanged += 1;
                 return Ok(Written::Done);
+            }
+            Some(previous) if previous.origin_root != origin.root => {
+                if let Some(indexed_from) = other_existing_file(previous, path) {
+                    // Not this run's: the other file, if walked later, is read as usual.
+                    self.seen_ids.remove(&document.id);
+                    return Ok(Written::Collision { indexed_from });
+                }
+                report.updated += 1;
             }
             Some(_) => report.updated += 1,
             None => report.added += 1,
@@ -390,6 +424,78 @@ fn is_unchanged(previous: &StoredDocument, content_hash: &str, origin: Origin<'_
     previous.content_hash == content_hash
         && previous.origin_root == origin.root
         && previous.origin_file == origin.file
+}
+
+/// The files a run read in full, to find documents indexed from one of them under another id
+/// (`x.md` from a run over its folder, `sub/x.md` from a run over the folder above): the
+/// file no longer gives that id, so the later run takes the document over and the old id
+/// goes, rather than every passage appearing twice.
+struct TakenOver {
+    /// Files read in full, by file name, as found.
+    by_name: HashMap<String, Vec<PathBuf>>,
+    /// Canonical paths, computed once per path.
+    canonical: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl TakenOver {
+    fn new(
+        files: &[SourceFile],
+        kept_files: &HashSet<(String, String)>,
+        root_names: &mut HashMap<PathBuf, String>,
+    ) -> Self {
+        let mut by_name: HashMap<String, Vec<PathBuf>> = HashMap::new();
+        for file in files {
+            let root = root_names
+                .entry(file.root.clone())
+                .or_insert_with(|| root_name(&file.root));
+            if kept_files.contains(&(root.clone(), file.relative.clone())) {
+                continue;
+            }
+            if let Some(name) = file.path.file_name() {
+                by_name
+                    .entry(name.to_string_lossy().into_owned())
+                    .or_default()
+                    .push(file.path.clone());
+            }
+        }
+        TakenOver {
+            by_name,
+            canonical: HashMap::new(),
+        }
+    }
+
+    /// Whether `previous` was indexed from a file this run read (under another id).
+    fn read_again(&mut self, previous: &StoredDocument) -> bool {
+        let indexed_from = Path::new(&previous.origin_root).join(&previous.origin_file);
+        let Some(candidates) = indexed_from
+            .file_name()
+            .and_then(|name| self.by_name.get(name.to_string_lossy().as_ref()))
+        else {
+            return false;
+        };
+        let candidates = candidates.clone();
+        let Some(old) = self.canonical_of(&indexed_from) else {
+            return false;
+        };
+        candidates
+            .iter()
+            .any(|path| self.canonical_of(path).as_ref() == Some(&old))
+    }
+
+    fn canonical_of(&mut self, path: &Path) -> Option<PathBuf> {
+        self.canonical
+            .entry(path.to_path_buf())
+            .or_insert_with(|| std::fs::canonicalize(path).ok())
+            .clone()
+    }
+}
+
+/// The file `previous` was indexed from, when it still exists and is not `path`.
+fn other_existing_file(previous: &StoredDocument, path: &Path) -> Option<PathBuf> {
+    let indexed_from = Path::new(&previous.origin_root).join(&previous.origin_file);
+    let old = std::fs::canonicalize(&indexed_from).ok()?;
+    let new = std::fs::canonicalize(path).ok()?;
+    (old != new).then_some(indexed_from)
 }
 
 fn record_failure(report: &mut SyncReport, progress: &dyn Progress, failure: Failure) {

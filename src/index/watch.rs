@@ -191,7 +191,7 @@ fn log_report(folder: &Path, report: &SyncReport) {
         "watched folder re-indexed"
     );
     for failure in &report.failures {
-        tracing::warn!("{}", failure.reason);
+        tracing::warn!("{failure}");
     }
 }
 

@@ -1,4 +1,4 @@
-//! Bytes to text: UTF-8 (a byte-order mark dropped), or, for an HTML page that is not UTF-8,
+//! Bytes to text: UTF-8 (a byte-order mark dropped), UTF-16 with its byte-order mark, or, for an HTML page that is not UTF-8,
 //! the legacy encoding its head declares (`<meta charset="windows-1252">`, `<meta
 //! http-equiv="Content-Type" content="text/html; charset=iso-8859-1">`, an XML declaration), as
 //! a browser reads it. Older French government pages are often Windows-1252 or Latin-1.
@@ -36,6 +36,18 @@ pub(crate) fn decode<'a>(
     kind: DocumentKind,
     bytes: &'a [u8],
 ) -> Result<Cow<'a, str>, IngestError> {
+    // UTF-16 with its byte-order mark (as Windows' Notepad saves "Unicode"): unambiguous.
+    if let Some((encoding, bom_length)) = Encoding::for_bom(bytes).filter(|(encoding, _)| {
+        *encoding == encoding_rs::UTF_16LE || *encoding == encoding_rs::UTF_16BE
+    }) {
+        let text = encoding
+            .decode_without_bom_handling_and_without_replacement(&bytes[bom_length..])
+            .ok_or_else(|| IngestError::InvalidEncoding {
+                path: path.to_path_buf(),
+                encoding: encoding.name().to_string(),
+            })?;
+        return checked_text(path, Cow::Owned(text.into_owned()));
+    }
     let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if without_bom.contains(&0) {
         return Err(IngestError::Binary {
@@ -45,9 +57,17 @@ pub(crate) fn decode<'a>(
     let text = match std::str::from_utf8(without_bom) {
         Ok(text) => Cow::Borrowed(text),
         Err(error) => {
-            let invalid = || IngestError::InvalidUtf8 {
-                path: path.to_path_buf(),
-                offset: error.valid_up_to() + (bytes.len() - without_bom.len()),
+            let offset = error.valid_up_to() + (bytes.len() - without_bom.len());
+            // No more bytes after the start of a character: the file was cut short.
+            let invalid = || match error.error_len() {
+                None => IngestError::TruncatedUtf8 {
+                    path: path.to_path_buf(),
+                    offset,
+                },
+                Some(_) => IngestError::InvalidUtf8 {
+                    path: path.to_path_buf(),
+                    offset,
+                },
             };
             let encoding = match kind {
                 DocumentKind::Html => declared_encoding(without_bom).ok_or_else(invalid)?,
@@ -61,6 +81,11 @@ pub(crate) fn decode<'a>(
                 })?
         }
     };
+    checked_text(path, text)
+}
+
+/// `text`, unless it looks binary or holds nothing readable.
+fn checked_text<'a>(path: &Path, text: Cow<'a, str>) -> Result<Cow<'a, str>, IngestError> {
     let control_count = text
         .chars()
         .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
@@ -109,6 +134,32 @@ mod tests {
             b"<?xml version='1.0' encoding='iso-8859-15'?><html><body>\xa4 et \xe0</body></html>";
         let text = read(DocumentKind::Html, xml).unwrap_or_else(|error| panic!("{error}"));
         assert!(text.contains("€ et à"), "{text}");
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_read_and_a_cut_utf8_file_is_called_truncated() {
+        let mut little_endian = vec![0xFF, 0xFE];
+        let mut big_endian = vec![0xFE, 0xFF];
+        for unit in "Sécurité intérieure\n".encode_utf16() {
+            little_endian.extend(unit.to_le_bytes());
+            big_endian.extend(unit.to_be_bytes());
+        }
+        for bytes in [&little_endian, &big_endian] {
+            let text = read(DocumentKind::Text, bytes).unwrap_or_else(|error| panic!("{error}"));
+            assert_eq!(text, "Sécurité intérieure\n");
+        }
+        let cut = &"<p>Sécurité</p>".as_bytes()[..5];
+        let error = read(DocumentKind::Html, cut)
+            .err()
+            .map(|error| error.to_string());
+        assert!(
+            error
+                .as_deref()
+                .is_some_and(|message| message.contains("offset 4")
+                    && message.contains("truncated")
+                    && !message.contains("WINDOWS-1252")),
+            "{error:?}"
+        );
     }
 
     #[test]

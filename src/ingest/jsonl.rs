@@ -125,6 +125,11 @@ pub(crate) fn read_line(
         .map(|LineId(id)| id)
         .filter(|id| !id.trim().is_empty())
         .ok_or_else(|| bad_line(context, line_number, "missing \"id\""))?;
+    super::check_document_id(&id).map_err(|invalid| IngestError::InvalidId {
+        path: context.path.to_path_buf(),
+        line: line_number,
+        invalid,
+    })?;
     let raw_text = parsed.text.ok_or_else(|| {
         bad_line(
             context,

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use walkdir::WalkDir;
 
-use crate::error::IngestError;
+use crate::error::{IngestError, InvalidDocumentId};
 
 /// Version of the ingest logic, mixed into every content hash: bump it when a change to
 /// ingestion changes documents, so their old hashes no longer match and they are re-indexed.
@@ -95,6 +95,42 @@ pub struct Passage {
     pub article: Option<String>,
 }
 
+/// Longest document id accepted, in bytes.
+pub const MAX_DOCUMENT_ID_BYTES: usize = 512;
+
+/// Refuses a document id that is empty, too long, holds control characters, is an absolute
+/// path, or has `.` or `..` segments: an id must never name a place outside the index, and
+/// every id indexed must be one the API can open and delete.
+pub fn check_document_id(id: &str) -> Result<(), InvalidDocumentId> {
+    let refuse = |reason| {
+        Err(InvalidDocumentId {
+            id: id.to_string(),
+            reason,
+        })
+    };
+    if id.trim().is_empty() {
+        return refuse("it is empty");
+    }
+    if id.len() > MAX_DOCUMENT_ID_BYTES {
+        return refuse("it is longer than 512 bytes");
+    }
+    if id.chars().any(char::is_control) {
+        return refuse("it holds control characters");
+    }
+    let bytes = id.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    if id.starts_with('/') || id.starts_with('\\') || drive {
+        return refuse("it is an absolute path");
+    }
+    if id
+        .split(['/', '\\'])
+        .any(|segment| segment == ".." || segment == ".")
+    {
+        return refuse("it has a `.` or `..` segment");
+    }
+    Ok(())
+}
+
 /// A file found under an indexed path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
@@ -140,10 +176,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
     for given in paths {
         let metadata = match std::fs::metadata(given) {
             Ok(metadata) => metadata,
-            Err(source) => {
+            Err(cause) => {
                 errors.push(IngestError::Io {
                     path: given.clone(),
-                    source,
+                    cause,
                 });
                 continue;
             }
@@ -179,10 +215,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                     let path = error
                         .path()
                         .map_or_else(|| given.clone(), Path::to_path_buf);
-                    let source = error
+                    let cause = error
                         .into_io_error()
                         .unwrap_or_else(|| std::io::Error::other("symbolic link loop"));
-                    errors.push(IngestError::Io { path, source });
+                    errors.push(IngestError::Io { path, cause });
                     continue;
                 }
             };
@@ -298,9 +334,9 @@ pub fn read_file_each(
     let kind = kind_of(&file.path).ok_or_else(|| IngestError::Unsupported {
         path: file.path.clone(),
     })?;
-    let bytes = std::fs::read(&file.path).map_err(|source| IngestError::Io {
+    let bytes = std::fs::read(&file.path).map_err(|cause| IngestError::Io {
         path: file.path.clone(),
-        source,
+        cause,
     })?;
     read_source(file, kind, &bytes, on_document)
 }

@@ -100,11 +100,15 @@ fn reindexing_skips_unchanged_replaces_changed_deletes_removed_and_reports_broke
     assert_eq!(changed["deleted"], 1);
     assert_eq!(changed["failed"], 1);
     assert_eq!(changed["documents_total"], 2);
-    let reason = changed["failures"][0]["reason"]
-        .as_str()
-        .unwrap_or_default();
+    let failure = &changed["failures"][0];
+    let reason = failure["reason"].as_str().unwrap_or_default();
+    // The path is given once, in its own field.
+    assert_eq!(
+        failure["path"],
+        serde_json::json!(corpus.join("broken.txt"))
+    );
     assert!(
-        reason.contains("broken.txt") && reason.contains("UTF-8"),
+        reason.contains("UTF-8") && !reason.contains("broken.txt"),
         "{reason}"
     );
 
@@ -159,8 +163,11 @@ fn an_html_page_in_the_windows_1252_it_declares_is_indexed_with_its_accents() {
     assert_eq!(report["added"], 1, "{report}");
     let reason = report["failures"][0]["reason"].as_str().unwrap_or_default();
     assert!(
-        reason.contains("latin1.txt") && reason.contains("iconv -f WINDOWS-1252"),
-        "{reason}"
+        report["failures"][0]["path"]
+            .as_str()
+            .is_some_and(|path| path.ends_with("latin1.txt"))
+            && reason.contains("iconv -f WINDOWS-1252"),
+        "{report}"
     );
     let (code, _, _) = index_json(&original, &dir.path().join("original-index"));
     assert_eq!(code, Some(0));
@@ -213,12 +220,23 @@ fn a_document_id_given_twice_is_reported_and_the_first_kept_run_after_run() {
             "run {run}: nothing changed, nothing replaced"
         );
         assert_eq!(report["unchanged"], unchanged, "run {run}");
-        let reasons: Vec<&str> = report["failures"]
+        // Each failure as printed: `path[:line]: reason`.
+        let reasons: Vec<String> = report["failures"]
             .as_array()
             .map(|failures| {
                 failures
                     .iter()
-                    .filter_map(|failure| failure["reason"].as_str())
+                    .map(|failure| {
+                        let line = failure["line"]
+                            .as_u64()
+                            .map(|line| format!(":{line}"))
+                            .unwrap_or_default();
+                        format!(
+                            "{}{line}: {}",
+                            failure["path"].as_str().unwrap_or_default(),
+                            failure["reason"].as_str().unwrap_or_default()
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -829,4 +847,407 @@ fn serve_accepts_a_lone_cors_wildcard_and_refuses_an_origin_with_a_path() {
             .stderr(predicate::str::contains("VIGIE_CORS_ORIGINS"))
             .stderr(predicate::str::contains(expected));
     }
+}
+
+/// The files under `folder`, relative, sorted.
+fn files_under(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = walkdir_names(folder, folder);
+    names.sort();
+    names
+}
+
+fn walkdir_names(root: &Path, folder: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            names.extend(walkdir_names(root, &path));
+        } else if let Ok(relative) = path.strip_prefix(root) {
+            names.push(relative.to_string_lossy().into_owned());
+        }
+    }
+    names
+}
+
+fn rebuild(paths: &[&Path], index: &Path) -> std::process::Output {
+    let mut command = vigie();
+    command.arg("index");
+    for path in paths {
+        command.arg(path);
+    }
+    command
+        .arg("--index")
+        .arg(index)
+        .arg("--rebuild")
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn rebuild_refuses_a_folder_that_is_not_an_index_or_is_being_indexed_and_deletes_nothing() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    copy_corpus_files(&corpus, &FILES[..2]);
+    std::fs::create_dir_all(corpus.join("sub")).expect("folder");
+    std::fs::write(corpus.join("sub/notes.txt"), "Notes sur la sécurité.\n").expect("write");
+    let papers = dir.path().join("papers");
+    std::fs::create_dir_all(&papers).expect("folder");
+    std::fs::write(papers.join("lettre.txt"), "Une lettre.\n").expect("write");
+    let corpus_files = files_under(&corpus);
+
+    // The corpus itself, a folder inside it, the folder holding it, a folder of other files.
+    for (index, expected) in [
+        (corpus.clone(), "being indexed"),
+        (corpus.join("sub"), "being indexed"),
+        (dir.path().to_path_buf(), "being indexed"),
+        (papers.clone(), "holds no Vigie index"),
+    ] {
+        let output = rebuild(&[&corpus], &index);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{}: {stderr}",
+            index.display()
+        );
+        assert!(
+            stderr.contains("refusing to rebuild")
+                && stderr.contains(&index.display().to_string())
+                && stderr.contains(expected)
+                && stderr.contains("nothing was deleted"),
+            "{stderr}"
+        );
+        assert_eq!(files_under(&corpus), corpus_files, "{}", index.display());
+        assert_eq!(files_under(&papers), ["lettre.txt"]);
+    }
+
+    // An index is rebuilt: its old files go, anything else in the folder stays.
+    let index = dir.path().join("index");
+    let (code, _, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+    std::fs::write(index.join("LISEZMOI.txt"), "à garder\n").expect("write");
+    let output = rebuild(&[&corpus.join("sub")], &index);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(documents_in(&index), 1);
+    assert!(index.join("LISEZMOI.txt").exists());
+    // An empty folder is rebuilt too.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).expect("folder");
+    assert_eq!(rebuild(&[&corpus], &empty).status.code(), Some(0));
+    assert_eq!(documents_in(&empty), 3);
+}
+
+#[test]
+fn rebuild_with_a_mistyped_path_deletes_nothing() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("index");
+    copy_corpus_files(&corpus, &FILES[..2]);
+    let (code, _, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+
+    let output = rebuild(&[&corpus, &dir.path().join("corpsu")], &index);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("corpsu"), "{stderr}");
+    assert_eq!(documents_in(&index), 2);
+}
+
+#[test]
+fn rebuild_while_another_writer_holds_the_index_is_refused_and_deletes_nothing() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("index");
+    copy_corpus_files(&corpus, &FILES[..2]);
+    let (code, _, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+    let index_files = files_under(&index);
+
+    // Another process's writer, as a running `vigie index` holds it.
+    let held = vigie::index::VigieIndex::open_existing(&index).expect("opens");
+    let writer = held.writer(1).expect("writer lock");
+    let output = rebuild(&[&corpus], &index);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("locked by another writer"), "{stderr}");
+    assert_eq!(files_under(&index), index_files);
+    drop(writer);
+    drop(held);
+    assert_eq!(documents_in(&index), 2);
+}
+
+#[test]
+fn jsonl_ids_the_api_refuses_are_reported_with_file_and_line_not_indexed() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("folder");
+    let lines = concat!(
+        "{\"id\": \"../../etc/passwd\", \"title\": \"T\", \"text\": \"Les okapis.\"}\n",
+        "{\"id\": \"bon/n1\", \"title\": \"T\", \"text\": \"Les gnous.\"}\n",
+        "{\"id\": \"/etc/shadow\", \"title\": \"T\", \"text\": \"Les zèbres.\"}\n",
+    );
+    let file = corpus.join("lignes.jsonl");
+    std::fs::write(&file, lines).expect("write");
+
+    let (code, report, stderr) = index_json(&corpus, &dir.path().join("index"));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(report["documents_total"], 1, "{report}");
+    let failures = report["failures"].as_array().cloned().unwrap_or_default();
+    let lines_failed: Vec<_> = failures
+        .iter()
+        .map(|failure| (failure["path"].clone(), failure["line"].clone()))
+        .collect();
+    assert_eq!(
+        lines_failed,
+        [
+            (serde_json::json!(file), serde_json::json!(1)),
+            (serde_json::json!(file), serde_json::json!(3))
+        ],
+        "{report}"
+    );
+    assert!(
+        failures.iter().all(|failure| failure["reason"]
+            .as_str()
+            .is_some_and(|reason| reason.contains("invalid document id"))),
+        "{report}"
+    );
+}
+
+fn hits_of(index: &Path, query: &str) -> Vec<String> {
+    let output = vigie()
+        .args(["search", query, "--json", "--index"])
+        .arg(index)
+        .output()
+        .expect("runs");
+    let body: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    body["hits"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|hit| hit["doc_id"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn the_same_relative_path_from_another_folder_is_a_collision_unless_the_first_file_is_gone() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (first, second) = (dir.path().join("A"), dir.path().join("B"));
+    let index = dir.path().join("index");
+    for (folder, text) in [
+        (&first, "Les okapis de A.\n"),
+        (&second, "Les gnous de B.\n"),
+    ] {
+        std::fs::create_dir_all(folder).expect("folder");
+        std::fs::write(folder.join("notes.txt"), text).expect("write");
+    }
+    let (code, _, _) = index_json(&first, &index);
+    assert_eq!(code, Some(0));
+
+    for run in 0..2 {
+        let (code, report, stderr) = index_json(&second, &index);
+        assert_eq!(code, Some(2), "run {run}: {stderr}");
+        assert_eq!(
+            (report["added"].clone(), report["updated"].clone()),
+            (0.into(), 0.into())
+        );
+        let failure = &report["failures"][0];
+        let reason = failure["reason"].as_str().unwrap_or_default();
+        assert_eq!(failure["path"], serde_json::json!(second.join("notes.txt")));
+        assert!(
+            reason.contains(&first.join("notes.txt").display().to_string()),
+            "{reason}"
+        );
+        assert_eq!(hits_of(&index, "okapis"), ["notes.txt"]);
+        assert!(hits_of(&index, "gnous").is_empty());
+    }
+
+    // The first folder renamed: its document is replaced, not a collision.
+    let renamed = dir.path().join("A-renamed");
+    std::fs::rename(&first, &renamed).expect("rename");
+    let (code, report, stderr) = index_json(&second, &index);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(report["updated"], 1, "{report}");
+    assert_eq!(hits_of(&index, "gnous"), ["notes.txt"]);
+}
+
+#[test]
+fn a_file_indexed_alone_then_with_its_folder_is_held_once() {
+    let dir = tempfile::tempdir().expect("temp");
+    let top = dir.path().join("top");
+    let index = dir.path().join("index");
+    std::fs::create_dir_all(top.join("sub")).expect("folder");
+    let file = top.join("sub/x.md");
+    std::fs::write(&file, "# Note\n\nLes zèbres du sous-dossier.\n").expect("write");
+
+    let (code, _, _) = index_json(&file, &index);
+    assert_eq!(code, Some(0));
+    assert_eq!(hits_of(&index, "zèbres"), ["x.md"]);
+    // The later run takes the document over under its new id.
+    let (code, report, stderr) = index_json(&top, &index);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        (report["added"].clone(), report["deleted"].clone()),
+        (1.into(), 1.into())
+    );
+    assert_eq!(hits_of(&index, "zèbres"), ["sub/x.md"]);
+    let (code, report, _) = index_json(&file, &index);
+    assert_eq!(code, Some(0));
+    assert_eq!(report["documents_total"], 1, "{report}");
+    assert_eq!(hits_of(&index, "zèbres"), ["x.md"]);
+}
+
+#[test]
+fn index_watch_indexes_the_folder_once_before_watching() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    copy_corpus_files(&corpus, &FILES[..1]);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vigie"))
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(dir.path().join("index"))
+        .arg("--watch")
+        .env_remove("VIGIE_INDEX")
+        .env_remove("VIGIE_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        match receiver.recv_timeout(left) {
+            Ok(line) => {
+                let watching = line.contains("watching for changes");
+                lines.push(line);
+                if watching {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    child.kill().expect("stopped");
+    child.wait().expect("reaped");
+    let summaries = lines
+        .iter()
+        .filter(|line| line.starts_with("indexed in"))
+        .count();
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.contains("watching for changes")),
+        "{lines:?}"
+    );
+    assert_eq!(summaries, 1, "{lines:?}");
+}
+
+#[test]
+fn error_messages_say_each_fact_once() {
+    let dir = tempfile::tempdir().expect("temp");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).expect("folder");
+    let output = vigie()
+        .args(["search", "PNR", "--index"])
+        .arg(&empty)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr.matches("no index here").count(), 1, "{stderr}");
+
+    // An index folder that cannot be created: the I/O error is told once.
+    let file = dir.path().join("file.txt");
+    std::fs::write(&file, "Un fichier.\n").expect("write");
+    let output = vigie()
+        .arg("index")
+        .arg(&file)
+        .arg("--index")
+        .arg(file.join("index"))
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
+
+    // A failure's path is in the summary once, and not in the JSON reason.
+    let (code, report, stderr) = index_json(&dir.path().join("missing"), &empty);
+    assert_eq!(code, Some(2));
+    let reason = report["failures"][0]["reason"].as_str().unwrap_or_default();
+    assert!(
+        !reason.contains("missing") && reason.contains("cannot read"),
+        "{report}"
+    );
+    assert_eq!(stderr.matches("missing").count(), 1, "{stderr}");
+}
+
+#[test]
+fn log_lines_carry_no_colour_codes_outside_a_terminal() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    copy_corpus_files(&corpus, &FILES[..1]);
+    let output = vigie()
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(dir.path().join("index"))
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("INFO"), "a log line is written: {stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
+
+#[test]
+fn a_utf16_text_is_read_and_a_truncated_utf8_page_is_called_truncated() {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("folder");
+    // As Windows' Notepad saves "Unicode": UTF-16 little-endian with its byte-order mark.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "Les okapis de la sécurité intérieure.\r\n".encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    std::fs::write(corpus.join("unicode.txt"), &utf16).expect("write");
+    let page = "<html><head><meta charset=\"utf-8\"></head><body><p>Coopération policière</p>";
+    let cut_at = page.find("é").map_or(0, |start| start + 1);
+    std::fs::write(corpus.join("coupee.html"), &page.as_bytes()[..cut_at]).expect("write");
+
+    let (code, report, stderr) = index_json(&corpus, &dir.path().join("index"));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(report["added"], 1, "{report}");
+    assert_eq!(
+        hits_of(&dir.path().join("index"), "okapis"),
+        ["unicode.txt"]
+    );
+    let failure = &report["failures"][0];
+    let reason = failure["reason"].as_str().unwrap_or_default();
+    assert_eq!(
+        failure["path"],
+        serde_json::json!(corpus.join("coupee.html"))
+    );
+    assert!(
+        reason.contains(&format!("offset {}", cut_at - 1))
+            && reason.contains("truncated")
+            && !reason.contains("WINDOWS-1252"),
+        "{reason}"
+    );
 }

@@ -60,7 +60,7 @@ async fn a_folder_of_hostile_files_is_indexed_without_aborting() {
     let reasons: Vec<String> = report
         .failures
         .iter()
-        .map(|failure| failure.reason.clone())
+        .map(|failure| failure.to_string())
         .collect();
     let failed_with = |file: &str, words: &str| {
         reasons
