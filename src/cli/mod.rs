@@ -111,8 +111,9 @@ pub struct ServeArgs {
 /// Arguments of `vigie search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query: words, "quoted phrases", -excluded words, OR.
-    #[arg(value_name = "QUERY")]
+    /// The query: words, "quoted phrases", -excluded words, OR (`vigie search "-loi
+    /// terrorisme"` starts with an exclusion, not a flag).
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     pub query: String,
     #[command(flatten)]
     pub location: IndexLocation,

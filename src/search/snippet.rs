@@ -28,13 +28,18 @@ pub struct Highlighter {
     /// Phrases (terms at positions relative to the first), marked only where they occur
     /// whole: `"équipes communes d'enquête"` does not mark `zone frontalière commune`.
     phrases: Vec<Vec<(usize, String)>>,
+    /// Every term of `phrases`.
+    phrase_terms: HashSet<String>,
     analyzer: TextAnalyzer,
 }
 
 /// A token of a passage that the query may mark.
 struct Candidate {
     position: usize,
-    term: String,
+    /// Marked as a term wherever it occurs.
+    is_term: bool,
+    /// Its term, when the query has phrases to find (else not kept).
+    phrase_term: Option<String>,
     bytes: Range<usize>,
 }
 
@@ -44,6 +49,7 @@ impl Highlighter {
         Highlighter {
             terms: terms.into_iter().map(str::to_string).collect(),
             phrases: Vec::new(),
+            phrase_terms: HashSet::new(),
             analyzer,
         }
     }
@@ -63,7 +69,11 @@ impl Highlighter {
             Clause::Term(term) => {
                 self.terms.insert(term.clone());
             }
-            Clause::Phrase(terms) => self.phrases.push(terms.clone()),
+            Clause::Phrase(terms) => {
+                self.phrase_terms
+                    .extend(terms.iter().map(|(_, term)| term.clone()));
+                self.phrases.push(terms.clone());
+            }
             Clause::All(clauses) => clauses.iter().for_each(|inner| self.add(inner)),
             Clause::Synonym(inner) => self.add(inner),
         }
@@ -74,14 +84,11 @@ impl Highlighter {
         let mut candidates = Vec::new();
         let mut stream = self.analyzer.token_stream(text);
         while let Some(token) = stream.next() {
-            let wanted = self.terms.contains(&token.text)
-                || self
-                    .phrases
-                    .iter()
-                    .flatten()
-                    .any(|(_, term)| *term == token.text);
+            let is_term = self.terms.contains(&token.text);
+            let in_phrase =
+                !self.phrase_terms.is_empty() && self.phrase_terms.contains(&token.text);
             let (start, end) = (token.offset_from, token.offset_to);
-            if !wanted
+            if !(is_term || in_phrase)
                 || end > text.len()
                 || start >= end
                 || !text.is_char_boundary(start)
@@ -91,7 +98,8 @@ impl Highlighter {
             }
             candidates.push(Candidate {
                 position: token.position,
-                term: token.text.clone(),
+                is_term,
+                phrase_term: in_phrase.then(|| token.text.clone()),
                 bytes: start..end,
             });
         }
@@ -106,7 +114,7 @@ impl Highlighter {
         let candidates = self.candidates(text);
         let mut marked: Vec<bool> = candidates
             .iter()
-            .map(|candidate| self.terms.contains(&candidate.term))
+            .map(|candidate| candidate.is_term)
             .collect();
         for phrase in &self.phrases {
             mark_phrase(phrase, &candidates, &mut marked);
@@ -172,8 +180,9 @@ fn mark_phrase(phrase: &[(usize, String)], candidates: &[Candidate], marked: &mu
     let Some((first_offset, first_term)) = phrase.first() else {
         return;
     };
+    let holds = |candidate: &Candidate, term: &str| candidate.phrase_term.as_deref() == Some(term);
     for (start, candidate) in candidates.iter().enumerate() {
-        if candidate.term != *first_term || candidate.position < *first_offset {
+        if !holds(candidate, first_term) || candidate.position < *first_offset {
             continue;
         }
         let origin = candidate.position - first_offset;
@@ -181,7 +190,7 @@ fn mark_phrase(phrase: &[(usize, String)], candidates: &[Candidate], marked: &mu
         for (offset, term) in phrase {
             let at = candidates[start..]
                 .iter()
-                .position(|other| other.position == origin + offset && other.term == *term);
+                .position(|other| other.position == origin + offset && holds(other, term));
             match at {
                 Some(at) => found.push(start + at),
                 None => break,

@@ -313,6 +313,21 @@ fn search_prints_ranked_passages_or_the_api_json() {
         .as_str()
         .unwrap_or_default()
         .starts_with("/documents/"));
+
+    // A query starting with an exclusion is a query, not an unknown flag.
+    let output = vigie()
+        .args(["search", "-PNR coopération", "--json", "--index"])
+        .arg(&index)
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let body: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert!(body["total"].as_u64().unwrap_or(0) > 0, "{body}");
+    assert!(body["hits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .all(|hit| !hit["text"].as_str().unwrap_or_default().contains("PNR")));
 }
 
 #[test]
