@@ -167,6 +167,20 @@ async fn an_elided_word_is_completed_after_its_elision() {
         found.iter().any(|(text, _)| text == "l'échange"),
         "{found:?}"
     );
+    // Only words the texts write after `l'`: `le cas échéant` made `l'échéant` first.
+    assert!(
+        found.iter().all(|(text, _)| text != "l'échéant"),
+        "{found:?}"
+    );
+    // A phrase typed after an elision is completed as the phrase.
+    let (_, body) = suggest("l'échange d", "").await;
+    let found = suggestions(&body);
+    assert!(
+        found
+            .iter()
+            .any(|(text, _)| text == "l'échange d'informations"),
+        "{found:?}"
+    );
 }
 
 #[tokio::test]

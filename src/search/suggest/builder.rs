@@ -209,6 +209,17 @@ impl SuggestionBuilder {
             if head.is_stop_word || head.single_letter || !head.in_phrases {
                 continue;
             }
+            // A word written after an elision is counted so too (`l'échange`): what completes
+            // `l'éch` is what the texts write after `l'`, not every word starting `éch`.
+            if let Some(elision) = elision_before(text, head.start) {
+                self.key.clear();
+                self.key
+                    .extend(elision.chars().flat_map(char::to_lowercase));
+                self.key.push('\'');
+                self.key.push_str(&head.folded);
+                self.tally_key(None);
+            }
+            let head = &self.tokens[first];
             self.key.clear();
             self.key.push_str(&head.folded);
             let mut letter_capital = None;
@@ -225,18 +236,24 @@ impl SuggestionBuilder {
                 if token.is_stop_word {
                     continue;
                 }
-                let hash = phrase_hash(&self.key);
-                let tally = self.phrases.entry(hash).or_default();
-                tally.count = tally.count.saturating_add(1);
-                if let Some(capital) = letter_capital {
-                    let vote = if capital { 1 } else { -1 };
-                    tally.letter_votes = tally.letter_votes.saturating_add(vote);
-                }
-                if tally.count == 2 && !self.phrase_spans.contains_key(&hash) {
-                    if let Some(span) = Span::push(&mut self.phrase_text, &self.key) {
-                        self.phrase_spans.insert(hash, span);
-                    }
-                }
+                self.tally_key(letter_capital);
+            }
+        }
+    }
+
+    /// Counts one occurrence of the phrase in `key`, with the case of its one-letter word if it
+    /// has one; its text is kept once it recurs.
+    fn tally_key(&mut self, letter_capital: Option<bool>) {
+        let hash = phrase_hash(&self.key);
+        let tally = self.phrases.entry(hash).or_default();
+        tally.count = tally.count.saturating_add(1);
+        if let Some(capital) = letter_capital {
+            let vote = if capital { 1 } else { -1 };
+            tally.letter_votes = tally.letter_votes.saturating_add(vote);
+        }
+        if tally.count == 2 && !self.phrase_spans.contains_key(&hash) {
+            if let Some(span) = Span::push(&mut self.phrase_text, &self.key) {
+                self.phrase_spans.insert(hash, span);
             }
         }
     }
@@ -335,6 +352,26 @@ fn push_gap(text: &str, previous_end: usize, start: usize, key: &mut String) -> 
     key.extend(elision.chars().flat_map(char::to_lowercase));
     key.push('\'');
     true
+}
+
+/// The elision written right before the word starting at `start` (`l` in `de l'échange`,
+/// `qu` in `qu’il`), if any.
+fn elision_before(text: &str, start: usize) -> Option<&str> {
+    let before = text.get(..start)?;
+    let before = before
+        .strip_suffix('\'')
+        .or_else(|| before.strip_suffix('\u{2019}'))?;
+    let letters_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, character)| character.is_alphabetic())
+        .last()
+        .map(|(index, _)| index)?;
+    let elision = &before[letters_start..];
+    let letters = elision.chars().count();
+    (1..=MAX_ELISION_CHARS)
+        .contains(&letters)
+        .then_some(elision)
 }
 
 /// Words worth suggesting: two characters or more, with a letter, or a reference such as
@@ -468,6 +505,25 @@ mod tests {
             texts(&table, "a def").is_empty(),
             "a letter starts no phrase"
         );
+    }
+
+    #[test]
+    fn words_after_an_elision_are_counted_with_it() {
+        let table = table_of(&[
+            "L'échange d'informations et l'échelle, le cas échéant.",
+            "De l'échange, à l'échelle, le cas échéant.",
+            "Pour l’échange et l'échelle, le cas échéant.",
+        ]);
+        assert_eq!(texts(&table, "l'ech"), ["l'échange", "l'échelle"]);
+        assert_eq!(
+            texts(&table, "d'inf"),
+            Vec::<String>::new(),
+            "seen once only"
+        );
+        assert_eq!(elision_before("de l'échange", 5), Some("l"));
+        assert_eq!(elision_before("jusqu’au", 8), Some("jusqu"));
+        assert_eq!(elision_before("l'échange", 0), None);
+        assert_eq!(elision_before("l'état d'urgence", 10), Some("d"));
     }
 
     #[test]

@@ -412,8 +412,9 @@ enum Completions {
 const GUESSES_PER_SUGGESTION: usize = 3;
 
 /// The best completions of `folded` (the folded form of `typed`). When the text typed is not
-/// the start of any known word or phrase as a whole — several words, or an elision such as
-/// `l'éch` — its last word is completed and put after the rest, as typed. Known phrases are
+/// the start of any known word or phrase as a whole and holds several words, its last word
+/// (after its elision, if any: `mandat d'ar`) is completed and put after the rest, as typed.
+/// Known phrases are
 /// never padded with such guesses: `mandat d'ar` offers `mandat d'arrêt` and `mandat d'arrêt
 /// européen`, not `mandat d'article` after them.
 fn complete(table: &SuggestionTable, typed: &str, folded: &str, limit: usize) -> Completions {
@@ -426,21 +427,28 @@ fn complete(table: &SuggestionTable, typed: &str, folded: &str, limit: usize) ->
     let (_, folded_last) = split_last_word(folded);
     let mut lead = typed_head.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut key = folded_last;
+    // With no word before it, an elided word is complete in the table (`l'échange` is
+    // counted as written): no other word is guessed after the elision (`l'échéant`).
+    if lead.is_empty() {
+        return Completions::Known(suggestions);
+    }
+    // A phrase typed after an elision (`l'échange d'inf`): the phrase's completions, after it.
+    if let (Some((typed_elision, _)), Some((_, folded_rest))) =
+        (split_elision(first_word(typed)), split_elision(folded))
+    {
+        push_completions(&mut suggestions, table, typed_elision, folded_rest, limit);
+        if !suggestions.is_empty() {
+            return Completions::Known(suggestions);
+        }
+    }
+    lead.push(' ');
     if let (Some((typed_elision, _)), Some((_, folded_rest))) =
         (split_elision(typed_last), split_elision(folded_last))
     {
-        if !lead.is_empty() {
-            lead.push(' ');
-        }
         lead.push_str(typed_elision);
         key = folded_rest;
-    } else if !lead.is_empty() {
-        lead.push(' ');
     }
-    // After an elision alone (`l'é`), one letter is completed as it would be alone (`é`).
-    let after_words = lead.contains(char::is_whitespace) || split_elision(typed_last).is_none();
-    let shortest = if after_words { MIN_WORD_KEY_CHARS } else { 1 };
-    if !lead.is_empty() && key.chars().count() >= shortest {
+    if key.chars().count() >= MIN_WORD_KEY_CHARS {
         let guesses = limit.saturating_mul(GUESSES_PER_SUGGESTION);
         push_completions(&mut suggestions, table, &lead, key, guesses);
     }
@@ -473,6 +481,11 @@ fn push_completions(
             });
         }
     }
+}
+
+/// The first word of `text`.
+fn first_word(text: &str) -> &str {
+    text.split(char::is_whitespace).next().unwrap_or(text)
 }
 
 /// Splits off the last word: (everything before it, the word). A trailing space leaves an
