@@ -34,6 +34,36 @@ pub fn wants_html(accept: Option<&str>) -> bool {
 
 /// The page of `document`, served at `path` (`/documents/…` as requested: the site's root is
 /// reached from it by a relative path, which holds behind a path prefix too).
+/// A page saying why a document cannot be shown (`not_found`: no such document; else the
+/// request's problem, `message`), for a reader who followed a link.
+pub fn render_error(not_found: bool, message: &str, path: &str) -> String {
+    let root = "../".repeat(path.trim_start_matches('/').matches('/').count());
+    let (title, detail) = if not_found {
+        (
+            "Document introuvable",
+            "Ce document n’est pas (ou plus) dans l’index : il a pu être retiré ou renommé.",
+        )
+    } else {
+        ("Demande invalide", message)
+    };
+    let mut page = String::with_capacity(1024);
+    page.push_str("<!doctype html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n");
+    page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    page.push_str("<title>");
+    page.push_str(title);
+    page.push_str(" — Vigie</title>\n<link rel=\"stylesheet\" href=\"");
+    page.push_str(&root);
+    page.push_str("index.css\">\n</head>\n<body>\n<header class=\"page-header\">\n");
+    page.push_str("<p class=\"site-name\"><a href=\"");
+    page.push_str(&root);
+    page.push_str("\">Vigie</a></p>\n<h1 class=\"document-title\">");
+    page.push_str(title);
+    page.push_str("</h1>\n</header>\n<main class=\"document\">\n<p>");
+    escape_into(&mut page, detail);
+    page.push_str("</p>\n</main>\n</body>\n</html>\n");
+    page
+}
+
 pub fn render(document: &DocumentDetail, path: &str) -> String {
     let text_bytes: usize = document
         .passages

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::header::{ACCEPT, VARY};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -109,20 +109,32 @@ pub async fn document(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let doc_id = document_id(doc_id)?;
-    let Query(params) = params
-        .map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))?;
-    let marked_for = params.marked_for();
     let accept = headers.get(ACCEPT).and_then(|value| value.to_str().ok());
     let as_page = document_page::wants_html(accept);
-    let document: DocumentResponse = blocking(&state, move |engine| {
-        Ok(engine.document(&doc_id, marked_for.as_deref())?)
-    })
-    .await?;
-    let mut response = if as_page {
-        widget::html_page(document_page::render(&document, uri.path()))
-    } else {
-        Json(document).into_response()
+    let found = async {
+        let doc_id = document_id(doc_id)?;
+        let Query(params) = params.map_err(|rejection| {
+            ApiError::bad_request("invalid_parameter", rejection.body_text())
+        })?;
+        let marked_for = params.marked_for();
+        blocking(&state, move |engine| {
+            Ok(engine.document(&doc_id, marked_for.as_deref())?)
+        })
+        .await
+    }
+    .await;
+    let mut response = match (found, as_page) {
+        (Ok(document), true) => widget::html_page(document_page::render(&document, uri.path())),
+        (Ok(document), false) => Json::<DocumentResponse>(document).into_response(),
+        // A reader who followed a link gets a page saying why, with the same status.
+        (Err(error), true) if error.status.is_client_error() => {
+            let not_found = error.status == StatusCode::NOT_FOUND;
+            let page = document_page::render_error(not_found, &error.message, uri.path());
+            let mut response = widget::html_page(page);
+            *response.status_mut() = error.status;
+            response
+        }
+        (Err(error), _) => return Err(error),
     };
     // The same address answers JSON or a page, by `Accept`: caches must keep both apart.
     response

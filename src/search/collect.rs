@@ -28,6 +28,18 @@ pub(super) fn top_passages(
     query: &dyn Query,
     limit: usize,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+    let mut hits = top_passages_and_ties(searcher, query, limit)?;
+    hits.truncate(limit);
+    Ok(hits)
+}
+
+/// [`top_passages`], with the passages fetched past `limit` to see the end of a run of equal
+/// scores still there: ranked with others, that run must be seen as long as it is.
+fn top_passages_and_ties(
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+) -> Result<Vec<(f32, DocAddress)>, SearchError> {
     if limit == 0 {
         return Ok(Vec::new());
     }
@@ -48,7 +60,6 @@ pub(super) fn top_passages(
         fetch = (fetch * 4).min(limit + MAX_TIE_FETCH);
     };
     rank_stably(searcher, &mut hits)?;
-    hits.truncate(limit);
     Ok(hits)
 }
 
@@ -69,7 +80,7 @@ pub(super) fn top_passages_split(
     if limit == 0 {
         return Ok(Vec::new());
     }
-    let mut scores: HashMap<DocAddress, f32> = top_passages(searcher, terms, limit)?
+    let mut scores: HashMap<DocAddress, f32> = top_passages_and_ties(searcher, terms, limit)?
         .into_iter()
         .map(|(score, address)| (address, score))
         .collect();
@@ -138,17 +149,35 @@ pub(super) fn rank_stably(
 }
 
 /// Orders each run of tied scores of `hits` (sorted best first) by `keys`, the passages' keys
-/// in the same order.
+/// in the same order. A run longer than [`MAX_TIE_FETCH`] (which a page may see only in part)
+/// keeps tantivy's own order instead, exact score then address, the one every window of
+/// the results agrees on: ordered by key, its part seen by one page and by the next would
+/// be ordered apart, and pages would repeat some of its passages and skip others.
 fn order_ties(hits: &mut [(f32, DocAddress)], keys: &[u64]) {
     let mut run = 0_usize;
     let mut keyed: Vec<(usize, u64, (f32, DocAddress))> = Vec::with_capacity(hits.len());
+    let mut run_lengths: Vec<usize> = vec![0];
     for (position, (hit, key)) in hits.iter().zip(keys).enumerate() {
         if position > 0 && !tied(hits[position - 1].0, hit.0) {
             run += 1;
+            run_lengths.push(0);
         }
+        run_lengths[run] += 1;
         keyed.push((run, *key, *hit));
     }
-    keyed.sort_by_key(|(run, key, _)| (*run, *key));
+    keyed.sort_by(
+        |(run_a, key_a, (score_a, address_a)), (run_b, key_b, (score_b, address_b))| {
+            run_a.cmp(run_b).then_with(|| {
+                if run_lengths[*run_a] > MAX_TIE_FETCH {
+                    score_b
+                        .total_cmp(score_a)
+                        .then_with(|| address_a.cmp(address_b))
+                } else {
+                    key_a.cmp(key_b)
+                }
+            })
+        },
+    );
     for (slot, (_, _, hit)) in hits.iter_mut().zip(keyed) {
         *slot = hit;
     }

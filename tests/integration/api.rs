@@ -496,6 +496,27 @@ async fn a_hit_s_link_opens_in_a_browser_as_a_page_with_the_passage_anchored() {
     assert!(plain["passages"][0].get("highlight").is_none(), "{plain}");
     let too_long = format!("{path}?q={}", "a".repeat(1001));
     assert_eq!(get(&too_long).await.0, StatusCode::BAD_REQUEST);
+    // A reader following a dead or mangled link gets a page saying why, not raw JSON.
+    for (broken, status, says) in [
+        (
+            "/documents/retire.txt",
+            StatusCode::NOT_FOUND,
+            "Document introuvable",
+        ),
+        (
+            too_long.as_str(),
+            StatusCode::BAD_REQUEST,
+            "Demande invalide",
+        ),
+    ] {
+        let page = get_with(broken, &HttpSettings::default(), &[("accept", browser)]).await;
+        assert_eq!(page.status, status, "{broken}");
+        let html = String::from_utf8_lossy(&page.body);
+        assert!(
+            html.starts_with("<!doctype html>") && html.contains(says),
+            "{html}"
+        );
+    }
     // An API client asking for JSON, or for anything, still gets JSON.
     for accept in ["application/json", "*/*"] {
         let reply = get_with(path, &HttpSettings::default(), &[("accept", accept)]).await;

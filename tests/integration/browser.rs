@@ -258,6 +258,40 @@ fn drive(browser: &mut Browser, servers: &Servers) -> Result<(), String> {
         }),
         format!("passages per document: {per_document}"),
     )?;
+    // The next passages come below, none twice, still three per document at most.
+    browser.eval(&format!("{ROOT}.querySelector('.more').click()"))?;
+    let more = browser.wait_for(
+        &format!(
+            "(() => {{ const items = [...{ROOT}.querySelectorAll('.hit')];
+               if (items.length <= 10) return null;
+               const keys = items.map(i => i.dataset.docId + ' ' + i.querySelector('.passage').textContent);
+               const counts = {{}};
+               for (const item of items) counts[item.dataset.docId] = (counts[item.dataset.docId] || 0) + 1;
+               return [items.length, new Set(keys).size, Math.max(...Object.values(counts)),
+                       {ROOT}.querySelector('.status').textContent]; }})()"
+        ),
+        "the next passages for « terrorisme »",
+    )?;
+    check(
+        more[0].as_u64() > Some(10)
+            && more[0] == more[1]
+            && more[2].as_u64() <= Some(3)
+            && more[3]
+                .as_str()
+                .is_some_and(|status| status.contains("premiers") || !status.contains(',')),
+        format!("next passages: {more}"),
+    )?;
+    // A query the server refuses says why; an empty one clears what was shown.
+    browser.eval(&format!("{ROOT}.querySelector('input').value = ''"))?;
+    browser.type_text("-terrorisme")?;
+    browser.press(Key::Enter)?;
+    browser.wait_for(
+        &format!(
+            "{ROOT}.querySelector('.status').textContent.includes('ajoutez au moins un mot') \
+             && {ROOT}.querySelectorAll('.hit').length === 0"
+        ),
+        "the reason a query of exclusions only is refused",
+    )?;
 
     // A misspelt word is corrected, and the box says what was searched.
     browser.eval(&format!("{ROOT}.querySelector('input').value = ''"))?;

@@ -28,6 +28,11 @@
   // The server's cap on `limit` (`MAX_LIMIT`): asking more would be lowered to it anyway.
   const MAX_LIMIT = 100;
   const DEFAULT_PER_DOC = 3;
+  // The server's caps on a query's length and on how deep pages go (`offset`).
+  const MAX_QUERY_CHARS = 1000;
+  const MAX_OFFSET = 1000;
+  // A search still unanswered after this long is given up: the server is stuck or unreachable.
+  const SEARCH_TIMEOUT_MS = 15000;
 
   const TEXT = {
     label: "Rechercher dans les textes",
@@ -39,6 +44,14 @@
     empty: "Saisissez au moins un mot.",
     none: "Aucun passage trouvé.",
     failed: "La recherche a échoué. Réessayez dans un instant.",
+    timedOut: "Le serveur de recherche ne répond pas. Réessayez dans un instant.",
+    // What the server refuses, said so that the user can change the query (by error code).
+    refused: {
+      only_exclusions: "La requête ne fait qu’exclure des mots : ajoutez au moins un mot à chercher.",
+      query_too_long: `La requête est trop longue : ${MAX_QUERY_CHARS.toLocaleString("fr-FR")} caractères au plus.`,
+      empty_query: "Saisissez au moins un mot.",
+    },
+    more: "Afficher les passages suivants",
     passage: "passage",
     article: "Article",
     suggestionCount: (count) =>
@@ -48,7 +61,7 @@
     resultCount: (total, shown) => {
       if (total === 0) return "Aucun passage trouvé.";
       const found = `${total.toLocaleString("fr-FR")} passage${total > 1 ? "s" : ""} trouvé${total > 1 ? "s" : ""}`;
-      return shown < total ? `${found}, les ${shown} meilleurs sont affichés.` : `${found}.`;
+      return shown < total ? `${found}, les ${shown} premiers sont affichés.` : `${found}.`;
     },
   };
 
@@ -116,6 +129,12 @@
 .title a { color: var(--vigie-link, #000091); }
 .meta { margin: 0.15rem 0 0.4rem; font-size: 0.875rem; color: var(--vigie-muted, #4a4a4a); }
 .passage { margin: 0; white-space: pre-line; }
+.more {
+  font: inherit; cursor: pointer; margin: 0.25rem 0 0.75rem; padding: 0.45rem 0.9rem;
+  color: var(--vigie-link, #000091); background: var(--vigie-background, #fff);
+  border: 2px solid var(--vigie-accent, #000091); border-radius: var(--vigie-radius, 4px);
+}
+.more:focus-visible { outline: 3px solid var(--vigie-focus, #f5a300); outline-offset: 2px; }
 mark {
   background: var(--vigie-mark, #fde68a); color: inherit;
   padding: 0 0.1em; border-radius: 2px;
@@ -182,11 +201,17 @@ mark {
       this.host = host;
       this.id = `vigie-${++instances}`;
       this.endpoint = (host.dataset.vigieEndpoint || scriptOrigin).replace(/\/+$/, "");
-      this.limit = Math.max(1, Math.min(MAX_LIMIT, Number(host.dataset.vigieLimit) || 10));
+      this.limit = Math.max(1, Math.min(MAX_LIMIT, Math.round(Number(host.dataset.vigieLimit)) || 10));
       // A few passages per document, so that one long text does not fill the page: its title
-      // opens it whole.
-      const perDoc = Number(host.dataset.vigiePerDoc ?? DEFAULT_PER_DOC);
-      this.perDoc = Number.isInteger(perDoc) && perDoc > 0 ? Math.min(perDoc, 50) : 0;
+      // opens it whole. An attribute that is not a number keeps the default.
+      const perDocText = (host.dataset.vigiePerDoc ?? "").trim();
+      const perDoc = perDocText === "" ? DEFAULT_PER_DOC : Math.round(Number(perDocText));
+      this.perDoc = Number.isFinite(perDoc)
+        ? (perDoc > 0 ? Math.min(perDoc, 50) : 0)
+        : DEFAULT_PER_DOC;
+      // The query shown and how many of its passages are listed, for "more".
+      this.shownQuery = "";
+      this.shown = 0;
       this.suggestions = [];
       this.active = -1;
       this.suggestTimer = 0;
@@ -233,6 +258,7 @@ mark {
         autocapitalize: "off",
         spellcheck: "false",
         enterkeyhint: "search",
+        maxlength: String(MAX_QUERY_CHARS),
         placeholder: TEXT.placeholder,
       });
       this.listbox = element("ul", {
@@ -249,7 +275,8 @@ mark {
       this.suggestStatus = element("div", { class: "sr-only", role: "status", "aria-live": "polite" });
       this.status = element("p", { id: ids.status, class: "status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
       this.results = element("ol", { class: "results", "aria-label": TEXT.results });
-      container.append(this.form, this.suggestStatus, this.status, this.results);
+      this.moreButton = element("button", { class: "more", type: "button", hidden: "" }, TEXT.more);
+      container.append(this.form, this.suggestStatus, this.status, this.results, this.moreButton);
       root.append(container);
     }
 
@@ -268,6 +295,7 @@ mark {
         if (option) this.choose(Number(option.dataset.index));
       });
       this.input.addEventListener("blur", () => this.closeList());
+      this.moreButton.addEventListener("click", () => this.search(this.shownQuery, this.shown));
     }
 
     onKeyDown(event) {
@@ -276,8 +304,12 @@ mark {
         case "ArrowDown":
           event.preventDefault();
           if (!open) {
-            if (this.suggestions.length) this.openList(event.altKey ? -1 : 0);
-            else this.scheduleSuggest(0);
+            // Suggestions for what the box holds now, not for an earlier prefix.
+            if (this.suggestions.length && this.suggestedFor === this.input.value) {
+              this.openList(event.altKey ? -1 : 0);
+            } else {
+              this.scheduleSuggest(0);
+            }
           } else {
             this.setActive(this.active + 1 >= this.suggestions.length ? 0 : this.active + 1);
           }
@@ -314,7 +346,8 @@ mark {
     scheduleSuggest(delay = SUGGEST_DELAY_MS) {
       clearTimeout(this.suggestTimer);
       const prefix = this.input.value;
-      if (!prefix.trim()) {
+      // The server suggests for 100 characters at most: past that, nothing to ask.
+      if (!prefix.trim() || prefix.length > 100) {
         this.suggestions = [];
         this.closeList();
         return;
@@ -333,6 +366,7 @@ mark {
         const body = await response.json();
         if (abort.signal.aborted || this.input.value !== prefix) return;
         this.suggestions = Array.isArray(body.suggestions) ? body.suggestions : [];
+        this.suggestedFor = prefix;
         this.fillList();
       } catch (error) {
         if (error && error.name === "AbortError") return;
@@ -397,56 +431,86 @@ mark {
       this.search(suggestion.text);
     }
 
-    async search(query) {
+    /** Searches `query`; with `offset`, appends the next passages to those shown. */
+    async search(query, offset = 0) {
       clearTimeout(this.suggestTimer);
       if (this.suggestAbort) this.suggestAbort.abort();
       const text = query.trim();
+      const sequence = ++this.searchSequence;
       if (!text) {
+        this.results.replaceChildren();
+        this.moreButton.hidden = true;
         this.status.textContent = TEXT.empty;
         return;
       }
-      const sequence = ++this.searchSequence;
       this.status.textContent = TEXT.searching;
       this.results.setAttribute("aria-busy", "true");
-      if (this.host.hasAttribute("data-vigie-history")) {
-        history.replaceState(null, "", `?q=${encodeURIComponent(text)}`);
+      this.moreButton.hidden = true;
+      if (this.host.hasAttribute("data-vigie-history") && offset === 0) {
+        // Only `q` changes in the page's address: its other parameters and fragment stay.
+        const address = new URL(location.href);
+        address.searchParams.set("q", text);
+        history.replaceState(history.state, "", address.href);
       }
       const perDoc = this.perDoc ? `&per_doc=${this.perDoc}` : "";
-      const url = `${this.endpoint}/search?q=${encodeURIComponent(text)}&limit=${this.limit}${perDoc}`;
+      const page = offset ? `&offset=${offset}` : "";
+      const url = `${this.endpoint}/search?q=${encodeURIComponent(text)}&limit=${this.limit}${perDoc}${page}`;
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), SEARCH_TIMEOUT_MS);
       try {
-        const response = await fetch(url, { headers: { Accept: "application/json" } });
+        const response = await fetch(url, { signal: abort.signal, headers: { Accept: "application/json" } });
         const body = await response.json().catch(() => ({}));
         if (sequence !== this.searchSequence) return;
-        if (!response.ok) throw new Error(body.message || `HTTP ${response.status}`);
-        this.showResults(body);
+        if (!response.ok) {
+          const refused = response.status < 500 && TEXT.refused[body.code];
+          this.results.replaceChildren();
+          this.status.textContent = refused || TEXT.failed;
+          return;
+        }
+        this.showResults(body, text, offset);
       } catch (error) {
         if (sequence !== this.searchSequence) return;
         this.results.replaceChildren();
-        this.status.textContent = TEXT.failed;
+        this.status.textContent = error && error.name === "AbortError" ? TEXT.timedOut : TEXT.failed;
       } finally {
+        clearTimeout(timer);
         if (sequence === this.searchSequence) this.results.removeAttribute("aria-busy");
       }
     }
 
-    showResults(body) {
+    showResults(body, text, offset) {
       const hits = Array.isArray(body.hits) ? body.hits : [];
       const query = typeof body.query === "string" ? body.query : "";
       const items = hits.map((hit) => this.hitItem(hit, query));
-      this.results.replaceChildren(...items);
+      if (offset) {
+        this.results.append(...items);
+        // The first new passage takes the focus, so that a keyboard user reads on from there.
+        const first = items[0] && items[0].querySelector("a");
+        if (first) first.focus();
+      } else {
+        this.results.replaceChildren(...items);
+      }
+      this.shownQuery = text;
+      this.shown = offset + hits.length;
+      const total = Number(body.total) || 0;
       // A word found nowhere was corrected: say what was searched ("did you mean").
       const corrected = typeof body.corrected_query === "string" && body.corrected_query
         ? `${TEXT.corrected(body.corrected_query)} ` : "";
-      this.status.textContent = corrected + TEXT.resultCount(Number(body.total) || 0, hits.length);
+      this.status.textContent = corrected + TEXT.resultCount(total, this.shown);
+      this.moreButton.hidden = !(hits.length && this.shown < total && this.shown <= MAX_OFFSET);
     }
 
     hitItem(hit, query) {
       const item = element("li", { class: "hit", "data-doc-id": hit.doc_id });
       const title = element("h3", { class: "title" });
       // The whole document, opened at the passage, with the words searched marked.
-      const href = new URL(hit.link || "", `${this.endpoint}/`);
+      // `link` is a path on the server: kept under the endpoint's own path, if any (a server
+      // behind a proxy at `/vigie`).
+      const link = hit.link || "";
+      const href = new URL(link.startsWith("/") ? `${this.endpoint}${link}` : link, `${this.endpoint}/`);
       if (query) href.searchParams.set("q", query);
-      const link = element("a", { href: href.href }, hit.title || hit.doc_id);
-      title.append(link);
+      const anchor = element("a", { href: href.href }, hit.title || hit.doc_id);
+      title.append(anchor);
       const meta = [];
       if (hit.date) meta.push(frenchDate(hit.date));
       if (hit.source) meta.push(hit.source);
