@@ -165,12 +165,16 @@ impl Engine {
             if self.synonyms.triggers_at(&parsed.groups, index) {
                 continue;
             }
-            // A word, or each word of a quoted phrase (`"coopératon policière"`).
-            let terms: Vec<&mut String> = match parsed.groups[index].as_mut_slice() {
-                [Clause::Term(term)] => vec![term],
-                [Clause::Phrase(terms)] => terms.iter_mut().map(|(_, term)| term).collect(),
-                _ => continue,
-            };
+            // A word, each word of a quoted phrase (`"coopératon policière"`), each word of
+            // alternatives typed with `OR` (`Shengen OR Europol`).
+            let terms: Vec<&mut String> = parsed.groups[index]
+                .iter_mut()
+                .flat_map(|clause| match clause {
+                    Clause::Term(term) => vec![term],
+                    Clause::Phrase(terms) => terms.iter_mut().map(|(_, term)| term).collect(),
+                    _ => Vec::new(),
+                })
+                .collect();
             for term in terms {
                 if spelling::is_known(searcher, &searched, term)? {
                     continue;

@@ -184,7 +184,22 @@ impl Synonyms {
                     start += length;
                 }
                 None => {
-                    expanded.push(parsed.groups[start].clone());
+                    // Alternatives typed with `OR` (`ECE OR MAE`): each one's forms too.
+                    let mut group = parsed.groups[start].clone();
+                    if group.len() > 1 {
+                        let forms: Vec<Clause> = group
+                            .iter()
+                            .filter_map(|clause| self.rule_for(clause))
+                            .flat_map(|rule| rule.expansions.iter().map(form_clause))
+                            .collect();
+                        for form in forms {
+                            let synonym = Clause::Synonym(Box::new(form));
+                            if !group.contains(&synonym) {
+                                group.push(synonym);
+                            }
+                        }
+                    }
+                    expanded.push(group);
                     start += 1;
                 }
             }
@@ -195,6 +210,21 @@ impl Synonyms {
     /// True when a rule's trigger starts at group `start` of a parsed (not yet expanded) query.
     pub fn triggers_at(&self, groups: &[Vec<Clause>], start: usize) -> bool {
         self.match_at(groups, start).is_some()
+    }
+
+    /// The rule whose trigger is the terms of `clause`, one word or phrase typed.
+    fn rule_for(&self, clause: &Clause) -> Option<&Rule> {
+        let terms: Vec<&str> = match clause {
+            Clause::Term(term) => vec![term.as_str()],
+            Clause::Phrase(terms) => terms.iter().map(|(_, term)| term.as_str()).collect(),
+            _ => return None,
+        };
+        self.rules.iter().find(|rule| {
+            rule.trigger
+                .iter()
+                .map(|(_, term)| term.as_str())
+                .eq(terms.iter().copied())
+        })
     }
 
     /// The longest rule whose trigger is the terms of the groups starting at `start`.

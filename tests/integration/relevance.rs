@@ -422,3 +422,25 @@ fn a_typo_in_a_quoted_phrase_is_corrected_and_said_as_typed() {
         Some("accords de SCHENGEN")
     );
 }
+
+#[test]
+fn alternatives_typed_with_or_are_each_searched_as_alone() {
+    // Each alternative gets its synonyms and its typo correction, as typed alone: `ECE OR
+    // MAE` found 1 passage where `ECE` alone finds 2 and `MAE` 30.
+    for (alternatives, alone) in [
+        ("ECE OR MAE", ["ECE", "MAE"]),
+        ("RGPD OR CNIL", ["RGPD", "CNIL"]),
+    ] {
+        let either = search(alternatives).total;
+        for one in alone {
+            let total = search(one).total;
+            assert!(either >= total, "{alternatives}: {either} < {one}: {total}");
+        }
+    }
+    let corrected = search("Shengen OR Europol");
+    assert_eq!(
+        corrected.corrected_query.as_deref(),
+        Some("Schengen OR Europol")
+    );
+    assert_eq!(corrected.total, search("Schengen OR Europol").total);
+}
