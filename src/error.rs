@@ -40,13 +40,16 @@ pub enum IngestError {
         /// Byte offset of the incomplete character.
         offset: usize,
     },
-    /// An HTML page is not valid text in the encoding it declares.
-    #[error("{path}: not valid {encoding} text, the encoding its <meta> declares")]
+    /// A file is not valid text in the encoding it declares (a byte-order mark, an HTML
+    /// page's `<meta>`).
+    #[error("{path}: not valid {encoding} text, the encoding {declared_by} declares")]
     InvalidEncoding {
         /// The file.
         path: PathBuf,
         /// The encoding declared.
         encoding: String,
+        /// What declares it: `its byte-order mark`, `its <meta>`.
+        declared_by: &'static str,
     },
     /// The file looks binary (NUL bytes or mostly control characters).
     #[error("{path}: binary content, not text")]

@@ -73,13 +73,18 @@ impl SearchParams {
             .unwrap_or(DEFAULT_LIMIT)
             .min(MAX_LIMIT);
         let offset = number("offset", self.offset.as_deref())?.unwrap_or(0);
-        let per_doc = number("per_doc", self.per_doc.as_deref())?;
-        if per_doc == Some(0) {
-            return Err(ApiError::bad_request(
-                "invalid_parameter",
-                "`per_doc` must be at least 1",
-            ));
-        }
+        let per_doc = match number("per_doc", self.per_doc.as_deref()) {
+            Ok(Some(0)) | Err(_) => {
+                return Err(ApiError::bad_request(
+                    "invalid_parameter",
+                    format!(
+                        "`per_doc` must be a whole number of 1 or more, not {:?}",
+                        self.per_doc.as_deref().unwrap_or_default().trim()
+                    ),
+                ))
+            }
+            Ok(per_doc) => per_doc,
+        };
         let non_empty =
             |value: &Option<String>| value.clone().filter(|text| !text.trim().is_empty());
         Ok(SearchRequest {

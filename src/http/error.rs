@@ -116,16 +116,19 @@ pub fn status_error(status: StatusCode) -> ApiError {
 
 /// Middleware: an error answered without a JSON body (an axum rejection's text, an empty 408)
 /// gets one, `{code, message}` by its status; its other headers (`Allow`…) are kept. A client
-/// error's own text, when short, becomes the message.
+/// error's own text, when short, becomes the message. An HTML page (a document page saying a
+/// link is dead, for a browser) is an answer already, and stays.
 pub async fn json_errors(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    let is_json = response
+    let content_type = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/json"));
-    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        .unwrap_or_default();
+    let answered =
+        content_type.starts_with("application/json") || content_type.starts_with("text/html");
+    if answered || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
     let (mut parts, body) = response.into_parts();

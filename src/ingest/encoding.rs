@@ -45,6 +45,7 @@ pub(crate) fn decode<'a>(
             .ok_or_else(|| IngestError::InvalidEncoding {
                 path: path.to_path_buf(),
                 encoding: encoding.name().to_string(),
+                declared_by: "its byte-order mark",
             })?;
         return checked_text(path, Cow::Owned(text.into_owned()));
     }
@@ -78,6 +79,7 @@ pub(crate) fn decode<'a>(
                 .ok_or_else(|| IngestError::InvalidEncoding {
                     path: path.to_path_buf(),
                     encoding: encoding.name().to_string(),
+                    declared_by: "its <meta>",
                 })?
         }
     };
@@ -119,6 +121,18 @@ mod tests {
 
     fn read(kind: DocumentKind, bytes: &[u8]) -> Result<String, IngestError> {
         decode(Path::new("page.html"), kind, bytes).map(Cow::into_owned)
+    }
+
+    #[test]
+    fn broken_utf16_names_its_byte_order_mark() {
+        // A byte-order mark, then an odd number of bytes.
+        let error = read(DocumentKind::Text, b"\xff\xfeA\x00b\x00c")
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("UTF-16LE"), "{error}");
+        assert!(error.contains("byte-order mark"), "{error}");
+        assert!(!error.contains("<meta>"), "{error}");
     }
 
     #[test]

@@ -94,7 +94,8 @@ fn split_front_matter(text: &str) -> (FrontMatter, &str) {
             _ => continue,
         };
         if slot.is_none() {
-            *slot = Some(value.to_string());
+            // A title or source ends up in HTML too, where its references read as characters.
+            *slot = Some(decode_entities(value).into_owned());
         }
     }
     (front_matter, &after_open[body_start..])
@@ -327,6 +328,10 @@ mod tests {
             strip_inline("**Signature** &nbsp;&nbsp; S&eacute;curit&eacute; R&D"),
             "Signature \u{a0}\u{a0} Sécurité R&D"
         );
+        let (front_matter, _) = split_front_matter(
+            "---\ntitle: \"S&eacute;curit&eacute; &amp; libert&eacute;s\"\n---\nx",
+        );
+        assert_eq!(front_matter.title.as_deref(), Some("Sécurité & libertés"));
     }
 
     #[test]

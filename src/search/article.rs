@@ -69,15 +69,21 @@ pub fn drop_article_words(parsed: &mut ParsedQuery) {
     let mut groups = std::mem::take(&mut parsed.groups).into_iter().peekable();
     while let Some(group) = groups.next() {
         let article_word = typed(&group).is_some_and(|typed| is_article_word(&[typed]));
-        let next = groups.peek().and_then(|next| typed(next));
-        if let (true, Some(Clause::Term(term))) = (article_word, next) {
-            if is_number(term) {
+        match (article_word, groups.peek().and_then(|next| typed(next))) {
+            (true, Some(Clause::Term(term))) if is_number(term) => {
                 numbered.push(kept.len());
                 continue;
             }
-            if is_shaped_like_an_article(term) {
-                continue;
+            (true, Some(Clause::Term(term))) if is_shaped_like_an_article(term) => continue,
+            // `R. 613-3` is read as the code letter, then the reference.
+            (true, Some(Clause::Phrase(terms)))
+                if terms
+                    .iter()
+                    .any(|(_, term)| is_shaped_like_an_article(term)) =>
+            {
+                continue
             }
+            _ => {}
         }
         kept.push(group);
     }
@@ -176,6 +182,12 @@ mod tests {
         assert!(!terms.contains(&"art".to_string()), "{terms:?}");
         assert_eq!(references, ["706-73-1"]);
         // A number after it still names an article, and the rest stays.
+        for typed in ["article R. 613-3", "art. R. 613-3", "article r 613-3"] {
+            let (terms, references) = without_article_words(typed);
+            assert!(!terms.contains(&"articl".to_string()), "{typed}: {terms:?}");
+            assert!(!terms.contains(&"art".to_string()), "{typed}: {terms:?}");
+            assert!(!references.is_empty(), "{typed}");
+        }
         let (terms, references) = without_article_words("article 100 code de procédure pénale");
         assert!(!terms.contains(&"articl".to_string()), "{terms:?}");
         assert!(terms.contains(&"penal".to_string()), "{terms:?}");

@@ -91,3 +91,14 @@ async fn pages_never_repeat_a_passage_nor_skip_one_even_in_long_runs_of_equal_sc
     assert_eq!(seen.len() as u64, total.min(1000));
     assert_eq!(distinct.len(), seen.len(), "passages shown twice");
 }
+
+#[tokio::test]
+async fn a_cap_per_document_below_one_is_refused_in_one_message() {
+    for bad in ["0", "-1", "deux"] {
+        let (status, body) = get(&format!("/search?q=police&per_doc={bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(body["code"], "invalid_parameter", "{bad}");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(message.contains("1 or more"), "{bad}: {message}");
+    }
+}

@@ -387,6 +387,7 @@ fn the_word_article_before_a_reference_finds_only_that_reference() {
         ("article L. 851-2", "L. 851-2"),
         ("art. 706-73", "706-73"),
         ("article 706-73", "706-73"),
+        ("article R. 613-3", "R. 613-3"),
     ] {
         let with_word = search(with_word);
         let alone = search(reference);

@@ -172,6 +172,15 @@ async fn an_elided_word_is_completed_after_its_elision() {
         found.iter().all(|(text, _)| text != "l'échéant"),
         "{found:?}"
     );
+    // So after other words.
+    let (_, body) = suggest("coopération l'éch", "").await;
+    let found = suggestions(&body);
+    assert!(
+        found
+            .iter()
+            .all(|(text, _)| text != "coopération l'échéant"),
+        "{found:?}"
+    );
     // A phrase typed after an elision is completed as the phrase.
     let (_, body) = suggest("l'échange d", "").await;
     let found = suggestions(&body);

@@ -83,6 +83,6 @@ async fn the_widget_limit_is_capped_where_the_server_caps_it() {
     let script = String::from_utf8(reply.body).expect("UTF-8 script");
     let declared = format!("const MAX_LIMIT = {};", vigie::search::MAX_LIMIT);
     assert!(script.contains(&declared), "the widget lacks {declared}");
-    assert!(script.contains("Math.min(MAX_LIMIT, Number(host.dataset.vigieLimit)"));
+    assert!(script.contains("Math.min(MAX_LIMIT, Math.round(Number(host.dataset.vigieLimit))"));
     assert!(!script.contains("Math.min(50"));
 }

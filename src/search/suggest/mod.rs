@@ -423,10 +423,9 @@ fn complete(table: &SuggestionTable, typed: &str, folded: &str, limit: usize) ->
     if !suggestions.is_empty() {
         return Completions::Known(suggestions);
     }
-    let (typed_head, typed_last) = split_last_word(typed);
+    let (typed_head, _) = split_last_word(typed);
     let (_, folded_last) = split_last_word(folded);
     let mut lead = typed_head.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut key = folded_last;
     // With no word before it, an elided word is complete in the table (`l'échange` is
     // counted as written): no other word is guessed after the elision (`l'échéant`).
     if lead.is_empty() {
@@ -442,15 +441,12 @@ fn complete(table: &SuggestionTable, typed: &str, folded: &str, limit: usize) ->
         }
     }
     lead.push(' ');
-    if let (Some((typed_elision, _)), Some((_, folded_rest))) =
-        (split_elision(typed_last), split_elision(folded_last))
-    {
-        lead.push_str(typed_elision);
-        key = folded_rest;
-    }
-    if key.chars().count() >= MIN_WORD_KEY_CHARS {
+    // After an elision (`coopération l'éch`), the words the texts write after it: the table
+    // counts them with it (`l'échange`).
+    let letters = split_elision(folded_last).map_or(folded_last, |(_, rest)| rest);
+    if letters.chars().count() >= MIN_WORD_KEY_CHARS {
         let guesses = limit.saturating_mul(GUESSES_PER_SUGGESTION);
-        push_completions(&mut suggestions, table, &lead, key, guesses);
+        push_completions(&mut suggestions, table, &lead, folded_last, guesses);
     }
     Completions::Composed(suggestions)
 }
