@@ -30,7 +30,7 @@ pub use schema::{Fields, SCHEMA_VERSION};
 pub use writer::DocumentWriter;
 
 /// File in the index directory that records which layout built the index.
-const VERSION_FILE: &str = "vigie-index.json";
+const VERSION_FILE: &str = crate::ingest::INDEX_MARKER_FILE;
 
 /// Memory budget of the index writer, shared by its threads.
 const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;

@@ -207,7 +207,12 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+            .filter_entry(|entry| {
+                entry.depth() == 0
+                    || !(is_hidden(entry.file_name())
+                        || (entry.file_type().is_dir()
+                            && entry.path().join(INDEX_MARKER_FILE).is_file()))
+            });
         for entry_result in walker {
             let entry = match entry_result {
                 Ok(entry) => entry,
@@ -252,6 +257,10 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
         other_files,
     }
 }
+
+/// The file that marks a folder as a Vigie index: a folder holding it is never walked for
+/// documents (an index kept inside the folder it indexes is not a pile of unknown files).
+pub const INDEX_MARKER_FILE: &str = "vigie-index.json";
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')

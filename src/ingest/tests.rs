@@ -521,6 +521,23 @@ fn discover_filters_sorts_and_reports() {
     assert!(matches!(errors[1], IngestError::Io { .. }));
 }
 
+#[test]
+fn an_index_kept_inside_the_folder_indexed_is_not_walked() {
+    let dir = temp_dir();
+    let root = dir.path();
+    write_file(root, "doc.md", b"Texte.");
+    std::fs::create_dir_all(root.join("idx")).unwrap_or_else(|error| panic!("{error}"));
+    write_file(root, "idx/vigie-index.json", b"{}");
+    write_file(root, "idx/meta.json", b"{}");
+    write_file(root, "idx/notes.md", b"Pas un document.");
+    let Discovery {
+        files, other_files, ..
+    } = discover(&[root.to_path_buf()]);
+    let relatives: Vec<&str> = files.iter().map(|file| file.relative.as_str()).collect();
+    assert_eq!(relatives, ["doc.md"]);
+    assert!(other_files.is_empty(), "{other_files:?}");
+}
+
 #[cfg(unix)]
 #[test]
 fn discover_survives_a_symlink_loop() {
