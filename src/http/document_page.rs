@@ -34,36 +34,6 @@ pub fn wants_html(accept: Option<&str>) -> bool {
 
 /// The page of `document`, served at `path` (`/documents/…` as requested: the site's root is
 /// reached from it by a relative path, which holds behind a path prefix too).
-/// A page saying why a document cannot be shown (`not_found`: no such document; else the
-/// request's problem, `message`), for a reader who followed a link.
-pub fn render_error(not_found: bool, message: &str, path: &str) -> String {
-    let root = "../".repeat(path.trim_start_matches('/').matches('/').count());
-    let (title, detail) = if not_found {
-        (
-            "Document introuvable",
-            "Ce document n’est pas (ou plus) dans l’index : il a pu être retiré ou renommé.",
-        )
-    } else {
-        ("Demande invalide", message)
-    };
-    let mut page = String::with_capacity(1024);
-    page.push_str("<!doctype html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n");
-    page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    page.push_str("<title>");
-    page.push_str(title);
-    page.push_str(" — Vigie</title>\n<link rel=\"stylesheet\" href=\"");
-    page.push_str(&root);
-    page.push_str("index.css\">\n</head>\n<body>\n<header class=\"page-header\">\n");
-    page.push_str("<p class=\"site-name\"><a href=\"");
-    page.push_str(&root);
-    page.push_str("\">Vigie</a></p>\n<h1 class=\"document-title\">");
-    page.push_str(title);
-    page.push_str("</h1>\n</header>\n<main class=\"document\">\n<p>");
-    escape_into(&mut page, detail);
-    page.push_str("</p>\n</main>\n</body>\n</html>\n");
-    page
-}
-
 pub fn render(document: &DocumentDetail, path: &str) -> String {
     let text_bytes: usize = document
         .passages
@@ -71,22 +41,8 @@ pub fn render(document: &DocumentDetail, path: &str) -> String {
         .map(|passage| passage.text.len())
         .sum();
     let mut page = String::with_capacity(text_bytes + text_bytes / 8 + 2048);
-    // From `/documents/a/b.md`, the site's root is `../../`.
-    let root = "../".repeat(path.trim_start_matches('/').matches('/').count());
-    page.push_str("<!doctype html>\n<html lang=\"");
-    escape_into(&mut page, &document.language);
-    page.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n");
-    page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    page.push_str("<title>");
-    escape_into(&mut page, &document.title);
-    page.push_str(" — Vigie</title>\n<link rel=\"stylesheet\" href=\"");
-    page.push_str(&root);
-    page.push_str("index.css\">\n</head>\n<body>\n<header class=\"page-header\">\n");
-    page.push_str("<p class=\"site-name\"><a href=\"");
-    page.push_str(&root);
-    page.push_str("\">Vigie</a></p>\n<h1 class=\"document-title\">");
-    escape_into(&mut page, &document.title);
-    page.push_str("</h1>\n<p class=\"document-meta\">");
+    push_head(&mut page, &document.language, &document.title, path);
+    page.push_str("<p class=\"document-meta\">");
     push_metadata(&mut page, document);
     page.push_str("</p>\n</header>\n<main class=\"document\">\n");
     let mut heading: Option<&str> = None;
@@ -120,6 +76,45 @@ pub fn render(document: &DocumentDetail, path: &str) -> String {
     }
     page.push_str("</main>\n</body>\n</html>\n");
     page
+}
+
+/// A page saying why a document cannot be shown (`not_found`: no such document; else the
+/// request's problem, `message`), for a reader who followed a link.
+pub fn render_error(not_found: bool, message: &str, path: &str) -> String {
+    let (title, detail) = if not_found {
+        (
+            "Document introuvable",
+            "Ce document n’est pas (ou plus) dans l’index : il a pu être retiré ou renommé.",
+        )
+    } else {
+        ("Demande invalide", message)
+    };
+    let mut page = String::with_capacity(1024);
+    push_head(&mut page, "fr", title, path);
+    page.push_str("</header>\n<main class=\"document\">\n<p>");
+    escape_into(&mut page, detail);
+    page.push_str("</p>\n</main>\n</body>\n</html>\n");
+    page
+}
+
+/// The start of a page at `path`, up to its title heading inside the open `<header>`: the
+/// stylesheet and the link home are relative (from `/documents/a/b.md`, the root is `../../`).
+fn push_head(page: &mut String, language: &str, title: &str, path: &str) {
+    let root = "../".repeat(path.trim_start_matches('/').matches('/').count());
+    page.push_str("<!doctype html>\n<html lang=\"");
+    escape_into(page, language);
+    page.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n");
+    page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    page.push_str("<title>");
+    escape_into(page, title);
+    page.push_str(" — Vigie</title>\n<link rel=\"stylesheet\" href=\"");
+    page.push_str(&root);
+    page.push_str("index.css\">\n</head>\n<body>\n<header class=\"page-header\">\n");
+    page.push_str("<p class=\"site-name\"><a href=\"");
+    page.push_str(&root);
+    page.push_str("\">Vigie</a></p>\n<h1 class=\"document-title\">");
+    escape_into(page, title);
+    page.push_str("</h1>\n");
 }
 
 /// Date (in French), source and the original's link, separated by middle dots.
