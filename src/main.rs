@@ -7,7 +7,18 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    let cli = vigie::cli::Cli::parse();
+    // A command line that cannot be read is an error (1), as the README says; clap's own 2
+    // would read as "some files failed" to a script running the indexer.
+    let cli = match vigie::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let shown = error.print();
+            return match (error.use_stderr(), shown) {
+                (false, Ok(())) => ExitCode::SUCCESS,
+                _ => ExitCode::FAILURE,
+            };
+        }
+    };
     let filter = EnvFilter::try_from_env("VIGIE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     // Colour codes only for a person at a terminal, and never when NO_COLOR is set
     // (https://no-color.org): in a pipe or a log file they are noise.

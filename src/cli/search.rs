@@ -39,7 +39,10 @@ pub fn run(args: &SearchArgs, config: &Config) -> anyhow::Result<ExitCode> {
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let emphasis = Emphasis::for_terminal(std::io::stdout().is_terminal());
+    // Bold only for a person at a terminal who has not asked for no colour (NO_COLOR).
+    let colour = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let emphasis = Emphasis::for_terminal(colour);
     writeln!(
         out,
         "{} passages match {:?} ({:.1} ms)",

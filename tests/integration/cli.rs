@@ -374,6 +374,13 @@ fn errors_are_clear_and_exit_non_zero() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("nowhere"));
+    // A command line that cannot be read is an error (1), not "some files failed" (2).
+    vigie()
+        .args(["index", "--no-such-flag"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--no-such-flag"));
+    vigie().arg("--help").assert().success();
 }
 
 #[test]
