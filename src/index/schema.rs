@@ -11,6 +11,7 @@ use tantivy::schema::{
 };
 
 use crate::analysis::{ANALYZER_NAME, EXACT_ANALYZER_NAME, KEYWORD_ANALYZER_NAME};
+pub use crate::ingest::metadata::days_in_month;
 
 /// Version of the on-disk layout (schema + analyzer). Bump it whenever a change would make an
 /// existing index answer wrongly; opening an older index then asks for a rebuild. 6: the context
@@ -153,16 +154,18 @@ impl Fields {
     }
 }
 
-/// Turns an ISO date `YYYY-MM-DD` into the sortable number `YYYYMMDD`.
+/// Turns an ISO date `YYYY-MM-DD` into the sortable number `YYYYMMDD`; `None` for a day the
+/// calendar does not have (`2018-02-30`).
 pub fn date_key(iso_date: &str) -> Option<u64> {
     let mut parts = iso_date.splitn(3, '-');
-    let year: u64 = parts.next()?.parse().ok()?;
-    let month: u64 = parts.next()?.parse().ok()?;
-    let day: u64 = parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || year > 9999 {
+    let year: u32 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    if year > 9999 || !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day)
+    {
         return None;
     }
-    Some(year * 10_000 + month * 100 + day)
+    Some(u64::from(year) * 10_000 + u64::from(month) * 100 + u64::from(day))
 }
 
 #[cfg(test)]
@@ -188,6 +191,8 @@ mod tests {
         assert_eq!(date_key("2018-05-29"), Some(20_180_529));
         assert!(date_key("2016-02-01") < date_key("2018-05-29"));
         assert_eq!(date_key("2018-13-01"), None);
+        assert_eq!(date_key("2018-02-30"), None);
+        assert_eq!(date_key("2016-02-29"), Some(20_160_229));
         assert_eq!(date_key("29 mai 2018"), None);
         assert_eq!(date_key(""), None);
     }

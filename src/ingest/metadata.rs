@@ -46,7 +46,8 @@ fn month_number(name: &str) -> Option<u32> {
     Some(month)
 }
 
-fn days_in_month(year: u32, month: u32) -> u32 {
+/// Days in `month` (1 to 12) of `year`, in the Gregorian calendar.
+pub fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
         2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {

@@ -21,7 +21,7 @@ use crate::config::{
     DEFAULT_PROXIMITY_BOOST, DEFAULT_SYNONYM_BOOST, DEFAULT_TITLE_BOOST,
 };
 use crate::error::SearchError;
-use crate::index::schema::date_key;
+use crate::index::schema::{date_key, days_in_month};
 use crate::index::Fields;
 
 use super::types::Filters;
@@ -837,18 +837,6 @@ struct DateBound {
     iso: String,
 }
 
-/// Days in `month` of `year` (Gregorian).
-fn days_in_month(year: u64, month: u64) -> u64 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
-        2 => 28,
-        _ => 31,
-    }
-}
-
 /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first (or, for `to`, last) day it covers;
 /// a day the calendar does not have (`2018-02-30`) is refused.
 fn date_bound(value: &str, name: &str, is_upper: bool) -> Result<DateBound, SearchError> {
@@ -870,7 +858,7 @@ fn date_bound(value: &str, name: &str, is_upper: bool) -> Result<DateBound, Sear
     if !all_digits || parts[0].len() != 4 || parts.len() > 3 || !widths_fit {
         return Err(invalid(""));
     }
-    let number = |index: usize| parts.get(index).and_then(|part| part.parse::<u64>().ok());
+    let number = |index: usize| parts.get(index).and_then(|part| part.parse::<u32>().ok());
     let year = number(0).ok_or_else(|| invalid(""))?;
     let month = match number(1) {
         Some(month) if (1..=12).contains(&month) => month,

@@ -229,14 +229,12 @@ impl Synonyms {
 
     /// The longest rule whose trigger is the terms of the groups starting at `start`.
     fn match_at(&self, groups: &[Vec<Clause>], start: usize) -> Option<(&Rule, usize)> {
+        // A trigger matches one phrase group, or consecutive single-term groups.
+        if let Some(phrase @ Clause::Phrase(_)) = typed(&groups[start]) {
+            return self.rule_for(phrase).map(|rule| (rule, 1));
+        }
         self.rules.iter().find_map(|rule| {
             let trigger = rule.trigger.iter().map(|(_, term)| term.as_str());
-            // A trigger matches one phrase group, or consecutive single-term groups.
-            if let Some(Clause::Phrase(terms)) = typed(&groups[start]) {
-                return trigger
-                    .eq(terms.iter().map(|(_, term)| term.as_str()))
-                    .then_some((rule, 1));
-            }
             let length = rule.trigger.len();
             let window = groups.get(start..start + length)?;
             let matches = window.iter().zip(trigger).all(

@@ -308,6 +308,8 @@ async fn words_typed_are_completed_only_into_what_passages_hold() {
             .is_some_and(|(text, _)| text.starts_with("équipes commune")),
         "{found:?}"
     );
+    // Each is several words: a phrase, not a word.
+    assert!(found.iter().all(|(_, kind)| kind == "phrase"), "{found:?}");
     // Every one leads to passages holding its words: a search for it finds them all.
     for (text, _) in &found {
         let (_, results) = get(&format!("/search?q={}&limit=1", encode(text))).await;
@@ -315,6 +317,8 @@ async fn words_typed_are_completed_only_into_what_passages_hold() {
         let marks = hit.as_str().unwrap_or_default().matches("<mark>").count();
         assert!(marks >= 2, "{text}: {results}");
     }
+    // Each is several words: a phrase, not a word.
+    assert!(found.iter().all(|(_, kind)| kind == "phrase"), "{found:?}");
     let counts: Vec<u64> = body["suggestions"]
         .as_array()
         .into_iter()

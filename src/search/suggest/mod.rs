@@ -236,13 +236,16 @@ impl Engine {
         // Quotes or a `-` typed before the first word stay in front of every completion.
         let opening = &typed[..typed.len() - typed.trim_start_matches(is_opening).len()];
         let typed = &typed[opening.len()..];
-        let prefix = validate(&SuggestRequest {
-            prefix: typed.to_string(),
-            limit: request.limit,
-        })?;
+        let prefix = folded(typed);
         let limit = request.limit.min(MAX_SUGGEST_LIMIT);
         let built = self.suggestions.table(&self.index)?;
-        let suggestions = match complete(&built.table, typed, &prefix, limit) {
+        // Only an opening typed (`«`): no word begun yet.
+        let completions = if prefix.trim().is_empty() {
+            Completions::Known(Vec::new())
+        } else {
+            complete(&built.table, typed, &prefix, limit)
+        };
+        let suggestions = match completions {
             Completions::Known(found) => found,
             Completions::Composed(guesses) => self.held_guesses(guesses, limit)?,
         }
@@ -361,9 +364,8 @@ impl Engine {
     }
 }
 
-/// The folded prefix of a valid request: lower case, no accents, one space between words,
-/// typographic apostrophes made straight; a trailing space is kept (the next word is wanted).
-fn validate(request: &SuggestRequest) -> Result<String, SearchError> {
+/// Refuses an empty prefix or one longer than [`MAX_SUGGEST_CHARS`].
+fn validate(request: &SuggestRequest) -> Result<(), SearchError> {
     let typed = request.prefix.trim_start();
     if typed.trim().is_empty() {
         return Err(SearchError::InvalidRequest {
@@ -380,6 +382,12 @@ fn validate(request: &SuggestRequest) -> Result<String, SearchError> {
             ),
         });
     }
+    Ok(())
+}
+
+/// `typed` folded: lower case, no accents, one space between words, typographic apostrophes
+/// made straight; a trailing space is kept (the next word is wanted).
+fn folded(typed: &str) -> String {
     let straight = typed.replace('\u{2019}', "'");
     let mut folded = analysis::analyze_with(&mut analysis::keyword_analyzer(), &straight).concat();
     let ends_with_space = folded.ends_with(char::is_whitespace);
@@ -387,7 +395,7 @@ fn validate(request: &SuggestRequest) -> Result<String, SearchError> {
     if ends_with_space {
         folded.push(' ');
     }
-    Ok(folded)
+    folded
 }
 
 /// True for a character typed before a query's first word that is not part of it: quotes,
@@ -470,9 +478,15 @@ fn push_completions(
         }
         let text = format!("{lead}{}", found.text);
         if suggestions.iter().all(|known| known.text != text) {
+            // After other words, a completed word makes a phrase (`équipes communes`).
+            let kind = if lead.contains(char::is_whitespace) {
+                SuggestionKind::Phrase
+            } else {
+                found.kind
+            };
             suggestions.push(Suggestion {
                 text,
-                kind: found.kind,
+                kind,
                 count: found.count,
             });
         }
