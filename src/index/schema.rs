@@ -16,8 +16,9 @@ pub use crate::ingest::metadata::days_in_month;
 /// Version of the on-disk layout (schema + analyzer). Bump it whenever a change would make an
 /// existing index answer wrongly; opening an older index then asks for a rebuild. 6: the context
 /// field holds the heading path of each passage, not only its nearest heading, and passages
-/// have a stable sort key.
-pub const SCHEMA_VERSION: u32 = 6;
+/// have a stable sort key. 7: every passage holds the numbers of the act its document is
+/// (`acts`).
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Name of the document id field, for reading its fast column.
 pub const DOC_ID_FIELD: &str = "doc_id";
@@ -65,6 +66,10 @@ pub struct Fields {
     /// The number of the law article the passage belongs to, analyzed: the article is found
     /// by its number (`113-13`, `L. 232-1`) although the number is not in its text.
     pub article_number: Field,
+    /// The numbers of the act the passage's document is (`2016/679` for every passage of the
+    /// regulation), analyzed: a query naming the act finds its articles, which never cite
+    /// their own act's number.
+    pub acts: Field,
     /// ISO date `YYYY-MM-DD`, stored.
     pub date: Field,
     /// Date as the number `YYYYMMDD`, for range filters.
@@ -103,9 +108,15 @@ pub struct Fields {
 
 impl Fields {
     /// The fields in which a passage holds a query word: its text, its headings, its article
-    /// number and its document's title.
-    pub fn word_fields(&self) -> [Field; 4] {
-        [self.body, self.title, self.context, self.article_number]
+    /// number, its document's title and the number of the act its document is.
+    pub fn word_fields(&self) -> [Field; 5] {
+        [
+            self.body,
+            self.title,
+            self.context,
+            self.article_number,
+            self.acts,
+        ]
     }
 
     /// Builds the schema and the field handles.
@@ -133,6 +144,7 @@ impl Fields {
             context: builder.add_text_field("context", analyzed(ANALYZER_NAME)),
             body_exact: builder.add_text_field("body_exact", analyzed(EXACT_ANALYZER_NAME)),
             article_number: builder.add_text_field("article_number", analyzed(ANALYZER_NAME)),
+            acts: builder.add_text_field("acts", analyzed(ANALYZER_NAME)),
             date: builder.add_text_field("date", STORED),
             date_key: builder.add_u64_field("date_key", INDEXED | FAST),
             source: builder.add_text_field("source", STORED),

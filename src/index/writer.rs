@@ -48,6 +48,7 @@ impl DocumentWriter {
     pub fn add(&mut self, document: &Document, origin: Origin<'_>) -> Result<(), IndexError> {
         let fields = *self.index.fields();
         let document_date_key = document.date.as_deref().and_then(date_key);
+        let acts = document.own_act_numbers().join(" ");
         for passage in &document.passages {
             let mut entry = TantivyDocument::default();
             entry.add_text(fields.doc_id, &document.id);
@@ -61,6 +62,9 @@ impl DocumentWriter {
                 entry.add_text(fields.body_exact, &passage.text);
             }
             entry.add_text(fields.title, &document.title);
+            if !acts.is_empty() {
+                entry.add_text(fields.acts, &acts);
+            }
             if let Some(date) = &document.date {
                 entry.add_text(fields.date, date);
             }

@@ -5,6 +5,7 @@
 //! segmentation into passages. Knows nothing of the index: it may import only
 //! [`crate::error`].
 
+mod act;
 pub mod bytes;
 mod encoding;
 mod entities;
@@ -93,6 +94,16 @@ pub struct Passage {
     pub context: Option<String>,
     /// The law article the passage belongs to (`L232-1`, `Art. 5`), if any.
     pub article: Option<String>,
+}
+
+impl Document {
+    /// The numbers of the act this document is (`2016/679` for the regulation that opens
+    /// with `Règlement (UE) 2016/679…`), read from its title and its first passage; empty
+    /// for a document that is no numbered act.
+    pub fn own_act_numbers(&self) -> Vec<String> {
+        let first_passage = self.passages.first().map_or("", |passage| &passage.text);
+        act::own_act_numbers(&self.title, first_passage)
+    }
 }
 
 /// Longest document id accepted, in bytes.

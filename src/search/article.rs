@@ -1,6 +1,6 @@
-//! The articles a query names. A reference typed (`421-1 code pénal`, `article 100`) is a
-//! lookup: the passages of that article rank above those that merely cite it
-//! (`QueryBuilder::article_lookup`).
+//! The articles and acts a query names. A reference typed (`421-1 code pénal`, `article
+//! 100`, `2016/679`) is a lookup: the passages of that article, or the opening of that act,
+//! rank above those that merely cite it (`QueryBuilder::lookup`).
 
 use super::query::{typed, Clause, ParsedQuery};
 
@@ -21,15 +21,7 @@ pub fn named(parsed: &ParsedQuery) -> Named<'_> {
     let mut named = Named::default();
     let mut after_article = false;
     for (index, group) in parsed.groups.iter().enumerate() {
-        // What was typed, whatever synonyms follow it (`100`, `cent`); each alternative typed
-        // with `OR` (`421-1 OR 421-2`).
-        let typed: Vec<&Clause> = match typed(group) {
-            Some(typed) => vec![typed],
-            None => group
-                .iter()
-                .filter(|clause| !matches!(clause, Clause::Synonym(_)))
-                .collect(),
-        };
+        let typed = typed_clauses(group);
         let is_article_word = is_article_word(&typed);
         let names_a_number = after_article || parsed.numbered_articles.contains(&index);
         let found = named.references.len();
@@ -57,6 +49,54 @@ pub fn named(parsed: &ParsedQuery) -> Named<'_> {
         after_article = is_article_word;
     }
     named
+}
+
+/// The acts `parsed` names: terms shaped like an act's number (`2016/679`, `562/2006`:
+/// digits, a slash, digits), as typed or as alternatives typed with `OR`; the rest are the
+/// other groups. Numbers with a hyphen (`78-17`) are read as articles (see [`named`]).
+pub fn named_acts(parsed: &ParsedQuery) -> Named<'_> {
+    let mut named = Named::default();
+    for (index, group) in parsed.groups.iter().enumerate() {
+        let found = named.references.len();
+        for clause in typed_clauses(group) {
+            match clause {
+                Clause::Term(term) if is_shaped_like_an_act(term) => {
+                    named.references.push(term.as_str());
+                }
+                // `2004/82/CE` is read as the number, then `CE`.
+                Clause::Phrase(terms) => named.references.extend(
+                    terms
+                        .iter()
+                        .map(|(_, term)| term.as_str())
+                        .filter(|term| is_shaped_like_an_act(term)),
+                ),
+                _ => {}
+            }
+        }
+        if named.references.len() == found {
+            named.rest.push(index);
+        }
+    }
+    named
+}
+
+/// What was typed in a group, whatever synonyms follow it (`100`, `cent`); each alternative
+/// typed with `OR` (`421-1 OR 421-2`).
+fn typed_clauses(group: &[Clause]) -> Vec<&Clause> {
+    match typed(group) {
+        Some(typed) => vec![typed],
+        None => group
+            .iter()
+            .filter(|clause| !matches!(clause, Clause::Synonym(_)))
+            .collect(),
+    }
+}
+
+/// True for an analysed term shaped like an act's number: digits, a slash, digits.
+fn is_shaped_like_an_act(term: &str) -> bool {
+    term.split_once('/').is_some_and(|(first, second)| {
+        is_number(first) && is_number(second.split('/').next().unwrap_or_default())
+    })
 }
 
 /// Drops each word `article` (or `art.`) typed right before a reference: it says that what
@@ -151,6 +191,31 @@ mod tests {
         assert!(references("règlement (UE) 2016/679").is_empty());
         assert!(references("article premier").is_empty());
         assert!(references("dossiers PNR").is_empty());
+    }
+
+    #[test]
+    fn numbers_with_a_slash_name_acts() {
+        let acts = |query: &str| {
+            let parsed = parse(query, &mut french_analyzer());
+            let named = named_acts(&parsed);
+            let references: Vec<String> = named
+                .references
+                .iter()
+                .map(|term| term.to_string())
+                .collect();
+            (references, named.rest.len())
+        };
+        assert_eq!(acts("2016/679"), (vec!["2016/679".to_string()], 0));
+        assert_eq!(
+            acts("règlement (UE) 2016/679"),
+            (vec!["2016/679".into()], 2)
+        );
+        assert_eq!(
+            acts("2016/681 OR 2016/679"),
+            (vec!["2016/681".into(), "2016/679".into()], 0)
+        );
+        assert_eq!(acts("directive 2004/82/CE"), (vec!["2004/82".into()], 1));
+        assert_eq!(acts("loi 78-17").0, Vec::<String>::new());
     }
 
     fn without_article_words(query: &str) -> (Vec<String>, Vec<String>) {

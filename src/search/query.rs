@@ -529,6 +529,15 @@ impl QueryBuilder<'_> {
         ]
     }
 
+    /// The fields of a passage's document a clause is looked for in, with their weights: its
+    /// title and the number of the act it is.
+    fn document_fields(&self) -> [(Field, f32); 2] {
+        [
+            (self.fields.title, self.weights.title_boost),
+            (self.fields.acts, self.weights.title_boost),
+        ]
+    }
+
     /// A group (alternatives) matched in any of `fields`, each with its weight.
     fn group_in(&self, group: &[Clause], fields: &[(Field, f32)]) -> Box<dyn Query> {
         Box::new(BooleanQuery::new(self.alternatives(group, fields)))
@@ -565,12 +574,12 @@ impl QueryBuilder<'_> {
         tier: Tier,
     ) -> Box<dyn Query> {
         let passage = self.passage_fields();
-        let title = [(self.fields.title, self.weights.title_boost)];
+        let [title, acts] = self.document_fields();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if tier == Tier::All {
-            // The document's title counts: `garde à vue code de procédure pénale` is held by
-            // the code's articles on it, whose text never names the code.
-            let held_in = [passage[0], passage[1], passage[2], title[0]];
+            // The document's title and act number count: `garde à vue code de procédure
+            // pénale` is held by the code's articles on it, whose text never names the code.
+            let held_in = [passage[0], passage[1], passage[2], title, acts];
             for group in &parsed.groups {
                 clauses.push((Occur::Must, self.group_in(group, &held_in)));
             }
@@ -619,12 +628,8 @@ impl QueryBuilder<'_> {
         tier: Tier,
     ) -> Vec<(bool, Box<dyn Query>)> {
         let [body, context, article] = self.passage_fields();
-        let fields = [
-            body,
-            context,
-            article,
-            (self.fields.title, self.weights.title_boost),
-        ];
+        let [title, acts] = self.document_fields();
+        let fields = [body, context, article, title, acts];
         let mut alternatives = Vec::new();
         for group in &parsed.groups {
             for clause in loosened(group) {
@@ -687,40 +692,57 @@ impl QueryBuilder<'_> {
         })
     }
 
-    /// The passages of the articles the query names (`421-1`, `L. 229-1`, `article 100`), as
-    /// scored by `any_query`: a reference typed is a lookup, so they rank above the passages
-    /// that merely cite it. When the query says more than the reference, an article must hold
-    /// some of the rest (in its text, headings or document title) to be lifted: in `RGPD
-    /// article 35 analyse d'impact`, the article 35 of an unrelated code is not the one meant.
-    /// `None` when the query names no article.
-    pub fn article_lookup(
-        &self,
-        parsed: &ParsedQuery,
-        any_query: &dyn Query,
-    ) -> Option<Box<dyn Query>> {
-        let named = super::article::named(parsed);
-        if named.references.is_empty() {
-            return None;
-        }
+    /// The passages the query names, as scored by `any_query`: a reference typed is a
+    /// lookup, so they rank above the passages that merely cite it. They are the passages of
+    /// the articles it names (`421-1`, `L. 229-1`, `article 100`), or, when it names none, the
+    /// first passage of each act it names by number (`2016/679`: the regulation's opening,
+    /// not the laws that apply it). When the query says more than the reference, a passage
+    /// must hold some of the rest (in its text, headings or document title) to be lifted: in
+    /// `RGPD article 35 analyse d'impact`, the article 35 of an unrelated code is not the one
+    /// meant. `None` when the query names no article and no act.
+    pub fn lookup(&self, parsed: &ParsedQuery, any_query: &dyn Query) -> Option<Box<dyn Query>> {
+        let articles = super::article::named(parsed);
+        let (named, field, opening_only) = if articles.references.is_empty() {
+            let acts = super::article::named_acts(parsed);
+            if acts.references.is_empty() {
+                return None;
+            }
+            (acts, self.fields.acts, true)
+        } else {
+            (articles, self.fields.article_number, false)
+        };
         let references: Vec<(Occur, Box<dyn Query>)> = named
             .references
             .into_iter()
             .map(|reference| {
-                let term = Term::from_field_text(self.fields.article_number, reference);
+                let term = Term::from_field_text(field, reference);
                 let query: Box<dyn Query> =
                     Box::new(TermQuery::new(term, IndexRecordOption::Basic));
                 (Occur::Should, query)
             })
             .collect();
-        // The article's own passages hold the reference in their article number, which
-        // `any_query` searches: the conjunction scores them as it does.
+        // The passages named hold the reference in their article number or their act's
+        // number, which `any_query` searches: the conjunction scores them as it does.
         let mut clauses = vec![
             (Occur::Must, unscored(BooleanQuery::new(references))),
             (Occur::Must, any_query.box_clone()),
         ];
+        if opening_only {
+            let first = Term::from_field_u64(self.fields.ordinal, 0);
+            let first: Box<dyn Query> = Box::new(TermQuery::new(first, IndexRecordOption::Basic));
+            clauses.push((
+                Occur::Must,
+                unscored(BooleanQuery::new(vec![(Occur::Must, first)])),
+            ));
+        }
         if !named.rest.is_empty() {
             let passage = self.passage_fields();
-            let held_in = [passage[0], passage[1], (self.fields.title, 1.0)];
+            let held_in = [
+                passage[0],
+                passage[1],
+                (self.fields.title, 1.0),
+                (self.fields.acts, 1.0),
+            ];
             let rest: Vec<(Occur, Box<dyn Query>)> = named
                 .rest
                 .iter()

@@ -270,6 +270,54 @@ fn a_named_article_holding_nothing_else_of_the_query_is_not_lifted() {
 }
 
 #[test]
+fn an_act_named_by_its_number_opens_with_that_act() {
+    // The laws applying the RGPD cite `2016/679` in many articles; the regulation names its
+    // own number once, in its opening. Typed alone or with its kind, the number is a lookup.
+    const RGPD: &str = "eu-2016-679-rgpd-extrait.fr.md";
+    for query in [
+        "2016/679",
+        "(UE) 2016/679",
+        "règlement 2016/679",
+        "RGPD 2016/679",
+    ] {
+        let results = search(query);
+        let first = &results.hits[0];
+        assert_eq!((first.doc_id.as_str(), first.passage), (RGPD, 0), "{query}");
+        assert!(
+            first.highlight.contains("<mark>2016/679</mark>"),
+            "{query}: {first:?}"
+        );
+        // The texts citing it follow.
+        assert!(
+            results.hits[1..].iter().any(|hit| hit.doc_id != RGPD),
+            "{query}: {:#?}",
+            results.hits
+        );
+    }
+    // Its articles never cite their own act: they are found through its number all the same.
+    let results = search("2016/679 article 17");
+    let first = &results.hits[0];
+    assert_eq!(
+        (first.doc_id.as_str(), first.article.as_deref()),
+        (RGPD, Some("17"))
+    );
+    let results = search("2016/679 droit à l'oubli");
+    assert_eq!(results.hits[0].doc_id, RGPD, "{:#?}", results.hits[0]);
+    assert!(
+        results.hits[0].text.contains("effacement"),
+        "{:#?}",
+        results.hits[0]
+    );
+    // An opening that holds nothing else of the query is not lifted.
+    let results = search("2016/679 analyse d'impact");
+    assert!(
+        results.hits[0].highlight.contains("<mark>analyse</mark>"),
+        "{:#?}",
+        results.hits[0]
+    );
+}
+
+#[test]
 fn an_acronym_spelt_like_a_stop_word_is_found() {
     // `CE` is the stop word `ce` in lower case; in capitals it names the Community's acts.
     let results = search("directive 95/46/CE");
