@@ -13,13 +13,28 @@
 //!   `-ellement` → `-el`, `-alement` → `-al`, `-iquement` → `-ique`, `-emment` → `-ent`,
 //!   `-amment` → `-ant`): stripping every `-ement` would make `parlement` meet `parler`,
 //!   `règlement` meet `régler` and `département` meet `départ`, which hurts legal search;
-//! - a doubled final consonant is undoubled only when more than 4 letters remain, so `donnée`,
-//!   `donner` and `données` meet on `donn` without colliding with `don`;
+//! - a doubled final consonant is undoubled only when more than 4 letters remain, so `donné`
+//!   and `donner` meet on `donn` without colliding with `don`;
 //! - `-eaux` → `-eau` and `travaux` → `travail` are special-cased before `-aux` → `-al`;
 //! - the masculine of `-ais`/`-ois` adjectives loses its `s` as if it were a plural, so their
-//!   feminine loses it too: `française` and `français` meet on `francai`.
+//!   feminine loses it too: `française` and `français` meet on `francai`;
+//! - a few nouns whose ending the verb rules would take are kept whole ([`KEPT_NOUNS`]):
+//!   `passager` would meet `passage`, `étranger` `étrange`, `donnée` `donner`.
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+/// Nouns of this field the verb rules would merge with another word, by form (singular,
+/// folded) → stem: an `-er` that is no infinitive (`passager` is not `passage` + `-er`), a
+/// `-ée` that is no participle (`données`, the data, are not a form of `donner`).
+const KEPT_NOUNS: &[(&str, &str)] = &[
+    ("passager", "passager"),
+    ("passagere", "passager"),
+    ("messager", "messager"),
+    ("messagere", "messager"),
+    ("etranger", "etranger"),
+    ("etrangere", "etranger"),
+    ("donnee", "donnee"),
+];
 
 /// Stems a folded word in place; see the module doc for the rules.
 pub fn stem(word: &mut String) {
@@ -28,6 +43,10 @@ pub fn stem(word: &mut String) {
     }
     remove_plural(word);
     if word.len() <= 4 {
+        return;
+    }
+    if let Some((_, kept)) = KEPT_NOUNS.iter().find(|(form, _)| form == word) {
+        word.replace_range(.., kept);
         return;
     }
     reduce_adverb(word);
@@ -189,7 +208,22 @@ mod tests {
                 "nationale",
                 "nationales",
             ],
-            &["donn", "donnee", "donnees", "donne", "donner"],
+            &["donn", "donne", "donnes", "donner"],
+            &["donnee", "donnee", "donnees"],
+            &[
+                "passager",
+                "passager",
+                "passagers",
+                "passagere",
+                "passageres",
+            ],
+            &[
+                "etranger",
+                "etranger",
+                "etrangers",
+                "etrangere",
+                "etrangeres",
+            ],
             &["polici", "policier", "policiers", "policiere", "policieres"],
             &["securit", "securite", "securites"],
             &[
@@ -231,6 +265,9 @@ mod tests {
         assert_ne!(stemmed("parlement"), stemmed("parler"));
         assert_ne!(stemmed("reglement"), stemmed("regler"));
         assert_ne!(stemmed("departement"), stemmed("depart"));
+        assert_ne!(stemmed("passagers"), stemmed("passage"));
+        assert_ne!(stemmed("etrangers"), stemmed("etrange"));
+        assert_ne!(stemmed("donnees"), stemmed("donner"));
     }
 
     #[test]

@@ -318,7 +318,7 @@ mod tests {
         assert_eq!(groups.len(), 2);
         assert_eq!(groups[0][0], Clause::Term("pnr".into()));
         assert!(groups[0].iter().any(|clause| matches!(clause,
-            Clause::Synonym(inner) if matches!(inner.as_ref(), Clause::Phrase(terms) if terms.iter().map(|(_, t)| t.as_str()).eq(["donn", "dossi", "passag"])
+            Clause::Synonym(inner) if matches!(inner.as_ref(), Clause::Phrase(terms) if terms.iter().map(|(_, t)| t.as_str()).eq(["donnee", "dossi", "passager"])
                 && terms[1].0 == 2))), "{groups:?}");
     }
 

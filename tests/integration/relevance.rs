@@ -318,6 +318,47 @@ fn an_act_named_by_its_number_opens_with_that_act() {
 }
 
 #[test]
+fn nouns_in_er_are_not_taken_for_infinitives() {
+    // The PNR texts speak of `passagers`; `point de passage` is another thing. Likewise
+    // `données` (data) and `donner`, `étrangers` and `étrange`.
+    // Every word marked is a form of the one typed.
+    for (query, forms) in [
+        ("passage", &["passage", "passages"][..]),
+        (
+            "passagers",
+            &["passager", "passagers", "passagère", "passagères"],
+        ),
+        ("données", &["donnée", "données"]),
+        (
+            "étrangers",
+            &["étranger", "étrangers", "étrangère", "étrangères"],
+        ),
+    ] {
+        let results = search(query);
+        assert!(results.total > 0, "{query}");
+        let marks: Vec<String> = results
+            .hits
+            .iter()
+            .flat_map(|hit| hit.highlight.split("<mark>").skip(1))
+            .map(|marked| {
+                marked
+                    .split("</mark>")
+                    .next()
+                    .unwrap_or_default()
+                    .to_lowercase()
+            })
+            .collect();
+        assert!(!marks.is_empty(), "{query}");
+        for mark in &marks {
+            assert!(
+                forms.contains(&mark.as_str()),
+                "{query}: {mark} in {marks:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn an_acronym_spelt_like_a_stop_word_is_found() {
     // `CE` is the stop word `ce` in lower case; in capitals it names the Community's acts.
     let results = search("directive 95/46/CE");
