@@ -551,7 +551,12 @@ impl QueryBuilder<'_> {
     ) -> Vec<(Occur, Box<dyn Query>)> {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for clause in group {
+            // An act's number holds digits: a clause without one is not looked for there.
+            let numbered = clause_holds_a_digit(clause);
             for (field, boost) in fields {
+                if *field == self.fields.acts && !numbered {
+                    continue;
+                }
                 let query = self.clause_on(clause, *field);
                 let weighted: Box<dyn Query> = if (*boost - 1.0).abs() < f32::EPSILON {
                     query
@@ -901,6 +906,15 @@ fn date_bound(value: &str, name: &str, is_upper: bool) -> Result<DateBound, Sear
 }
 
 /// `query` as a filter: it selects, and adds nothing to the score.
+/// True when a term of `clause` holds a digit.
+fn clause_holds_a_digit(clause: &Clause) -> bool {
+    let mut terms = Vec::new();
+    clause.collect_terms(&mut terms);
+    terms
+        .iter()
+        .any(|term| term.bytes().any(|byte| byte.is_ascii_digit()))
+}
+
 fn unscored(query: BooleanQuery) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(query), 0.0))
 }
