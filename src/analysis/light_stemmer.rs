@@ -36,6 +36,18 @@ const KEPT_NOUNS: &[(&str, &str)] = &[
     ("donnee", "donnee"),
 ];
 
+/// The stem of `word` when it is one of [`KEPT_NOUNS`]; every form there ends in `-er`, `-ere`
+/// or `-ee`, so other words are not looked up.
+fn kept_noun(word: &str) -> Option<&'static str> {
+    if !(word.ends_with("er") || word.ends_with("ere") || word.ends_with("ee")) {
+        return None;
+    }
+    KEPT_NOUNS
+        .iter()
+        .find(|(form, _)| *form == word)
+        .map(|(_, stem)| *stem)
+}
+
 /// Stems a folded word in place; see the module doc for the rules.
 pub fn stem(word: &mut String) {
     if word.len() <= 3 || !word.bytes().all(|byte| byte.is_ascii_lowercase()) {
@@ -45,7 +57,7 @@ pub fn stem(word: &mut String) {
     if word.len() <= 4 {
         return;
     }
-    if let Some((_, kept)) = KEPT_NOUNS.iter().find(|(form, _)| form == word) {
+    if let Some(kept) = kept_noun(word) {
         word.replace_range(.., kept);
         return;
     }
