@@ -5,8 +5,9 @@
 --   wrk -t2 -c16 -d10s --latency -s benches/wrk/search.lua http://127.0.0.1:7878 \
 --     -- ../shared/eval/security-queries.dev.jsonl
 --
--- The queries file is JSON Lines with a `query` field. Answers with an error status (4xx,
--- 5xx) are counted and reported at the end.
+-- The queries file is JSON Lines with a `query` field; a second argument is appended to every
+-- request (`&per_doc=3`, as the widget asks). Answers with an error status (4xx, 5xx) are
+-- counted and reported at the end.
 
 local queries = {}
 local started = 0
@@ -33,10 +34,11 @@ end
 
 function init(args)
   local path = args[1] or "../shared/eval/security-queries.dev.jsonl"
+  local suffix = args[2] or ""
   for line in io.lines(path) do
     local query = line:match('"query"%s*:%s*"(.-[^\\])"')
     if query then
-      table.insert(queries, "/search?q=" .. url_encoded(json_unescaped(query)))
+      table.insert(queries, "/search?q=" .. url_encoded(json_unescaped(query)) .. suffix)
     end
   end
   if #queries == 0 then

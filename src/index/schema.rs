@@ -17,8 +17,9 @@ pub use crate::ingest::metadata::days_in_month;
 /// existing index answer wrongly; opening an older index then asks for a rebuild. 6: the context
 /// field holds the heading path of each passage, not only its nearest heading, and passages
 /// have a stable sort key. 7: every passage holds the numbers of the act its document is
-/// (`acts`).
-pub const SCHEMA_VERSION: u32 = 7;
+/// (`acts`). 8: a document's passages stand together in one segment (written as one batch),
+/// which the per-document count relies on.
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Name of the document id field, for reading its fast column.
 pub const DOC_ID_FIELD: &str = "doc_id";

@@ -3,6 +3,7 @@
 //! A document is replaced whole: all its passages are deleted by `doc_id`, then the new ones
 //! are added, in the same commit, so a reader never sees half a document.
 
+use tantivy::indexer::UserOperation;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::gate::Turn;
@@ -37,18 +38,44 @@ impl DocumentWriter {
         }
     }
 
-    /// Replaces every passage of `document` (by id) with its current passages.
+    /// Replaces every passage of `document` (by id) with its current passages, in one batch.
     pub fn upsert(&mut self, document: &Document, origin: Origin<'_>) -> Result<(), IndexError> {
-        self.delete(&document.id);
-        self.add(document, origin)
+        let delete = UserOperation::Delete(self.id_term(&document.id));
+        self.write(std::iter::once(delete), document, origin)
     }
 
     /// Adds the passages of a document the index does not hold yet (no delete: cheaper at
     /// commit). Use [`DocumentWriter::upsert`] when it may be there.
     pub fn add(&mut self, document: &Document, origin: Origin<'_>) -> Result<(), IndexError> {
+        self.write(std::iter::empty(), document, origin)
+    }
+
+    /// Runs `before`, then adds the passages of `document`, as one batch: the engine writes a
+    /// batch's documents one after another into one segment, and merges keep that order, so
+    /// a document's passages always stand together (the per-document count relies on it).
+    fn write(
+        &mut self,
+        before: impl Iterator<Item = UserOperation>,
+        document: &Document,
+        origin: Origin<'_>,
+    ) -> Result<(), IndexError> {
+        let mut operations: Vec<UserOperation> = before.collect();
+        operations.reserve(document.passages.len());
+        operations.extend(
+            self.passage_entries(document, origin)
+                .into_iter()
+                .map(UserOperation::Add),
+        );
+        self.writer.run(operations).map_err(engine)?;
+        Ok(())
+    }
+
+    /// The index documents of `document`'s passages.
+    fn passage_entries(&self, document: &Document, origin: Origin<'_>) -> Vec<TantivyDocument> {
         let fields = *self.index.fields();
         let document_date_key = document.date.as_deref().and_then(date_key);
         let acts = document.own_act_numbers().join(" ");
+        let mut entries = Vec::with_capacity(document.passages.len());
         for passage in &document.passages {
             let mut entry = TantivyDocument::default();
             entry.add_text(fields.doc_id, &document.id);
@@ -100,16 +127,20 @@ impl DocumentWriter {
                 entry.add_text(fields.origin_root, origin.root);
                 entry.add_text(fields.origin_file, origin.file);
             }
-            self.writer.add_document(entry).map_err(engine)?;
+            entries.push(entry);
         }
-        Ok(())
+        entries
     }
 
     /// Deletes every passage of the document `doc_id` (no error if there is none).
     pub fn delete(&mut self, doc_id: &str) {
-        let fields = self.index.fields();
-        self.writer
-            .delete_term(Term::from_field_text(fields.doc_id, doc_id));
+        let term = self.id_term(doc_id);
+        self.writer.delete_term(term);
+    }
+
+    /// The term naming every passage of the document `doc_id`.
+    fn id_term(&self, doc_id: &str) -> Term {
+        Term::from_field_text(self.index.fields().doc_id, doc_id)
     }
 
     /// Commits every change since the last commit and makes it visible to searchers.

@@ -2,7 +2,6 @@
 //! document ids of a list of passages.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
@@ -247,49 +246,27 @@ pub(super) struct CappedCount {
     pub cap: usize,
 }
 
-/// Passages counted per document key. The keys are hashes already: one multiplication
-/// spreads them over the table, where the default hasher would cost more than the count.
-type DocumentCounts = HashMap<u64, usize, BuildHasherDefault<KeyHasher>>;
-
-/// Hasher of [`DocumentCounts`]' keys (Fibonacci hashing of a hash).
-#[derive(Default)]
-pub(super) struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(u64::from(byte) ^ self.0.rotate_left(8));
-        }
-    }
-
-    fn write_u64(&mut self, key: u64) {
-        self.0 = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
-/// [`CappedCount`] on one segment: passages matched per document key. A document's passages
-/// are written one after another, so matches come in runs of one key: the map is updated
-/// once per run.
+/// [`CappedCount`] on one segment. A document's passages are written together, one after
+/// another in one segment (`index::writer`), so its matches come as one run of its key:
+/// counting runs needs no table of documents.
 pub(super) struct SegmentCappedCount {
     keys: Column<u64>,
-    per_document: DocumentCounts,
+    cap: usize,
     run: Option<(u64, usize)>,
+    counts: Counts,
 }
 
 impl SegmentCappedCount {
     fn end_run(&mut self) {
-        if let Some((key, count)) = self.run.take() {
-            *self.per_document.entry(key).or_insert(0) += count;
+        if let Some((_, count)) = self.run.take() {
+            self.counts.matched += count;
+            self.counts.shown += count.min(self.cap);
         }
     }
 }
 
 /// What [`CappedCount`] counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Counts {
     /// Every passage matched.
     pub matched: usize,
@@ -308,8 +285,9 @@ impl Collector for CappedCount {
     ) -> tantivy::Result<SegmentCappedCount> {
         Ok(SegmentCappedCount {
             keys: segment.fast_fields().u64(PASSAGE_KEY_FIELD)?,
-            per_document: DocumentCounts::default(),
+            cap: self.cap,
             run: None,
+            counts: Counts::default(),
         })
     }
 
@@ -317,29 +295,19 @@ impl Collector for CappedCount {
         false
     }
 
-    fn merge_fruits(&self, segments: Vec<DocumentCounts>) -> tantivy::Result<Counts> {
-        // A document's passages may lie in several segments: merge before capping.
-        let mut segments = segments.into_iter();
-        let mut per_document = segments.next().unwrap_or_default();
-        for segment in segments {
-            for (document, count) in segment {
-                *per_document.entry(document).or_insert(0) += count;
-            }
-        }
-        let mut counts = Counts {
-            matched: 0,
-            shown: 0,
-        };
-        for count in per_document.into_values() {
-            counts.matched += count;
-            counts.shown += count.min(self.cap);
-        }
-        Ok(counts)
+    fn merge_fruits(&self, segments: Vec<Counts>) -> tantivy::Result<Counts> {
+        // A document lies in one segment: its count is whole there.
+        Ok(segments
+            .into_iter()
+            .fold(Counts::default(), |total, segment| Counts {
+                matched: total.matched + segment.matched,
+                shown: total.shown + segment.shown,
+            }))
     }
 }
 
 impl SegmentCollector for SegmentCappedCount {
-    type Fruit = DocumentCounts;
+    type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         // A passage without a key (none is written so) counts as a document of its own.
@@ -356,9 +324,9 @@ impl SegmentCollector for SegmentCappedCount {
         }
     }
 
-    fn harvest(mut self) -> DocumentCounts {
+    fn harvest(mut self) -> Counts {
         self.end_run();
-        self.per_document
+        self.counts
     }
 }
 

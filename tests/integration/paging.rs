@@ -1,7 +1,12 @@
 //! `total` is what the pages hold: a pager built on it never shows an empty page.
 
-use crate::support::{encode, get, hit_docs};
+use std::collections::HashMap;
+
+use crate::support::{encode, get, hit_docs, shared_corpus};
 use axum::http::StatusCode;
+use vigie::index::sync::{sync_paths, NoProgress, SyncOptions};
+use vigie::index::VigieIndex;
+use vigie::search::{Engine, SearchRequest, SearchSettings};
 
 async fn search(query: &str, extra: &str) -> serde_json::Value {
     let (status, body) = get(&format!("/search?q={}{extra}", encode(query))).await;
@@ -100,5 +105,68 @@ async fn a_cap_per_document_below_one_is_refused_in_one_message() {
         assert_eq!(body["code"], "invalid_parameter", "{bad}");
         let message = body["message"].as_str().unwrap_or_default();
         assert!(message.contains("1 or more"), "{bad}: {message}");
+    }
+}
+
+/// Every passage `query` matches, without a cap, counted per document.
+fn passages_per_document(engine: &Engine, query: &str) -> HashMap<String, usize> {
+    let mut per_document: HashMap<String, usize> = HashMap::new();
+    let mut request = SearchRequest::new(query.to_string());
+    request.limit = 100;
+    loop {
+        let results = engine.search(&request).expect("search runs");
+        for hit in &results.hits {
+            *per_document.entry(hit.doc_id.clone()).or_default() += 1;
+        }
+        request.offset += results.hits.len();
+        if results.hits.is_empty() || request.offset >= results.total {
+            return per_document;
+        }
+    }
+}
+
+#[test]
+fn capped_totals_hold_over_many_segments_and_after_an_update() {
+    // The count under a cap reads each document's passages as one run: a document's passages
+    // must stand together in one segment, however many threads wrote them, however many
+    // commits cut the run into segments, and after the document was replaced.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("corpus folder");
+    let files = [
+        "fr-code-penal-livre4-titre2-terrorisme.md",
+        "fr-csi-L-livre2-titre2-lutte-contre-terrorisme.md",
+        "declaration-franco-belge-2018.fr.txt",
+        "an-dossier-legislatif-leg14-renforcement-lutte-terrorisme.fr.html",
+        "fr-cpp-livre4-titre25-criminalite-organisee.md",
+        "be-code-penal-1867-consolide.fr.md",
+    ];
+    for name in files {
+        std::fs::copy(shared_corpus().join(name), corpus.join(name)).expect("file copied");
+    }
+    let index = VigieIndex::open_or_create(&dir.path().join("index")).expect("index opens");
+    let options = SyncOptions {
+        threads: 2,
+        commit_every: 2,
+    };
+    sync_paths(&index, std::slice::from_ref(&corpus), &options, &NoProgress).expect("indexes");
+    // One document replaced: its new passages are written in a later segment.
+    let changed = corpus.join(files[0]);
+    let mut text = std::fs::read_to_string(&changed).expect("readable");
+    text.push_str("\n\nUn paragraphe ajouté sur le terrorisme et la sécurité.\n");
+    std::fs::write(&changed, text).expect("written");
+    sync_paths(&index, &[corpus], &options, &NoProgress).expect("re-indexes");
+    let engine = Engine::new(index, SearchSettings::default());
+    for query in ["terrorisme", "sécurité", "peine d'emprisonnement"] {
+        let per_document = passages_per_document(&engine, query);
+        assert!(per_document.len() > 2, "{query}: {per_document:?}");
+        for cap in 1..=3 {
+            let mut request = SearchRequest::new(query.to_string());
+            request.per_doc = Some(cap);
+            request.limit = 0;
+            let total = engine.search(&request).expect("search runs").total;
+            let expected: usize = per_document.values().map(|count| (*count).min(cap)).sum();
+            assert_eq!(total, expected, "{query}, per_doc={cap}");
+        }
     }
 }
