@@ -317,8 +317,13 @@ impl Engine {
             _ => Vec::new(),
         };
         let page_end = request.offset + limit;
-        // With a per-document cap, more candidates are needed to fill a page.
+        // With a per-document cap, more candidates are needed to fill a page: few more when
+        // documents hold few passages (articles of a code, one per document), so that the cap
+        // seldom takes any; four pages' worth when they are long (the window grows if short).
         let mut window = match request.per_doc {
+            Some(cap) if self.passages_per_document(searcher)? <= cap as f64 => {
+                (page_end * 2).max(20)
+            }
             Some(_) => (page_end * 4).max(50),
             None => page_end,
         };
@@ -413,6 +418,18 @@ impl Engine {
         collect::rank_stably(searcher, &mut hits[..depth])?;
         hits.truncate(limit);
         Ok(hits)
+    }
+
+    /// The mean number of passages of a document (deleted ones included: an estimate).
+    fn passages_per_document(&self, searcher: &Searcher) -> Result<f64, SearchError> {
+        let first = Term::from_field_u64(self.index.fields().ordinal, 0);
+        let documents = searcher.doc_freq(&first).map_err(engine)?;
+        let passages: u64 = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| u64::from(segment.max_doc()))
+            .sum();
+        Ok(passages as f64 / documents.max(1) as f64)
     }
 
     /// Keeps at most `cap` candidates of each document, in rank order.

@@ -170,3 +170,36 @@ fn capped_totals_hold_over_many_segments_and_after_an_update() {
         }
     }
 }
+
+#[test]
+fn pages_under_a_cap_hold_every_passage_once_when_documents_are_short() {
+    // PIAF's documents are one paragraph each: the cap never takes one, and the window of
+    // candidates is smaller than for long documents. Pages must still hold the total, once.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let index = VigieIndex::open_or_create(&dir.path().join("index")).expect("index opens");
+    let corpus = crate::support::shared_eval().join("piaf/corpus.jsonl");
+    sync_paths(&index, &[corpus], &SyncOptions::default(), &NoProgress).expect("indexes");
+    let engine = Engine::new(index, SearchSettings::default());
+    for query in ["guerre mondiale", "université"] {
+        let mut seen: HashMap<(String, u32), usize> = HashMap::new();
+        let mut request = SearchRequest::new(query.to_string());
+        request.per_doc = Some(1);
+        request.limit = 7;
+        let total = engine.search(&request).expect("search runs").total;
+        assert!(total > 20, "{query}: {total}");
+        while request.offset < total {
+            let page = engine.search(&request).expect("search runs");
+            assert!(
+                !page.hits.is_empty(),
+                "{query}: empty page at {}",
+                request.offset
+            );
+            for hit in &page.hits {
+                *seen.entry((hit.doc_id.clone(), hit.passage)).or_default() += 1;
+            }
+            request.offset += page.hits.len();
+        }
+        assert_eq!(seen.len(), total, "{query}");
+        assert!(seen.values().all(|count| *count == 1), "{query}");
+    }
+}
