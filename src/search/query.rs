@@ -292,13 +292,13 @@ pub fn parse_with<E>(
             continue;
         };
         // `vidéo-protection` is also looked for as the one word the texts write,
-        // `vidéoprotection`.
+        // `vidéoprotection`; `2016/679/UE` as the number the texts write after `(UE)`.
         let joined = match (&clause, joined_compound(&text)) {
             (Clause::Phrase(_), Some(joined)) => match analyze_clause(analyzer, &joined) {
                 Some(term @ Clause::Term(_)) => Some(Clause::Synonym(Box::new(term))),
                 _ => None,
             },
-            _ => None,
+            _ => act_number_without_series(&clause, &text),
         };
         if excluded {
             parsed.excluded.push(clause);
@@ -420,6 +420,26 @@ fn joined_compound(word: &str) -> Option<String> {
     // An elided article may lead: `l'anti-terrorisme`.
     let after_elision = first.rsplit(['\'', '\u{2019}']).next().unwrap_or(first);
     (is_letters(after_elision) && is_letters(second)).then(|| format!("{first}{second}"))
+}
+
+/// `2016/679/UE` → `2016/679`: an act's number typed as one word with its series after it,
+/// as older acts are written (`95/46/CE`), where newer texts write the series before it
+/// (`règlement (UE) 2016/679`). `None` for anything else, a quoted `"2016/679 UE"` included.
+fn act_number_without_series(clause: &Clause, typed: &str) -> Option<Clause> {
+    let Clause::Phrase(terms) = clause else {
+        return None;
+    };
+    let [(_, number), (_, series)] = terms.as_slice() else {
+        return None;
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
+    let is_number = number
+        .split_once('/')
+        .is_some_and(|(first, second)| digits(first) && digits(second));
+    let is_series = matches!(series.as_str(), "ue" | "eu" | "ce" | "cee" | "jai");
+    let typed_as_one_word = typed.contains('/') && !typed.contains(char::is_whitespace);
+    (is_number && is_series && typed_as_one_word)
+        .then(|| Clause::Synonym(Box::new(Clause::Term(number.clone()))))
 }
 
 /// How far apart two consecutive query words may stand to earn the proximity bonus.
@@ -983,6 +1003,23 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn an_act_number_typed_with_its_series_also_looks_for_the_number() {
+        let groups = |query: &str| parse(query, &mut analysis::french_analyzer()).groups;
+        let number = Clause::Synonym(Box::new(Clause::Term("2016/679".into())));
+        assert!(
+            groups("2016/679/UE")[0].contains(&number),
+            "{:?}",
+            groups("2016/679/UE")
+        );
+        assert!(groups("95/46/CE")[0]
+            .contains(&Clause::Synonym(Box::new(Clause::Term("95/46".into())))));
+        // Typed apart or quoted, the words are what was asked.
+        assert!(!groups("\"2016/679 UE\"")[0].contains(&number));
+        assert_eq!(groups("2016/679").len(), 1);
+        assert_eq!(groups("2016/679")[0], [Clause::Term("2016/679".into())]);
     }
 
     #[test]

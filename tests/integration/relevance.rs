@@ -274,11 +274,14 @@ fn an_act_named_by_its_number_opens_with_that_act() {
     // The laws applying the RGPD cite `2016/679` in many articles; the regulation names its
     // own number once, in its opening. Typed alone or with its kind, the number is a lookup.
     const RGPD: &str = "eu-2016-679-rgpd-extrait.fr.md";
+    // Typed with its series after it (`2016/679/UE`, as older acts are written), it found
+    // nothing: the texts write `(UE) 2016/679`.
     for query in [
         "2016/679",
         "(UE) 2016/679",
         "règlement 2016/679",
         "RGPD 2016/679",
+        "2016/679/UE",
     ] {
         let results = search(query);
         let first = &results.hits[0];
