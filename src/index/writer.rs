@@ -41,26 +41,25 @@ impl DocumentWriter {
     /// Replaces every passage of `document` (by id) with its current passages, in one batch.
     pub fn upsert(&mut self, document: &Document, origin: Origin<'_>) -> Result<(), IndexError> {
         let delete = UserOperation::Delete(self.id_term(&document.id));
-        self.write(std::iter::once(delete), document, origin)
+        self.write(vec![delete], document, origin)
     }
 
     /// Adds the passages of a document the index does not hold yet (no delete: cheaper at
     /// commit). Use [`DocumentWriter::upsert`] when it may be there.
     pub fn add(&mut self, document: &Document, origin: Origin<'_>) -> Result<(), IndexError> {
-        self.write(std::iter::empty(), document, origin)
+        self.write(Vec::new(), document, origin)
     }
 
-    /// Runs `before`, then adds the passages of `document`, as one batch: the engine writes a
-    /// batch's documents one after another into one segment, and merges keep that order, so
-    /// a document's passages always stand together (the per-document count relies on it).
+    /// Runs `operations`, then adds the passages of `document`, as one batch: the engine
+    /// writes a batch's documents one after another into one segment, and merges keep that
+    /// order, so a document's passages always stand together (the per-document count relies
+    /// on it).
     fn write(
         &mut self,
-        before: impl Iterator<Item = UserOperation>,
+        mut operations: Vec<UserOperation>,
         document: &Document,
         origin: Origin<'_>,
     ) -> Result<(), IndexError> {
-        let mut operations: Vec<UserOperation> = before.collect();
-        operations.reserve(document.passages.len());
         operations.extend(
             self.passage_entries(document, origin)
                 .into_iter()

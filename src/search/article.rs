@@ -34,12 +34,9 @@ pub fn named(parsed: &ParsedQuery) -> Named<'_> {
                     }
                 }
                 // `R613-3` is read as the code letter, then the reference.
-                Clause::Phrase(terms) => named.references.extend(
-                    terms
-                        .iter()
-                        .map(|(_, term)| term.as_str())
-                        .filter(|term| is_shaped_like_an_article(term)),
-                ),
+                Clause::Phrase(terms) => named
+                    .references
+                    .extend(shaped_terms(terms, is_shaped_like_an_article)),
                 _ => {}
             }
         }
@@ -64,12 +61,9 @@ pub fn named_acts(parsed: &ParsedQuery) -> Named<'_> {
                     named.references.push(term.as_str());
                 }
                 // `2004/82/CE` is read as the number, then `CE`.
-                Clause::Phrase(terms) => named.references.extend(
-                    terms
-                        .iter()
-                        .map(|(_, term)| term.as_str())
-                        .filter(|term| is_shaped_like_an_act(term)),
-                ),
+                Clause::Phrase(terms) => named
+                    .references
+                    .extend(shaped_terms(terms, is_shaped_like_an_act)),
                 _ => {}
             }
         }
@@ -78,6 +72,14 @@ pub fn named_acts(parsed: &ParsedQuery) -> Named<'_> {
         }
     }
     named
+}
+
+/// The terms of a phrase that `shaped` accepts.
+fn shaped_terms(terms: &[(usize, String)], shaped: fn(&str) -> bool) -> impl Iterator<Item = &str> {
+    terms
+        .iter()
+        .map(|(_, term)| term.as_str())
+        .filter(move |term| shaped(term))
 }
 
 /// What was typed in a group, whatever synonyms follow it (`100`, `cent`); each alternative
@@ -93,7 +95,7 @@ fn typed_clauses(group: &[Clause]) -> Vec<&Clause> {
 }
 
 /// True for an analysed term shaped like an act's number: digits, a slash, digits.
-fn is_shaped_like_an_act(term: &str) -> bool {
+pub(super) fn is_shaped_like_an_act(term: &str) -> bool {
     term.split_once('/').is_some_and(|(first, second)| {
         is_number(first) && is_number(second.split('/').next().unwrap_or_default())
     })

@@ -432,10 +432,7 @@ fn act_number_without_series(clause: &Clause, typed: &str) -> Option<Clause> {
     let [(_, number), (_, series)] = terms.as_slice() else {
         return None;
     };
-    let digits = |part: &str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
-    let is_number = number
-        .split_once('/')
-        .is_some_and(|(first, second)| digits(first) && digits(second));
+    let is_number = super::article::is_shaped_like_an_act(number);
     let is_series = matches!(series.as_str(), "ue" | "eu" | "ce" | "cee" | "jai");
     let typed_as_one_word = typed.contains('/') && !typed.contains(char::is_whitespace);
     (is_number && is_series && typed_as_one_word)
@@ -754,10 +751,10 @@ impl QueryBuilder<'_> {
         ];
         if opening_only {
             let first = Term::from_field_u64(self.fields.ordinal, 0);
-            let first: Box<dyn Query> = Box::new(TermQuery::new(first, IndexRecordOption::Basic));
+            let first = TermQuery::new(first, IndexRecordOption::Basic);
             clauses.push((
                 Occur::Must,
-                unscored(BooleanQuery::new(vec![(Occur::Must, first)])),
+                Box::new(ConstScoreQuery::new(Box::new(first), 0.0)),
             ));
         }
         if !named.rest.is_empty() {
@@ -925,7 +922,6 @@ fn date_bound(value: &str, name: &str, is_upper: bool) -> Result<DateBound, Sear
     Ok(DateBound { key, iso })
 }
 
-/// `query` as a filter: it selects, and adds nothing to the score.
 /// True when a term of `clause` holds a digit.
 fn clause_holds_a_digit(clause: &Clause) -> bool {
     let mut terms = Vec::new();
@@ -935,6 +931,7 @@ fn clause_holds_a_digit(clause: &Clause) -> bool {
         .any(|term| term.bytes().any(|byte| byte.is_ascii_digit()))
 }
 
+/// `query` as a filter: it selects, and adds nothing to the score.
 fn unscored(query: BooleanQuery) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(query), 0.0))
 }
