@@ -35,8 +35,13 @@ pub const DEFAULT_COMMIT_EVERY: usize = 100_000;
 /// Default memory for recent search answers, in MiB.
 pub const DEFAULT_CACHE_MB: u64 = 32;
 
-/// Default weight of a title match relative to a passage match.
-pub const DEFAULT_TITLE_BOOST: f32 = 0.5;
+/// Default weight of a match in the title of the document a passage opens or of a short
+/// document, relative to a match in the passage's text: a title says what its passages are
+/// about, so it counts for more.
+pub const DEFAULT_TITLE_BOOST: f32 = 1.1;
+/// Default weight of a match in the title of a long document a passage belongs to (not its
+/// first passage): a title shared by hundreds of passages says little of each.
+pub const DEFAULT_INHERITED_TITLE_BOOST: f32 = 0.5;
 /// Default weight of a heading match relative to a passage match.
 pub const DEFAULT_CONTEXT_BOOST: f32 = 1.0;
 /// Default weight of a match on the passage's article number relative to a passage match.
@@ -44,7 +49,7 @@ pub const DEFAULT_ARTICLE_BOOST: f32 = 2.0;
 /// Default weight of a match on a synonym relative to a match on the word typed.
 pub const DEFAULT_SYNONYM_BOOST: f32 = 1.0;
 /// Default weight of the bonus for consecutive query words standing close together.
-pub const DEFAULT_PROXIMITY_BOOST: f32 = 0.1;
+pub const DEFAULT_PROXIMITY_BOOST: f32 = 0.3;
 /// Default weight of the bonus for how much of the query a partial match holds.
 pub const DEFAULT_COVERAGE_BOOST: f32 = 1.0;
 /// Default weight of the bonus for words found as typed, in variants with an exact field.
@@ -67,6 +72,8 @@ pub struct Config {
     pub commit_every: usize,
     /// Weight of a title match relative to a passage match.
     pub title_boost: f32,
+    /// Weight of a match in a long document's title, on its passages after the first.
+    pub inherited_title_boost: f32,
     /// Weight of a heading match relative to a passage match.
     pub context_boost: f32,
     /// Weight of a match on the passage's article number relative to a passage match.
@@ -158,6 +165,7 @@ struct FileSettings {
     threads: Option<usize>,
     commit_every: Option<usize>,
     title_boost: Option<f32>,
+    inherited_title_boost: Option<f32>,
     context_boost: Option<f32>,
     article_boost: Option<f32>,
     synonym_boost: Option<f32>,
@@ -210,6 +218,11 @@ impl Config {
             });
         }
         let title_boost = weight("title_boost", file.title_boost, DEFAULT_TITLE_BOOST)?;
+        let inherited_title_boost = weight(
+            "inherited_title_boost",
+            file.inherited_title_boost,
+            DEFAULT_INHERITED_TITLE_BOOST,
+        )?;
         let context_boost = weight("context_boost", file.context_boost, DEFAULT_CONTEXT_BOOST)?;
         let article_boost = weight("article_boost", file.article_boost, DEFAULT_ARTICLE_BOOST)?;
         let synonym_boost = weight("synonym_boost", file.synonym_boost, DEFAULT_SYNONYM_BOOST)?;
@@ -258,6 +271,7 @@ impl Config {
             threads,
             commit_every,
             title_boost,
+            inherited_title_boost,
             context_boost,
             article_boost,
             synonym_boost,

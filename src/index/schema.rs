@@ -18,8 +18,15 @@ pub use crate::ingest::metadata::days_in_month;
 /// field holds the heading path of each passage, not only its nearest heading, and passages
 /// have a stable sort key. 7: every passage holds the numbers of the act its document is
 /// (`acts`). 8: a document's passages stand together in one segment (written as one batch),
-/// which the per-document count relies on.
-pub const SCHEMA_VERSION: u32 = 8;
+/// which the per-document count relies on. 9: a document's title is searched in one of two
+/// fields, as the title of the passages it describes ([`Fields::lead_title`]) or as the
+/// title of a long document the passage is part of ([`Fields::inherited_title`]).
+pub const SCHEMA_VERSION: u32 = 9;
+
+/// A document of at most this many passages is about each of them: its title is the title of
+/// every one ([`Fields::lead_title`]). In a longer one, only the first passage has it so; the
+/// others inherit it ([`Fields::inherited_title`]).
+pub const SHORT_DOCUMENT_PASSAGES: usize = 3;
 
 /// Name of the document id field, for reading its fast column.
 pub const DOC_ID_FIELD: &str = "doc_id";
@@ -57,8 +64,15 @@ pub struct Fields {
     pub ordinal: Field,
     /// Passage text, analyzed with the French analyzer (stemmed).
     pub body: Field,
-    /// Document title, analyzed.
+    /// Document title, stored for display (searched through `lead_title` or
+    /// `inherited_title`).
     pub title: Field,
+    /// The document's title on the passages it describes, analyzed: every passage of a short
+    /// document ([`SHORT_DOCUMENT_PASSAGES`]) and the first passage of a long one.
+    pub lead_title: Field,
+    /// The document's title on the other passages of a long document, analyzed: a title
+    /// shared by hundreds of passages (`Code de la défense`) says little of each.
+    pub inherited_title: Field,
     /// The headings enclosing the passage (its section path), analyzed.
     pub context: Field,
     /// Passage text, folded but neither stemmed nor stripped of stop words: filled only by
@@ -110,10 +124,11 @@ pub struct Fields {
 impl Fields {
     /// The fields in which a passage holds a query word: its text, its headings, its article
     /// number, its document's title and the number of the act its document is.
-    pub fn word_fields(&self) -> [Field; 5] {
+    pub fn word_fields(&self) -> [Field; 6] {
         [
             self.body,
-            self.title,
+            self.lead_title,
+            self.inherited_title,
             self.context,
             self.article_number,
             self.acts,
@@ -141,7 +156,9 @@ impl Fields {
             doc_id: builder.add_text_field(DOC_ID_FIELD, STRING | STORED | FAST),
             ordinal: builder.add_u64_field("ordinal", INDEXED | STORED | FAST),
             body: builder.add_text_field("body", analyzed(ANALYZER_NAME) | STORED),
-            title: builder.add_text_field("title", analyzed(ANALYZER_NAME) | STORED),
+            title: builder.add_text_field("title", STORED),
+            lead_title: builder.add_text_field("lead_title", analyzed(ANALYZER_NAME)),
+            inherited_title: builder.add_text_field("inherited_title", analyzed(ANALYZER_NAME)),
             context: builder.add_text_field("context", analyzed(ANALYZER_NAME)),
             body_exact: builder.add_text_field("body_exact", analyzed(EXACT_ANALYZER_NAME)),
             article_number: builder.add_text_field("article_number", analyzed(ANALYZER_NAME)),

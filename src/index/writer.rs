@@ -7,7 +7,7 @@ use tantivy::indexer::UserOperation;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::gate::Turn;
-use super::schema::{date_key, passage_key};
+use super::schema::{date_key, passage_key, SHORT_DOCUMENT_PASSAGES};
 use super::{engine, VigieIndex};
 use crate::error::IndexError;
 use crate::ingest::{Document, DocumentKind};
@@ -88,6 +88,13 @@ impl DocumentWriter {
                 entry.add_text(fields.body_exact, &passage.text);
             }
             entry.add_text(fields.title, &document.title);
+            let title_field =
+                if passage.ordinal == 0 || document.passages.len() <= SHORT_DOCUMENT_PASSAGES {
+                    fields.lead_title
+                } else {
+                    fields.inherited_title
+                };
+            entry.add_text(title_field, &document.title);
             if !acts.is_empty() {
                 entry.add_text(fields.acts, &acts);
             }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
-use tantivy::query::{EnableScoring, Query};
+use tantivy::query::Query;
 use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED,
 };
@@ -13,6 +13,8 @@ use tantivy::{
 use crate::error::{IndexError, SearchError};
 use crate::index::engine;
 use crate::index::schema::{document_key, DOC_ID_FIELD, PASSAGE_KEY_FIELD};
+
+use super::statistics::Statistics;
 
 /// How many passages beyond a page are fetched, at most, to see the end of a run of equal
 /// scores across the page's end.
@@ -23,11 +25,11 @@ const MAX_TIE_FETCH: usize = 256;
 /// across the page's end is fetched whole (up to [`MAX_TIE_FETCH`] more passages), so which of
 /// its passages make the page is stable too.
 pub(super) fn top_passages(
-    searcher: &Searcher,
+    statistics: &Statistics,
     query: &dyn Query,
     limit: usize,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-    let mut hits = top_passages_and_ties(searcher, query, limit)?;
+    let mut hits = top_passages_and_ties(statistics, query, limit)?;
     hits.truncate(limit);
     Ok(hits)
 }
@@ -35,17 +37,19 @@ pub(super) fn top_passages(
 /// [`top_passages`], with the passages fetched past `limit` to see the end of a run of equal
 /// scores still there: ranked with others, that run must be seen as long as it is.
 fn top_passages_and_ties(
-    searcher: &Searcher,
+    statistics: &Statistics,
     query: &dyn Query,
     limit: usize,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
     if limit == 0 {
         return Ok(Vec::new());
     }
+    let searcher = statistics.searcher();
     let mut fetch = limit + 1;
     let mut hits = loop {
+        let collector = TopDocs::with_limit(fetch).order_by_score();
         let hits = searcher
-            .search(query, &TopDocs::with_limit(fetch).order_by_score())
+            .search_with_statistics_provider(query, &collector, statistics)
             .map_err(engine)?;
         // TopDocs returns the hits best first: the page's last hit and the last one fetched
         // are in one run of equal scores when every step between them is a tie.
@@ -71,7 +75,7 @@ fn top_passages_and_ties(
 /// whole union. Every other passage scores its `terms` score, so only the best `limit` of
 /// those can make the page; the passages matching a phrase are few, and are all scored.
 pub(super) fn top_passages_split(
-    searcher: &Searcher,
+    statistics: &Statistics,
     terms: &dyn Query,
     with_others: &dyn Query,
     limit: usize,
@@ -79,12 +83,12 @@ pub(super) fn top_passages_split(
     if limit == 0 {
         return Ok(Vec::new());
     }
-    let mut scores: HashMap<DocAddress, f32> = top_passages_and_ties(searcher, terms, limit)?
+    let mut scores: HashMap<DocAddress, f32> = top_passages_and_ties(statistics, terms, limit)?
         .into_iter()
         .map(|(score, address)| (address, score))
         .collect();
     scores.extend(
-        all_matches(searcher, with_others)?
+        all_matches(statistics, with_others)?
             .into_iter()
             .map(|(score, address)| (address, score)),
     );
@@ -92,19 +96,18 @@ pub(super) fn top_passages_split(
         .into_iter()
         .map(|(address, score)| (score, address))
         .collect();
-    rank_stably(searcher, &mut hits)?;
+    rank_stably(statistics.searcher(), &mut hits)?;
     hits.truncate(limit);
     Ok(hits)
 }
 
 /// Every passage matching `query`, with its score.
 fn all_matches(
-    searcher: &Searcher,
+    statistics: &Statistics,
     query: &dyn Query,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-    let weight = query
-        .weight(EnableScoring::enabled_from_searcher(searcher))
-        .map_err(engine)?;
+    let searcher = statistics.searcher();
+    let weight = query.weight(statistics.scoring()).map_err(engine)?;
     let mut hits = Vec::new();
     for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
         let segment_ord = u32::try_from(segment_ord).unwrap_or(u32::MAX);
@@ -396,6 +399,7 @@ mod tests {
         .expect("corpus indexes");
         let engine = Engine::new(index, SearchSettings::default());
         let searcher = engine.index().searcher();
+        let statistics = Statistics::new(&searcher, engine.index().fields());
         let builder = QueryBuilder {
             fields: engine.index().fields(),
             weights: engine.settings.weights,
@@ -415,9 +419,9 @@ mod tests {
             };
             split_queries += 1;
             for limit in [1, 10, 100] {
-                let expected = top_passages(&searcher, whole.as_ref(), limit).expect("ranks");
+                let expected = top_passages(&statistics, whole.as_ref(), limit).expect("ranks");
                 let found = top_passages_split(
-                    &searcher,
+                    &statistics,
                     split.terms.as_ref(),
                     split.with_others.as_ref(),
                     limit,

@@ -17,6 +17,7 @@ mod proximity;
 pub mod query;
 pub mod snippet;
 pub mod spelling;
+mod statistics;
 pub mod suggest;
 pub mod synonyms;
 pub mod types;
@@ -35,6 +36,7 @@ use crate::index::{engine, VigieIndex};
 use collect::{doc_ids_of, top_passages, top_passages_split, CappedCount};
 use query::{Clause, ParsedQuery, QueryBuilder, SplitQuery, Tier, Weights};
 use snippet::Highlighter;
+use statistics::Statistics;
 pub use suggest::{
     SuggestRequest, Suggestion, SuggestionKind, Suggestions, DEFAULT_SUGGEST_LIMIT,
     MAX_SUGGEST_CHARS, MAX_SUGGEST_LIMIT,
@@ -75,6 +77,7 @@ impl SearchSettings {
         SearchSettings {
             weights: Weights {
                 title_boost: config.title_boost,
+                inherited_title_boost: config.inherited_title_boost,
                 context_boost: config.context_boost,
                 article_boost: config.article_boost,
                 synonym_boost: config.synonym_boost,
@@ -300,6 +303,7 @@ impl Engine {
             fields: self.index.fields(),
             weights: self.settings.weights,
         };
+        let statistics = Statistics::new(searcher, self.index.fields());
         let filters = builder.filters(&request.filters)?;
         let all_query = (self.settings.all_words_first && parsed.groups.len() > 1)
             .then(|| builder.build(parsed, &filters, Tier::All));
@@ -347,13 +351,13 @@ impl Engine {
         }
         loop {
             let lookup_hits = match &lookup_query {
-                Some(lookup_query) => top_passages(searcher, lookup_query.as_ref(), window)?,
+                Some(lookup_query) => top_passages(&statistics, lookup_query.as_ref(), window)?,
                 None => Vec::new(),
             };
             // Each tier that fills the window leaves the ones below it out of the page.
             let all_hits = match &all_query {
                 Some(all_query) if lookup_hits.len() < window => {
-                    top_passages(searcher, all_query.as_ref(), window)?
+                    top_passages(&statistics, all_query.as_ref(), window)?
                 }
                 _ => Vec::new(),
             };
@@ -366,7 +370,7 @@ impl Engine {
                     whole: any_query.as_ref(),
                     split: any_split.as_ref(),
                 };
-                self.partial_matches(searcher, &partial, parsed, &phrases, window)?
+                self.partial_matches(&statistics, &partial, parsed, &phrases, window)?
             };
             let ranked = merge_tiers(vec![lookup_hits, all_hits, any_hits]);
             let exhausted = window >= matched;
@@ -393,7 +397,7 @@ impl Engine {
     /// that a page further down never reshuffles the ones above it.
     fn partial_matches(
         &self,
-        searcher: &Searcher,
+        statistics: &Statistics,
         query: &PartialQuery,
         parsed: &ParsedQuery,
         phrases: &[Box<dyn Query>],
@@ -401,9 +405,10 @@ impl Engine {
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
         let boost = self.settings.weights.coverage_boost;
         if (boost <= 0.0 && phrases.is_empty()) || parsed.groups.len() < 2 {
-            return query.top(searcher, limit);
+            return query.top(statistics, limit);
         }
-        let mut hits = query.top(searcher, limit.max(COVERAGE_DEPTH))?;
+        let searcher = statistics.searcher();
+        let mut hits = query.top(statistics, limit.max(COVERAGE_DEPTH))?;
         let depth = hits.len().min(COVERAGE_DEPTH);
         let held = if boost > 0.0 {
             let fields = self.index.fields();
@@ -411,7 +416,7 @@ impl Engine {
         } else {
             vec![0.0; depth]
         };
-        let close = proximity::bonus(searcher, phrases, &hits[..depth])?;
+        let close = proximity::bonus(statistics, phrases, &hits[..depth])?;
         for ((hit, weight), close) in hits.iter_mut().zip(held).zip(close) {
             hit.0 += boost * weight + close;
         }
@@ -639,17 +644,17 @@ impl PartialQuery<'_> {
     /// The best `limit` passages, the same either way.
     fn top(
         &self,
-        searcher: &Searcher,
+        statistics: &Statistics,
         limit: usize,
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
         match self.split {
             Some(split) => top_passages_split(
-                searcher,
+                statistics,
                 split.terms.as_ref(),
                 split.with_others.as_ref(),
                 limit,
             ),
-            None => top_passages(searcher, self.whole, limit),
+            None => top_passages(statistics, self.whole, limit),
         }
     }
 }

@@ -7,17 +7,18 @@
 //! them, so `légitime défense policier` ranks a passage holding `légitime défense` above one
 //! holding `légitime` in its text and `défense` only in its document title.
 
-use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocAddress, Searcher};
+use tantivy::query::Query;
+use tantivy::DocAddress;
 
 use crate::error::SearchError;
 use crate::index::engine;
 
 use super::collect::{by_segment, for_each_held};
+use super::statistics::Statistics;
 
 /// For each candidate, the summed scores of the `phrases` (already weighted) it matches.
 pub(crate) fn bonus(
-    searcher: &Searcher,
+    statistics: &Statistics,
     phrases: &[Box<dyn Query>],
     candidates: &[(f32, DocAddress)],
 ) -> Result<Vec<f32>, SearchError> {
@@ -28,11 +29,9 @@ pub(crate) fn bonus(
     let addresses: Vec<DocAddress> = candidates.iter().map(|(_, address)| *address).collect();
     let segments = by_segment(&addresses);
     for phrase in phrases {
-        let weight = phrase
-            .weight(EnableScoring::enabled_from_searcher(searcher))
-            .map_err(engine)?;
+        let weight = phrase.weight(statistics.scoring()).map_err(engine)?;
         for (segment_ord, docs) in &segments {
-            let reader = searcher.segment_reader(*segment_ord);
+            let reader = statistics.searcher().segment_reader(*segment_ord);
             let mut scorer = weight.scorer(reader, 1.0).map_err(engine)?;
             for_each_held(scorer.as_mut(), docs, |scorer, position| {
                 bonus[position] += scorer.score();

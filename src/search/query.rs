@@ -18,7 +18,8 @@ use tantivy::Term;
 use crate::analysis;
 use crate::config::{
     DEFAULT_ARTICLE_BOOST, DEFAULT_CONTEXT_BOOST, DEFAULT_COVERAGE_BOOST, DEFAULT_EXACT_BOOST,
-    DEFAULT_PROXIMITY_BOOST, DEFAULT_SYNONYM_BOOST, DEFAULT_TITLE_BOOST,
+    DEFAULT_INHERITED_TITLE_BOOST, DEFAULT_PROXIMITY_BOOST, DEFAULT_SYNONYM_BOOST,
+    DEFAULT_TITLE_BOOST,
 };
 use crate::error::SearchError;
 use crate::index::schema::{date_key, days_in_month};
@@ -445,8 +446,12 @@ pub const PROXIMITY_SLOP: u32 = 4;
 /// Weights of the query builder.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
-    /// Multiplier of a match in the document title relative to one in the passage.
+    /// Multiplier of a match in the title of the document the passage opens (or of a short
+    /// document) relative to one in the passage.
     pub title_boost: f32,
+    /// Multiplier of a match in the title of a long document the passage belongs to, and in
+    /// the number of the act its document is.
+    pub inherited_title_boost: f32,
     /// Multiplier of a match in the passage's heading.
     pub context_boost: f32,
     /// Multiplier of a match on the number of the article the passage belongs to.
@@ -467,6 +472,7 @@ impl Default for Weights {
     fn default() -> Self {
         Weights {
             title_boost: DEFAULT_TITLE_BOOST,
+            inherited_title_boost: DEFAULT_INHERITED_TITLE_BOOST,
             context_boost: DEFAULT_CONTEXT_BOOST,
             article_boost: DEFAULT_ARTICLE_BOOST,
             synonym_boost: DEFAULT_SYNONYM_BOOST,
@@ -547,11 +553,16 @@ impl QueryBuilder<'_> {
     }
 
     /// The fields of a passage's document a clause is looked for in, with their weights: its
-    /// title and the number of the act it is.
-    fn document_fields(&self) -> [(Field, f32); 2] {
+    /// title (as the passage's own, or inherited from a long document) and the number of the
+    /// act it is (on every passage, like an inherited title).
+    fn document_fields(&self) -> [(Field, f32); 3] {
         [
-            (self.fields.title, self.weights.title_boost),
-            (self.fields.acts, self.weights.title_boost),
+            (self.fields.lead_title, self.weights.title_boost),
+            (
+                self.fields.inherited_title,
+                self.weights.inherited_title_boost,
+            ),
+            (self.fields.acts, self.weights.inherited_title_boost),
         ]
     }
 
@@ -596,12 +607,19 @@ impl QueryBuilder<'_> {
         tier: Tier,
     ) -> Box<dyn Query> {
         let passage = self.passage_fields();
-        let [title, acts] = self.document_fields();
+        let [title, inherited_title, acts] = self.document_fields();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if tier == Tier::All {
             // The document's title and act number count: `garde à vue code de procédure
             // pénale` is held by the code's articles on it, whose text never names the code.
-            let held_in = [passage[0], passage[1], passage[2], title, acts];
+            let held_in = [
+                passage[0],
+                passage[1],
+                passage[2],
+                title,
+                inherited_title,
+                acts,
+            ];
             for group in &parsed.groups {
                 clauses.push((Occur::Must, self.group_in(group, &held_in)));
             }
@@ -650,8 +668,8 @@ impl QueryBuilder<'_> {
         tier: Tier,
     ) -> Vec<(bool, Box<dyn Query>)> {
         let [body, context, article] = self.passage_fields();
-        let [title, acts] = self.document_fields();
-        let fields = [body, context, article, title, acts];
+        let [title, inherited_title, acts] = self.document_fields();
+        let fields = [body, context, article, title, inherited_title, acts];
         let mut alternatives = Vec::new();
         for group in &parsed.groups {
             for clause in loosened(group) {
@@ -762,7 +780,8 @@ impl QueryBuilder<'_> {
             let held_in = [
                 passage[0],
                 passage[1],
-                (self.fields.title, 1.0),
+                (self.fields.lead_title, 1.0),
+                (self.fields.inherited_title, 1.0),
                 (self.fields.acts, 1.0),
             ];
             let rest: Vec<(Occur, Box<dyn Query>)> = named

@@ -304,12 +304,16 @@ fn an_act_named_by_its_number_opens_with_that_act() {
         (first.doc_id.as_str(), first.article.as_deref()),
         (RGPD, Some("17"))
     );
+    // Recital 65 names the right (`un « droit à l'oubli »`), article 17 grants it
+    // (`l'effacement`): the regulation's passages come first, the article among them.
     let results = search("2016/679 droit à l'oubli");
     assert_eq!(results.hits[0].doc_id, RGPD, "{:#?}", results.hits[0]);
     assert!(
-        results.hits[0].text.contains("effacement"),
+        results.hits[..3]
+            .iter()
+            .any(|hit| hit.doc_id == RGPD && hit.article.as_deref() == Some("17")),
         "{:#?}",
-        results.hits[0]
+        &results.hits[..3]
     );
     // An opening that holds nothing else of the query is not lifted.
     let results = search("2016/679 analyse d'impact");
@@ -536,4 +540,49 @@ fn alternatives_typed_with_or_are_each_searched_as_alone() {
         Some("Schengen OR Europol")
     );
     assert_eq!(corrected.total, search("Schengen OR Europol").total);
+}
+
+#[test]
+fn a_title_match_counts_for_more_than_a_text_match() {
+    // Paragraphs of the founding declaration, as three short documents: one holds
+    // `narcotrafic` in its text, one only in its title. The word is as rare in titles as in
+    // texts; the title says what its document is about, and outweighs the text. (A long
+    // document's title on its later passages does not: see
+    // `a_partial_match_holding_two_query_words_together_ranks_above_one_holding_them_apart`.)
+    let declaration = std::fs::read_to_string(
+        crate::support::shared_corpus().join("declaration-franco-belge-2018.fr.txt"),
+    )
+    .expect("the declaration is readable");
+    let paragraphs: Vec<String> = declaration
+        .split("\n\n")
+        .map(|paragraph| paragraph.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|paragraph| paragraph.len() > 80)
+        .collect();
+    let holding = paragraphs
+        .iter()
+        .find(|paragraph| paragraph.contains("narcotrafic"))
+        .expect("a paragraph holds the word");
+    let others: Vec<&String> = paragraphs
+        .iter()
+        .filter(|paragraph| !paragraph.to_lowercase().contains("trafic"))
+        .take(2)
+        .collect();
+    assert_eq!(others.len(), 2);
+    let line = |id: &str, title: &str, text: &str| {
+        serde_json::json!({ "id": id, "title": title, "text": text }).to_string()
+    };
+    let records = [
+        line("dans-le-titre", "Narcotrafic", others[0]),
+        line("dans-le-texte", "Coopération franco-belge", holding),
+        line("ni-l-un-ni-l-autre", "Déclaration conjointe", others[1]),
+    ]
+    .join("\n");
+    let (_dir, engine, report) =
+        crate::support::index_of_files(&[("notes.jsonl", records.as_bytes())]);
+    assert_eq!(report.failed, 0, "{report:?}");
+    let results = engine
+        .search(&SearchRequest::new("narcotrafic"))
+        .unwrap_or_else(|error| panic!("{error}"));
+    let ranked: Vec<&str> = results.hits.iter().map(|hit| hit.doc_id.as_str()).collect();
+    assert_eq!(ranked, ["dans-le-titre", "dans-le-texte"]);
 }
