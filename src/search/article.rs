@@ -101,6 +101,14 @@ pub(super) fn is_shaped_like_an_act(term: &str) -> bool {
     })
 }
 
+/// An act's number typed the other way round (`679/2016` for `2016/679`; older acts are
+/// numbered number/year, `45/2001`), as the number the other way round; `None` for any
+/// other term.
+pub(super) fn act_number_reversed(term: &str) -> Option<String> {
+    let (first, second) = term.split_once('/')?;
+    (is_number(first) && is_number(second)).then(|| format!("{second}/{first}"))
+}
+
 /// Drops each word `article` (or `art.`) typed right before a reference: it says that what
 /// follows is an article number, and searched as a word it matched every passage citing any
 /// article (`article L. 851-2`, which the texts do not hold, found 3,874 passages holding
@@ -275,5 +283,14 @@ mod tests {
         assert_eq!(rest("421-1 code pénal"), [1, 2]);
         assert!(rest("article 100").is_empty());
         assert_eq!(rest("dossiers PNR"), [0, 1]);
+    }
+
+    #[test]
+    fn an_act_number_reads_the_other_way_round() {
+        assert_eq!(act_number_reversed("679/2016").as_deref(), Some("2016/679"));
+        assert_eq!(act_number_reversed("45/2001").as_deref(), Some("2001/45"));
+        for other in ["2016/679/ue", "421-1", "l232-1", "2016", "/679", "a/b"] {
+            assert_eq!(act_number_reversed(other), None, "{other}");
+        }
     }
 }

@@ -155,7 +155,9 @@ impl Engine {
     }
 
     /// Replaces each plain query word that no passage holds by the closest indexed word,
-    /// unless the synonym list knows it (its other forms are searched instead).
+    /// unless the synonym list knows it (its other forms are searched instead), and an act's
+    /// number no passage holds by the same number the other way round, if passages hold it
+    /// (`679/2016` → `2016/679`).
     fn correct_typos(
         &self,
         searcher: &Searcher,
@@ -182,7 +184,17 @@ impl Engine {
                 if spelling::is_known(searcher, &searched, term)? {
                     continue;
                 }
-                if let Some(corrected) = spelling::closest_term(searcher, fields.body, term)? {
+                let reversed = match article::act_number_reversed(term) {
+                    Some(reversed) if spelling::is_known(searcher, &searched, &reversed)? => {
+                        Some(reversed)
+                    }
+                    _ => None,
+                };
+                let corrected = match reversed {
+                    Some(reversed) => Some(reversed),
+                    None => spelling::closest_term(searcher, fields.body, term)?,
+                };
+                if let Some(corrected) = corrected {
                     corrections.push((std::mem::replace(term, corrected.clone()), corrected));
                 }
             }

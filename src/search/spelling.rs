@@ -3,7 +3,8 @@
 //! A query term that no indexed passage holds is replaced by the indexed term closest to it
 //! (Damerau–Levenshtein distance 1 from 5 letters, 2 from 9, same first letter), the most
 //! frequent one among equals. Terms holding a digit (numbers, legal references) are never
-//! corrected. Terms are compared after analysis (folded, stemmed), so
+//! corrected so (an act's number typed the other way round, `679/2016`, is read the right
+//! way round by the engine, not here). Terms are compared after analysis (folded, stemmed), so
 //! `securité` is never a typo and `disolution` meets `dissolution`. A Levenshtein automaton
 //! walks the term dictionary of the passage text, visiting only the paths that can still end
 //! within the distance; it runs only when a word is unknown.

@@ -543,6 +543,29 @@ fn alternatives_typed_with_or_are_each_searched_as_alone() {
 }
 
 #[test]
+fn an_act_number_typed_the_other_way_round_is_corrected() {
+    // Acts since 2015 are numbered year/number (`2016/679`), older regulations number/year
+    // (`45/2001`): typed the other way round, the number found nothing.
+    for (typed, meant) in [("679/2016", "2016/679"), ("2001/45", "45/2001")] {
+        let corrected = search(typed);
+        let as_meant = search(meant);
+        assert_eq!(corrected.corrected_query.as_deref(), Some(meant), "{typed}");
+        assert!(as_meant.total > 0, "{meant}");
+        assert_eq!(corrected.total, as_meant.total, "{typed}");
+        assert_eq!(
+            (&corrected.hits[0].doc_id, corrected.hits[0].passage),
+            (&as_meant.hits[0].doc_id, as_meant.hits[0].passage),
+            "{typed}"
+        );
+    }
+    // A number the index holds either way round is not corrected, and neither is one it
+    // holds neither way.
+    assert_eq!(search("45/2001").corrected_query, None);
+    let nowhere = search("12/34");
+    assert_eq!((nowhere.total, nowhere.corrected_query), (0, None));
+}
+
+#[test]
 fn a_title_match_counts_for_more_than_a_text_match() {
     // Paragraphs of the founding declaration, as three short documents: one holds
     // `narcotrafic` in its text, one only in its title. The word is as rare in titles as in
