@@ -20,7 +20,8 @@ pub use crate::ingest::metadata::days_in_month;
 /// (`acts`). 8: a document's passages stand together in one segment (written as one batch),
 /// which the per-document count relies on. 9: a document's title is searched in one of two
 /// fields, as the title of the passages it describes ([`Fields::lead_title`]) or as the
-/// title of a long document the passage is part of ([`Fields::inherited_title`]).
+/// title of a long document the passage is part of ([`Fields::inherited_title`]); initials a
+/// PDF conversion set apart are joined back to their words (`ingest::initials`).
 pub const SCHEMA_VERSION: u32 = 9;
 
 /// A document of at most this many passages is about each of them: its title is the title of

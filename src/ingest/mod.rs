@@ -11,6 +11,7 @@ mod encoding;
 mod entities;
 mod html;
 mod html_guard;
+mod initials;
 mod jsonl;
 mod markdown;
 pub mod metadata;
@@ -380,7 +381,12 @@ fn read_source(
             on_document,
         ));
     }
-    let text = clean_text(raw_text);
+    let cleaned = clean_text(raw_text);
+    // Plain text and Markdown are often converted from PDF, which may set initials apart.
+    let text = match kind {
+        DocumentKind::Text | DocumentKind::Markdown => initials::rejoin_initials(&cleaned),
+        DocumentKind::Html | DocumentKind::Jsonl => Cow::Borrowed(&*cleaned),
+    };
     let (blocks, stated) = match kind {
         DocumentKind::Text => {
             let stated = Stated {

@@ -609,3 +609,28 @@ fn a_title_match_counts_for_more_than_a_text_match() {
     let ranked: Vec<&str> = results.hits.iter().map(|hit| hit.doc_id.as_str()).collect();
     assert_eq!(ranked, ["dans-le-titre", "dans-le-texte"]);
 }
+
+#[test]
+fn words_whose_initial_a_pdf_conversion_set_apart_are_found_and_marked() {
+    // The CNIL's security guide, converted from PDF, opens each list item with its first
+    // letter set apart (`• C onserver ces évènements`, `• R ecenser les traitements`,
+    // `• A dopter une politique`): those words were neither found nor marked.
+    const GUIDE: &str = "cnil-guide-securite-donnees-personnelles-2024.fr.md";
+    for (query, marked) in [
+        (
+            "conserver évènements période glissante",
+            "<mark>Conserver</mark>",
+        ),
+        ("recenser les traitements", "<mark>Recenser</mark>"),
+        (
+            "adopter une politique de mots de passe",
+            "<mark>Adopter</mark>",
+        ),
+    ] {
+        let results = search(query);
+        let first = &results.hits[0];
+        assert_eq!(first.doc_id, GUIDE, "{query}: {first:?}");
+        assert!(first.highlight.contains(marked), "{query}: {first:?}");
+        assert!(!first.text.contains(" ecenser"), "{query}: {first:?}");
+    }
+}
