@@ -58,8 +58,9 @@ pub const KEYWORD_ANALYZER_NAME: &str = "vigie_keyword";
 /// 6: a stop word written as an acronym is kept (`règlement (CE)`, see [`stopwords`]). 7: so is
 /// a capital letter right after a word (`catégorie C`). 8: the letters `J` and `S` too (`fiche
 /// S`, `jour J`). 9: `passager`, `étranger`, `donnée` and a few other nouns keep apart from
-/// `passage`, `étrange`, `donner`.
-pub const ANALYZER_VERSION: u32 = 9;
+/// `passage`, `étrange`, `donner`. 10: a word with a footnote's number glued to it
+/// (`journalisation74`) is also the word alone.
+pub const ANALYZER_VERSION: u32 = 10;
 
 /// Tokens longer than this many bytes (after folding) are dropped: they are URLs, hashes or
 /// markup debris, never search terms, and they bloat the term dictionary.

@@ -15,6 +15,10 @@
 //!   position: `232-1` finds the article of every part of a code, `L. 232-1` only the
 //!   legislative one.
 //!
+//! - a word of three letters or more with one to three digits glued to it, as PDF conversions
+//!   leave footnote calls (`journalisation74`, `registre5`), is also the word alone, first, at
+//!   the same position (`sha256` and `covid19` are still found as written);
+//!
 //! - an acronym written with dots is one word (`S.I.S.` → `SIS`, `l'U.E.` → `UE`), the same
 //!   as written without them.
 //!
@@ -289,6 +293,12 @@ impl TokenStream for FrenchTokenStream<'_> {
         if is_code_letter(raw) && self.article_number_follows(offset) {
             self.pending_prefix = raw.chars().next().map(|letter| (letter, segment_start));
         }
+        if let Some(letters) = letters_before_a_call(raw) {
+            let whole = std::mem::take(&mut self.token.text);
+            self.token.text.push_str(&raw[..letters]);
+            self.pending_reference = Some((whole, segment_start, offset));
+            return self.emit(segment_start, segment_start + letters);
+        }
         self.emit(segment_start, offset)
     }
 
@@ -299,6 +309,18 @@ impl TokenStream for FrenchTokenStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         self.token
     }
+}
+
+/// The length of a word's letters (bytes) when one to three digits are glued after at least
+/// three letters (`registre5`, `journalisation74`): a footnote's call.
+fn letters_before_a_call(word: &str) -> Option<usize> {
+    let letters = word.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if !(1..=3).contains(&(word.len() - letters)) {
+        return None;
+    }
+    let mut chars = word[..letters].chars();
+    let counted = chars.by_ref().take(3).filter(|c| c.is_alphabetic()).count();
+    (counted == 3 && chars.all(char::is_alphabetic)).then_some(letters)
 }
 
 /// Letters, digits, and the combining marks of decomposed accented letters; not the modifier
@@ -437,6 +459,33 @@ mod tests {
         assert_eq!(
             texts("l' État 'cité' art. 3."),
             ["l", "État", "cité", "art", "3"]
+        );
+    }
+
+    #[test]
+    fn a_footnote_call_glued_to_a_word_gives_the_word_too() {
+        assert_eq!(
+            tokens("la journalisation74 et le registre5 ; sha256, A400M, E3134, G7, mai2018"),
+            [
+                ("la".to_string(), 0, 0, 2),
+                ("journalisation".to_string(), 1, 3, 17),
+                ("journalisation74".to_string(), 1, 3, 19),
+                ("et".to_string(), 2, 20, 22),
+                ("le".to_string(), 3, 23, 25),
+                ("registre".to_string(), 4, 26, 34),
+                ("registre5".to_string(), 4, 26, 35),
+                ("sha".to_string(), 5, 38, 41),
+                ("sha256".to_string(), 5, 38, 44),
+                ("A400M".to_string(), 6, 46, 51),
+                // One letter then digits reads as an article number, as before.
+                ("E".to_string(), 7, 53, 54),
+                ("3134".to_string(), 8, 54, 58),
+                ("E3134".to_string(), 8, 53, 58),
+                ("G".to_string(), 9, 60, 61),
+                ("7".to_string(), 10, 61, 62),
+                ("G7".to_string(), 10, 60, 62),
+                ("mai2018".to_string(), 11, 64, 71),
+            ]
         );
     }
 }

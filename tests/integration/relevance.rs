@@ -634,3 +634,19 @@ fn words_whose_initial_a_pdf_conversion_set_apart_are_found_and_marked() {
         assert!(!first.text.contains(" ecenser"), "{query}: {first:?}");
     }
 }
+
+#[test]
+fn a_word_with_a_footnote_call_glued_to_it_is_found() {
+    // The same guide glues its footnotes' calls to the words (`entropie14`, `registre5`):
+    // those words are found, and marked without the call.
+    for (query, glued) in [("entropie", "entropie14"), ("registre", "registre5")] {
+        let results = search(&format!("{query} cnil"));
+        let hit = results
+            .hits
+            .iter()
+            .find(|hit| hit.text.contains(glued))
+            .unwrap_or_else(|| panic!("{glued}: {:#?}", results.hits));
+        let marked = format!("<mark>{query}</mark>{}", &glued[query.len()..]);
+        assert!(hit.highlight.contains(&marked), "{hit:?}");
+    }
+}
