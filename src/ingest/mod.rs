@@ -31,7 +31,9 @@ use crate::error::{IngestError, InvalidDocumentId};
 
 /// Version of the ingest logic, mixed into every content hash: bump it when a change to
 /// ingestion changes documents, so their old hashes no longer match and they are re-indexed.
-pub const INGEST_VERSION: &str = "vigie-ingest-2";
+/// 3: initials a PDF conversion set apart are joined back (`initials`), and stray control
+/// characters read as spaces.
+pub const INGEST_VERSION: &str = "vigie-ingest-3";
 
 /// File extensions Vigie reads (lowercase, without the dot).
 pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "jsonl"];
@@ -299,18 +301,50 @@ pub fn content_hash(bytes: &[u8]) -> String {
     hasher.finalize().to_hex().to_string()
 }
 
-/// Normalizes line ends to `\n` and the text to Unicode NFC, copying only when needed.
+/// Normalizes line ends to `\n`, stray control characters to spaces and the text to Unicode
+/// NFC, copying only when needed.
 pub(crate) fn clean_text(text: &str) -> Cow<'_, str> {
     let unified: Cow<'_, str> = if text.contains('\r') {
         Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         Cow::Borrowed(text)
     };
+    // A PDF conversion may write a control character between words (`En\x07matière`):
+    // shown, the words would run together; it is a space.
+    let unified: Cow<'_, str> = if holds_stray_controls(&unified) {
+        Cow::Owned(
+            unified
+                .chars()
+                .map(|c| if is_stray_control(c) { ' ' } else { c })
+                .collect(),
+        )
+    } else {
+        unified
+    };
     if is_nfc_quick(unified.chars()) == IsNormalized::Yes {
         unified
     } else {
         Cow::Owned(unified.nfc().collect())
     }
+}
+
+/// A control character that is neither a line end, a tab nor a page break (form feed).
+fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\t' | '\u{c}')
+}
+
+/// Whether `text` holds a stray control character (a byte scan: C0, DEL, and C1, which
+/// UTF-8 writes `0xC2 0x80`–`0xC2 0x9F`).
+fn holds_stray_controls(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(index, &byte)| match byte {
+        b'\n' | b'\t' | 0x0C => false,
+        0x00..=0x1F | 0x7F => true,
+        0xC2 => bytes
+            .get(index + 1)
+            .is_some_and(|next| (0x80..=0x9F).contains(next)),
+        _ => false,
+    })
 }
 
 /// Who published a document that states nothing: the first folder of its path, else its name.

@@ -579,3 +579,13 @@ fn scale_jsonl_throughput() {
     assert_eq!(outcome.documents.len(), 90_078);
     assert!(outcome.line_errors.is_empty());
 }
+
+#[test]
+fn stray_control_characters_are_spaces_and_breaks_are_kept() {
+    let text = "En\u{7}matière\u{0}d’authentification\u{85}sur\r\nle lieu\u{c}de\ttravail";
+    assert_eq!(
+        clean_text(text),
+        "En matière d’authentification sur\nle lieu\u{c}de\ttravail"
+    );
+    assert!(matches!(clean_text("Déjà propre.\n"), Cow::Borrowed(_)));
+}

@@ -650,3 +650,19 @@ fn a_word_with_a_footnote_call_glued_to_it_is_found() {
         assert!(hit.highlight.contains(&marked), "{hit:?}");
     }
 }
+
+#[test]
+fn words_a_conversion_separated_with_control_characters_read_apart() {
+    // The same guide separates some words with a control character (`En\x07matière`): shown,
+    // they ran together.
+    let results = search("authentification biométrique sur le lieu de travail");
+    let hit = results
+        .hits
+        .iter()
+        .find(|hit| {
+            hit.text
+                .contains("En matière d’authentification sur le lieu de travail")
+        })
+        .unwrap_or_else(|| panic!("{:#?}", results.hits));
+    assert!(!hit.text.contains('\u{7}'), "{hit:?}");
+}
