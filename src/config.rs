@@ -50,6 +50,9 @@ pub const DEFAULT_ARTICLE_BOOST: f32 = 2.0;
 pub const DEFAULT_SYNONYM_BOOST: f32 = 1.0;
 /// Default weight of the bonus for consecutive query words standing close together.
 pub const DEFAULT_PROXIMITY_BOOST: f32 = 0.3;
+/// Default weight of the bonus for holding every word of the query in its order, close
+/// together (three words or more).
+pub const DEFAULT_PHRASE_BOOST: f32 = 1.0;
 /// Default weight of the bonus for how much of the query a partial match holds.
 pub const DEFAULT_COVERAGE_BOOST: f32 = 1.0;
 /// Default weight of the bonus for words found as typed, in variants with an exact field.
@@ -82,6 +85,8 @@ pub struct Config {
     pub synonym_boost: f32,
     /// Weight of the bonus for consecutive query words standing close together.
     pub proximity_boost: f32,
+    /// Weight of the bonus for holding every word of the query in order, close together.
+    pub phrase_boost: f32,
     /// Weight of the bonus for how much of the query a partial match holds.
     pub coverage_boost: f32,
     /// Weight of the bonus for words found as typed (variants with an exact field).
@@ -170,6 +175,7 @@ struct FileSettings {
     article_boost: Option<f32>,
     synonym_boost: Option<f32>,
     proximity_boost: Option<f32>,
+    phrase_boost: Option<f32>,
     coverage_boost: Option<f32>,
     exact_boost: Option<f32>,
     all_words_first: Option<bool>,
@@ -231,6 +237,7 @@ impl Config {
             file.proximity_boost,
             DEFAULT_PROXIMITY_BOOST,
         )?;
+        let phrase_boost = weight("phrase_boost", file.phrase_boost, DEFAULT_PHRASE_BOOST)?;
         let coverage_boost = weight(
             "coverage_boost",
             file.coverage_boost,
@@ -276,6 +283,7 @@ impl Config {
             article_boost,
             synonym_boost,
             proximity_boost,
+            phrase_boost,
             coverage_boost,
             exact_boost,
             all_words_first: file.all_words_first.unwrap_or(true),

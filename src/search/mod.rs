@@ -82,6 +82,7 @@ impl SearchSettings {
                 article_boost: config.article_boost,
                 synonym_boost: config.synonym_boost,
                 proximity_boost: config.proximity_boost,
+                phrase_boost: config.phrase_boost,
                 coverage_boost: config.coverage_boost,
                 exact_boost: config.exact_boost,
             },

@@ -18,8 +18,8 @@ use tantivy::Term;
 use crate::analysis;
 use crate::config::{
     DEFAULT_ARTICLE_BOOST, DEFAULT_CONTEXT_BOOST, DEFAULT_COVERAGE_BOOST, DEFAULT_EXACT_BOOST,
-    DEFAULT_INHERITED_TITLE_BOOST, DEFAULT_PROXIMITY_BOOST, DEFAULT_SYNONYM_BOOST,
-    DEFAULT_TITLE_BOOST,
+    DEFAULT_INHERITED_TITLE_BOOST, DEFAULT_PHRASE_BOOST, DEFAULT_PROXIMITY_BOOST,
+    DEFAULT_SYNONYM_BOOST, DEFAULT_TITLE_BOOST,
 };
 use crate::error::SearchError;
 use crate::index::schema::{date_key, days_in_month};
@@ -443,6 +443,9 @@ fn act_number_without_series(clause: &Clause, typed: &str) -> Option<Clause> {
 /// How far apart two consecutive query words may stand to earn the proximity bonus.
 pub const PROXIMITY_SLOP: u32 = 4;
 
+/// How far the words of the whole query may stand from their places for its phrase bonus.
+pub const PHRASE_BONUS_SLOP: u32 = 2;
+
 /// Weights of the query builder.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
@@ -460,6 +463,9 @@ pub struct Weights {
     pub synonym_boost: f32,
     /// Multiplier of the bonus for two consecutive query words standing close together.
     pub proximity_boost: f32,
+    /// Multiplier of the bonus for holding every query word (three or more) in order, close
+    /// together.
+    pub phrase_boost: f32,
     /// Multiplier of the bonus a partial match earns for the query words it holds, each
     /// weighted by its rarity (see `search::coverage`).
     pub coverage_boost: f32,
@@ -477,6 +483,7 @@ impl Default for Weights {
             article_boost: DEFAULT_ARTICLE_BOOST,
             synonym_boost: DEFAULT_SYNONYM_BOOST,
             proximity_boost: DEFAULT_PROXIMITY_BOOST,
+            phrase_boost: DEFAULT_PHRASE_BOOST,
             coverage_boost: DEFAULT_COVERAGE_BOOST,
             exact_boost: DEFAULT_EXACT_BOOST,
         }
@@ -800,11 +807,9 @@ impl QueryBuilder<'_> {
     }
 
     /// Bonus queries for consecutive query words that stand close together in the passage
-    /// (in order, at most [`PROXIMITY_SLOP`] words apart).
+    /// (in order, at most [`PROXIMITY_SLOP`] words apart), and for the whole query (three
+    /// words or more) standing in its order (at most [`PHRASE_BONUS_SLOP`] places off).
     pub(crate) fn proximity(&self, parsed: &ParsedQuery) -> Vec<Box<dyn Query>> {
-        if self.weights.proximity_boost <= 0.0 {
-            return Vec::new();
-        }
         let single_terms: Vec<Option<&str>> = parsed
             .groups
             .iter()
@@ -813,8 +818,9 @@ impl QueryBuilder<'_> {
                 _ => None,
             })
             .collect();
-        single_terms
+        let mut bonuses: Vec<Box<dyn Query>> = single_terms
             .windows(2)
+            .filter(|_| self.weights.proximity_boost > 0.0)
             .filter_map(|pair| match pair {
                 [Some(first), Some(second)] if first != second => {
                     let phrase = PhraseQuery::new_with_offset_and_slop(
@@ -831,7 +837,45 @@ impl QueryBuilder<'_> {
                 }
                 _ => None,
             })
-            .collect()
+            .collect();
+        if self.weights.phrase_boost <= 0.0 {
+            return bonuses;
+        }
+        // The whole query in its order, a stop word or two allowed between its words, the
+        // words of a synonym typed in full included (`fichier des personnes recherchées`, for
+        // `FPR`, is one group held when its words are all there, anywhere): a passage holding
+        // it holds what the user named, not words met apart. Only the whole: a part naming a
+        // code (`garde à vue code de procédure pénale`) would lift the texts citing the code
+        // above the code's own articles, which never name it.
+        let typed: Option<Vec<&str>> = parsed
+            .groups
+            .iter()
+            .map(|group| match group.first() {
+                Some(Clause::Term(term)) => Some(vec![term.as_str()]),
+                Some(Clause::All(clauses)) => clauses
+                    .iter()
+                    .map(|clause| match clause {
+                        Clause::Term(term) => Some(term.as_str()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => None,
+            })
+            .collect::<Option<Vec<Vec<&str>>>>()
+            .map(|words| words.concat());
+        if let Some(terms) = typed.filter(|terms| terms.len() >= 3) {
+            let terms = terms
+                .iter()
+                .enumerate()
+                .map(|(offset, term)| (offset, Term::from_field_text(self.fields.body, term)))
+                .collect();
+            let phrase = PhraseQuery::new_with_offset_and_slop(terms, PHRASE_BONUS_SLOP);
+            bonuses.push(Box::new(BoostQuery::new(
+                Box::new(phrase),
+                self.weights.phrase_boost,
+            )));
+        }
+        bonuses
     }
 
     /// Queries restricting matches to the request's filters.

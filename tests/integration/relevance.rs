@@ -666,3 +666,20 @@ fn words_a_conversion_separated_with_control_characters_read_apart() {
         .unwrap_or_else(|| panic!("{:#?}", results.hits));
     assert!(!hit.text.contains('\u{7}'), "{hit:?}");
 }
+
+#[test]
+fn words_named_together_rank_above_the_same_words_met_apart() {
+    // `fichier des personnes recherchées` names one file (the FPR). The articles on the
+    // genetic fingerprint file hold `fichier`, `personnes` and `recherches` many times over,
+    // apart; they ranked above the passages naming the file.
+    let results = search("fichier des personnes recherchées");
+    for hit in &results.hits[..3] {
+        assert!(
+            hit.text
+                .to_lowercase()
+                .contains("fichier des personnes recherchées"),
+            "{:#?}",
+            &results.hits[..3]
+        );
+    }
+}
