@@ -1,4 +1,5 @@
-//! Bytes to text: UTF-8 (a byte-order mark dropped), UTF-16 with its byte-order mark, or, for an HTML page that is not UTF-8,
+//! Bytes to text: UTF-8 (a byte-order mark dropped), UTF-16 (with its byte-order mark, or
+//! recognised without it), or, for an HTML page that is not UTF-8,
 //! the legacy encoding its head declares (`<meta charset="windows-1252">`, `<meta
 //! http-equiv="Content-Type" content="text/html; charset=iso-8859-1">`, an XML declaration), as
 //! a browser reads it. Older French government pages are often Windows-1252 or Latin-1.
@@ -30,6 +31,36 @@ static DECLARED_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the charset pattern is a valid regex")
 });
 
+/// How many byte pairs at most the UTF-16 guess looks at.
+const UTF16_SCAN_PAIRS: usize = 2048;
+
+/// UTF-16 little- or big-endian, when `bytes` look like it without a byte-order mark: an even
+/// length, and in at least nine pairs out of ten of the start, the high byte zero and the low
+/// byte not (what UTF-8 or any 8-bit text never shows).
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let pairs = bytes.chunks_exact(2).take(UTF16_SCAN_PAIRS);
+    let (mut little, mut big, mut counted) = (0, 0, 0);
+    for pair in pairs {
+        counted += 1;
+        match (pair[0], pair[1]) {
+            (0, 0) => {}
+            (_, 0) => little += 1,
+            (0, _) => big += 1,
+            _ => {}
+        }
+    }
+    if little * 10 >= counted * 9 {
+        Some(encoding_rs::UTF_16LE)
+    } else if big * 10 >= counted * 9 {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
 /// The text of a file of `kind` read as `bytes`.
 pub(crate) fn decode<'a>(
     path: &Path,
@@ -50,6 +81,15 @@ pub(crate) fn decode<'a>(
         return checked_text(path, Cow::Owned(text.into_owned()));
     }
     let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // UTF-16 without its byte-order mark (some export tools): French text in it is almost
+    // all below U+0100, so one byte of nearly every pair is zero, always the same one.
+    if let Some(encoding) = utf16_without_bom(without_bom) {
+        if let Some(text) =
+            encoding.decode_without_bom_handling_and_without_replacement(without_bom)
+        {
+            return checked_text(path, Cow::Owned(text.into_owned()));
+        }
+    }
     if without_bom.contains(&0) {
         return Err(IngestError::Binary {
             path: path.to_path_buf(),
@@ -133,6 +173,27 @@ mod tests {
         assert!(error.contains("UTF-16LE"), "{error}");
         assert!(error.contains("byte-order mark"), "{error}");
         assert!(!error.contains("<meta>"), "{error}");
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_recognised_and_binary_is_not_taken_for_it() {
+        let french = "L\u{2019}œuvre de la coopération policière franco-belge.\n";
+        let mut little_endian = Vec::new();
+        let mut big_endian = Vec::new();
+        for unit in french.encode_utf16() {
+            little_endian.extend(unit.to_le_bytes());
+            big_endian.extend(unit.to_be_bytes());
+        }
+        for bytes in [&little_endian, &big_endian] {
+            let text = read(DocumentKind::Text, bytes).unwrap_or_else(|error| panic!("{error}"));
+            assert_eq!(text, french);
+        }
+        // NUL bytes here and there are not UTF-16: still refused as binary.
+        let binary = b"PK\x03\x04\x14\x00\x00\x00\x08\x00abcdefgh";
+        assert!(matches!(
+            read(DocumentKind::Text, binary),
+            Err(IngestError::Binary { .. })
+        ));
     }
 
     #[test]

@@ -31,8 +31,8 @@ use crate::error::{IngestError, InvalidDocumentId};
 
 /// Version of the ingest logic, mixed into every content hash: bump it when a change to
 /// ingestion changes documents, so their old hashes no longer match and they are re-indexed.
-/// 3: initials a PDF conversion set apart are joined back (`initials`), and stray control
-/// characters read as spaces.
+/// 3: initials a PDF conversion set apart are joined back (`initials`), stray control
+/// characters read as spaces, and UTF-16 without a byte-order mark is read.
 pub const INGEST_VERSION: &str = "vigie-ingest-3";
 
 /// File extensions Vigie reads (lowercase, without the dot).
