@@ -42,6 +42,8 @@ pub const DEFAULT_TITLE_BOOST: f32 = 1.1;
 /// Default weight of a match in the title of a long document a passage belongs to (not its
 /// first passage): a title shared by hundreds of passages says little of each.
 pub const DEFAULT_INHERITED_TITLE_BOOST: f32 = 0.5;
+/// Default weight of a match in the sentence introducing the list a passage is an item of.
+pub const DEFAULT_LEAD_IN_BOOST: f32 = 0.5;
 /// Default weight of a heading match relative to a passage match.
 pub const DEFAULT_CONTEXT_BOOST: f32 = 1.0;
 /// Default weight of a match on the passage's article number relative to a passage match.
@@ -77,6 +79,8 @@ pub struct Config {
     pub title_boost: f32,
     /// Weight of a match in a long document's title, on its passages after the first.
     pub inherited_title_boost: f32,
+    /// Weight of a match in a list item's lead-in relative to a passage match.
+    pub lead_in_boost: f32,
     /// Weight of a heading match relative to a passage match.
     pub context_boost: f32,
     /// Weight of a match on the passage's article number relative to a passage match.
@@ -172,6 +176,7 @@ struct FileSettings {
     title_boost: Option<f32>,
     inherited_title_boost: Option<f32>,
     context_boost: Option<f32>,
+    lead_in_boost: Option<f32>,
     article_boost: Option<f32>,
     synonym_boost: Option<f32>,
     proximity_boost: Option<f32>,
@@ -230,6 +235,7 @@ impl Config {
             DEFAULT_INHERITED_TITLE_BOOST,
         )?;
         let context_boost = weight("context_boost", file.context_boost, DEFAULT_CONTEXT_BOOST)?;
+        let lead_in_boost = weight("lead_in_boost", file.lead_in_boost, DEFAULT_LEAD_IN_BOOST)?;
         let article_boost = weight("article_boost", file.article_boost, DEFAULT_ARTICLE_BOOST)?;
         let synonym_boost = weight("synonym_boost", file.synonym_boost, DEFAULT_SYNONYM_BOOST)?;
         let proximity_boost = weight(
@@ -280,6 +286,7 @@ impl Config {
             title_boost,
             inherited_title_boost,
             context_boost,
+            lead_in_boost,
             article_boost,
             synonym_boost,
             proximity_boost,

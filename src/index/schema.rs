@@ -22,7 +22,8 @@ pub use crate::ingest::metadata::days_in_month;
 /// fields, as the title of the passages it describes ([`Fields::lead_title`]) or as the
 /// title of a long document the passage is part of ([`Fields::inherited_title`]); initials a
 /// PDF conversion set apart are joined back to their words (`ingest::initials`).
-pub const SCHEMA_VERSION: u32 = 9;
+/// 10: a list item holds the sentence introducing its list (`lead_in`).
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// A document of at most this many passages is about each of them: its title is the title of
 /// every one ([`Fields::lead_title`]). In a longer one, only the first passage has it so; the
@@ -76,6 +77,8 @@ pub struct Fields {
     pub inherited_title: Field,
     /// The headings enclosing the passage (its section path), analyzed.
     pub context: Field,
+    /// The sentence introducing the list the passage is an item of, analyzed.
+    pub lead_in: Field,
     /// Passage text, folded but neither stemmed nor stripped of stop words: filled only by
     /// analysis variants with an exact field.
     pub body_exact: Field,
@@ -125,9 +128,10 @@ pub struct Fields {
 impl Fields {
     /// The fields in which a passage holds a query word: its text, its headings, its article
     /// number, its document's title and the number of the act its document is.
-    pub fn word_fields(&self) -> [Field; 6] {
+    pub fn word_fields(&self) -> [Field; 7] {
         [
             self.body,
+            self.lead_in,
             self.lead_title,
             self.inherited_title,
             self.context,
@@ -161,6 +165,7 @@ impl Fields {
             lead_title: builder.add_text_field("lead_title", analyzed(ANALYZER_NAME)),
             inherited_title: builder.add_text_field("inherited_title", analyzed(ANALYZER_NAME)),
             context: builder.add_text_field("context", analyzed(ANALYZER_NAME)),
+            lead_in: builder.add_text_field("lead_in", analyzed(ANALYZER_NAME)),
             body_exact: builder.add_text_field("body_exact", analyzed(EXACT_ANALYZER_NAME)),
             article_number: builder.add_text_field("article_number", analyzed(ANALYZER_NAME)),
             acts: builder.add_text_field("acts", analyzed(ANALYZER_NAME)),

@@ -120,6 +120,10 @@ impl DocumentWriter {
                     entry.add_text(fields.section, context);
                 }
             }
+            // A list item's lead-in is searched, not shown.
+            if let Some(lead_in) = &passage.lead_in {
+                entry.add_text(fields.lead_in, lead_in);
+            }
             if let Some(article) = &passage.article {
                 entry.add_text(fields.article, article);
                 entry.add_text(fields.article_number, article);

@@ -97,6 +97,10 @@ pub struct Passage {
     pub context: Option<String>,
     /// The law article the passage belongs to (`L232-1`, `Art. 5`), if any.
     pub article: Option<String>,
+    /// The sentence introducing the list the passage is an item of (`Imposer une complexité
+    /// du mot de passe en fonction des cas d'usage :`), searched with its context; an item
+    /// is often read only beside it.
+    pub lead_in: Option<String>,
 }
 
 impl Document {

@@ -209,6 +209,23 @@ impl Outline {
 struct Builder {
     text: String,
     passages: Vec<Passage>,
+    /// The lead-in of the list the next paragraphs are items of, if any.
+    lead_in: Option<String>,
+}
+
+/// Longest lead-in kept for a list's items, in characters.
+const MAX_LEAD_IN_CHARS: usize = 300;
+
+/// The lead-in a paragraph leaves for the paragraphs after it: itself when it introduces a
+/// list (it ends with `:`), the current one while the list goes on (an item ending with `;`,
+/// `,` or no punctuation), none after an item that ends a sentence.
+fn lead_in_after(paragraph: &str, current: Option<String>) -> Option<String> {
+    let paragraph = paragraph.trim_end();
+    if paragraph.ends_with(':') && !is_fragment(paragraph) {
+        return Some(paragraph.chars().take(MAX_LEAD_IN_CHARS).collect());
+    }
+    let ends_sentence = paragraph.ends_with(['.', '!', '?', '…']);
+    current.filter(|_| !ends_sentence)
 }
 
 impl Builder {
@@ -235,6 +252,7 @@ impl Builder {
             heading: section.heading.clone(),
             context: section.context.clone(),
             article: article.cloned(),
+            lead_in: self.lead_in.clone(),
         });
     }
 
@@ -323,6 +341,7 @@ pub(crate) fn segment(blocks: Vec<Block>) -> Segmented {
     let mut builder = Builder {
         text: String::new(),
         passages: Vec::new(),
+        lead_in: None,
     };
     let mut outline = Outline::default();
     let mut current = Section::default();
@@ -336,6 +355,7 @@ pub(crate) fn segment(blocks: Vec<Block>) -> Segmented {
                 level,
                 article,
             } => {
+                builder.lead_in = None;
                 if let Some(finished) = open_article.take() {
                     builder.emit_article(finished);
                 }
@@ -382,6 +402,7 @@ pub(crate) fn segment(blocks: Vec<Block>) -> Segmented {
                     continue;
                 }
                 if let Some(label) = article_start {
+                    builder.lead_in = None;
                     if let Some(finished) = open_article.take() {
                         builder.emit_article(finished);
                     }
@@ -394,6 +415,7 @@ pub(crate) fn segment(blocks: Vec<Block>) -> Segmented {
                     article.paragraphs.push(text);
                 } else {
                     builder.emit_paragraph(&text, &current);
+                    builder.lead_in = lead_in_after(&text, builder.lead_in.take());
                 }
             }
         }
@@ -635,6 +657,42 @@ mod tests {
                     Some("Titre III : Dispositions pénales"),
                     Some("Livre VI : Activités privées › Titre III : Dispositions pénales")
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn list_items_carry_the_sentence_that_introduces_them() {
+        let paragraph = |text: &str| Block::paragraph(text.into());
+        let blocks = vec![
+            paragraph("Les précautions élémentaires sont les suivantes pour tous :"),
+            paragraph("- imposer une complexité du mot de passe en fonction des cas d'usage :"),
+            paragraph("- par défaut, une entropie minimale de 80 bits ;"),
+            paragraph("- une entropie de 50 bits avec des mesures complémentaires."),
+            paragraph("Un paragraphe qui suit la liste et ne lui appartient pas."),
+            paragraph("Une autre liste commence ici, pour les administrateurs :"),
+            Block::Heading {
+                text: "Fiche suivante".into(),
+                level: 2,
+                article: None,
+            },
+            paragraph("Un paragraphe sous le titre suivant, hors de toute liste."),
+        ];
+        let passages = segment(blocks).passages;
+        let lead_ins: Vec<Option<&str>> = passages
+            .iter()
+            .map(|passage| passage.lead_in.as_deref())
+            .collect();
+        assert_eq!(
+            lead_ins,
+            [
+                None,
+                Some("Les précautions élémentaires sont les suivantes pour tous :"),
+                Some("- imposer une complexité du mot de passe en fonction des cas d'usage :"),
+                Some("- imposer une complexité du mot de passe en fonction des cas d'usage :"),
+                None,
+                None,
+                None,
             ]
         );
     }

@@ -79,6 +79,7 @@ impl SearchSettings {
                 title_boost: config.title_boost,
                 inherited_title_boost: config.inherited_title_boost,
                 context_boost: config.context_boost,
+                lead_in_boost: config.lead_in_boost,
                 article_boost: config.article_boost,
                 synonym_boost: config.synonym_boost,
                 proximity_boost: config.proximity_boost,

@@ -18,8 +18,8 @@ use tantivy::Term;
 use crate::analysis;
 use crate::config::{
     DEFAULT_ARTICLE_BOOST, DEFAULT_CONTEXT_BOOST, DEFAULT_COVERAGE_BOOST, DEFAULT_EXACT_BOOST,
-    DEFAULT_INHERITED_TITLE_BOOST, DEFAULT_PHRASE_BOOST, DEFAULT_PROXIMITY_BOOST,
-    DEFAULT_SYNONYM_BOOST, DEFAULT_TITLE_BOOST,
+    DEFAULT_INHERITED_TITLE_BOOST, DEFAULT_LEAD_IN_BOOST, DEFAULT_PHRASE_BOOST,
+    DEFAULT_PROXIMITY_BOOST, DEFAULT_SYNONYM_BOOST, DEFAULT_TITLE_BOOST,
 };
 use crate::error::SearchError;
 use crate::index::schema::{date_key, days_in_month};
@@ -457,6 +457,9 @@ pub struct Weights {
     pub inherited_title_boost: f32,
     /// Multiplier of a match in the passage's heading.
     pub context_boost: f32,
+    /// Multiplier of a match in the sentence introducing the list the passage is an item of
+    /// (partial matches only: a passage holds what its text or headings hold).
+    pub lead_in_boost: f32,
     /// Multiplier of a match on the number of the article the passage belongs to.
     pub article_boost: f32,
     /// Multiplier of a match on a synonym of what the user typed.
@@ -480,6 +483,7 @@ impl Default for Weights {
             title_boost: DEFAULT_TITLE_BOOST,
             inherited_title_boost: DEFAULT_INHERITED_TITLE_BOOST,
             context_boost: DEFAULT_CONTEXT_BOOST,
+            lead_in_boost: DEFAULT_LEAD_IN_BOOST,
             article_boost: DEFAULT_ARTICLE_BOOST,
             synonym_boost: DEFAULT_SYNONYM_BOOST,
             proximity_boost: DEFAULT_PROXIMITY_BOOST,
@@ -676,7 +680,16 @@ impl QueryBuilder<'_> {
     ) -> Vec<(bool, Box<dyn Query>)> {
         let [body, context, article] = self.passage_fields();
         let [title, inherited_title, acts] = self.document_fields();
-        let fields = [body, context, article, title, inherited_title, acts];
+        let lead_in = (self.fields.lead_in, self.weights.lead_in_boost);
+        let fields = [
+            body,
+            context,
+            article,
+            lead_in,
+            title,
+            inherited_title,
+            acts,
+        ];
         let mut alternatives = Vec::new();
         for group in &parsed.groups {
             for clause in loosened(group) {

@@ -8,8 +8,8 @@ use vigie::index::VigieIndex;
 use vigie::search::{Engine, SearchRequest, SearchResults, SearchSettings};
 
 /// Dev-set queries whose answering passage must be found, with the worst rank allowed: found
-/// first today → within 3; second → within 5; lower → within 10. Not pinned: the five the
-/// engine misses (q005, q008, q018, q029, q049; for q049, passages of the regulatory part on
+/// first today → within 3; second → within 5; lower → within 10. Not pinned: the four the
+/// engine misses (q005, q008, q018, q049; for q049, passages of the regulatory part on
 /// the same authorisation rank above the judged legislative article). q040's passage ties
 /// with its neighbours (they match only through the same headings): its rank holds only
 /// because ties are broken by a stable key, not by segment layout or by the last bits of a
@@ -40,6 +40,7 @@ const PINNED: &[(&str, usize)] = &[
     ("q026", 3),
     ("q027", 3),
     ("q028", 3),
+    ("q029", 5),
     ("q030", 3),
     ("q031", 10),
     ("q032", 3),
