@@ -63,8 +63,9 @@ pub struct FrenchTokenStream<'a> {
     pending_number: Option<(usize, usize)>,
     /// A code letter just emitted before a spaced article number: the letter and its offset.
     pending_prefix: Option<(char, usize)>,
-    /// A whole reference (`L232-1`) to emit at the position of the number just emitted:
-    /// its token text and byte range.
+    /// A second form to emit at the position of the token just emitted, with its token text
+    /// and byte range: a whole reference (`L232-1`) after its number, a word with its
+    /// footnote's call (`registre5`) after the word.
     pending_reference: Option<(String, usize, usize)>,
 }
 

@@ -81,16 +81,15 @@ pub(crate) fn decode<'a>(
         return checked_text(path, Cow::Owned(text.into_owned()));
     }
     let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // UTF-16 without its byte-order mark (some export tools): French text in it is almost
-    // all below U+0100, so one byte of nearly every pair is zero, always the same one.
-    if let Some(encoding) = utf16_without_bom(without_bom) {
-        if let Some(text) =
+    if without_bom.contains(&0) {
+        // UTF-16 without its byte-order mark (some export tools): French text in it is
+        // almost all below U+0100, so one byte of nearly every pair is zero, always the same.
+        let utf16 = utf16_without_bom(without_bom).and_then(|encoding| {
             encoding.decode_without_bom_handling_and_without_replacement(without_bom)
-        {
+        });
+        if let Some(text) = utf16 {
             return checked_text(path, Cow::Owned(text.into_owned()));
         }
-    }
-    if without_bom.contains(&0) {
         return Err(IngestError::Binary {
             path: path.to_path_buf(),
         });

@@ -831,10 +831,9 @@ impl QueryBuilder<'_> {
                 _ => None,
             })
             .collect();
-        let mut bonuses: Vec<Box<dyn Query>> = single_terms
-            .windows(2)
-            .filter(|_| self.weights.proximity_boost > 0.0)
-            .filter_map(|pair| match pair {
+        let mut bonuses: Vec<Box<dyn Query>> = Vec::new();
+        if self.weights.proximity_boost > 0.0 {
+            bonuses.extend(single_terms.windows(2).filter_map(|pair| match pair {
                 [Some(first), Some(second)] if first != second => {
                     let phrase = PhraseQuery::new_with_offset_and_slop(
                         vec![
@@ -849,8 +848,8 @@ impl QueryBuilder<'_> {
                     )) as Box<dyn Query>)
                 }
                 _ => None,
-            })
-            .collect();
+            }));
+        }
         if self.weights.phrase_boost <= 0.0 {
             return bonuses;
         }
