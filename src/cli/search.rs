@@ -57,6 +57,10 @@ pub fn run(args: &SearchArgs, config: &Config) -> anyhow::Result<ExitCode> {
     for (rank, hit) in results.hits.iter().enumerate() {
         writeln!(out)?;
         writeln!(out, "{}", heading_line(request.offset + rank + 1, hit))?;
+        // A list item reads beside the sentence that introduces it (which ends with `:`).
+        if let Some(lead_in) = &hit.lead_in {
+            writeln!(out, "{lead_in}")?;
+        }
         writeln!(out, "{}", emphasis.apply(hit))?;
     }
     Ok(ExitCode::SUCCESS)

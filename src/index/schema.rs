@@ -22,8 +22,9 @@ pub use crate::ingest::metadata::days_in_month;
 /// fields, as the title of the passages it describes ([`Fields::lead_title`]) or as the
 /// title of a long document the passage is part of ([`Fields::inherited_title`]); initials a
 /// PDF conversion set apart are joined back to their words (`ingest::initials`).
-/// 10: a list item holds the sentence introducing its list (`lead_in`).
-pub const SCHEMA_VERSION: u32 = 10;
+/// 10: a list item holds the sentence introducing its list (`lead_in`). 11: that sentence is
+/// stored, to be shown with the item.
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// A document of at most this many passages is about each of them: its title is the title of
 /// every one ([`Fields::lead_title`]). In a longer one, only the first passage has it so; the
@@ -77,7 +78,7 @@ pub struct Fields {
     pub inherited_title: Field,
     /// The headings enclosing the passage (its section path), analyzed.
     pub context: Field,
-    /// The sentence introducing the list the passage is an item of, analyzed.
+    /// The sentence introducing the list the passage is an item of, analyzed and stored.
     pub lead_in: Field,
     /// Passage text, folded but neither stemmed nor stripped of stop words: filled only by
     /// analysis variants with an exact field.
@@ -165,7 +166,7 @@ impl Fields {
             lead_title: builder.add_text_field("lead_title", analyzed(ANALYZER_NAME)),
             inherited_title: builder.add_text_field("inherited_title", analyzed(ANALYZER_NAME)),
             context: builder.add_text_field("context", analyzed(ANALYZER_NAME)),
-            lead_in: builder.add_text_field("lead_in", analyzed(ANALYZER_NAME)),
+            lead_in: builder.add_text_field("lead_in", analyzed(ANALYZER_NAME) | STORED),
             body_exact: builder.add_text_field("body_exact", analyzed(EXACT_ANALYZER_NAME)),
             article_number: builder.add_text_field("article_number", analyzed(ANALYZER_NAME)),
             acts: builder.add_text_field("acts", analyzed(ANALYZER_NAME)),

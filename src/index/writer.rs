@@ -120,7 +120,7 @@ impl DocumentWriter {
                     entry.add_text(fields.section, context);
                 }
             }
-            // A list item's lead-in is searched, not shown.
+            // A list item's lead-in is searched with it, and shown above it.
             if let Some(lead_in) = &passage.lead_in {
                 entry.add_text(fields.lead_in, lead_in);
             }

@@ -222,10 +222,24 @@ const MAX_LEAD_IN_CHARS: usize = 300;
 fn lead_in_after(paragraph: &str, current: Option<String>) -> Option<String> {
     let paragraph = paragraph.trim_end();
     if paragraph.ends_with(':') && !is_fragment(paragraph) {
-        return Some(paragraph.chars().take(MAX_LEAD_IN_CHARS).collect());
+        return Some(shortened(paragraph, MAX_LEAD_IN_CHARS));
     }
     let ends_sentence = paragraph.ends_with(['.', '!', '?', '…']);
     current.filter(|_| !ends_sentence)
+}
+
+/// `text` cut to at most `max_chars` characters, at the end of a word, with `…` marking the
+/// cut; whole when short enough.
+fn shortened(text: &str, max_chars: usize) -> String {
+    let Some((cut, _)) = text.char_indices().nth(max_chars) else {
+        return text.to_string();
+    };
+    let head = &text[..cut];
+    let head = match head.rfind(char::is_whitespace) {
+        Some(space) if text[cut..].starts_with(|c: char| !c.is_whitespace()) => &head[..space],
+        _ => head,
+    };
+    format!("{} …", head.trim_end())
 }
 
 impl Builder {
@@ -695,5 +709,17 @@ mod tests {
                 None,
             ]
         );
+    }
+
+    #[test]
+    fn a_long_lead_in_is_cut_at_the_end_of_a_word() {
+        let long = format!("{}:", "Sont punis les faits suivants ".repeat(20));
+        let cut = shortened(&long, MAX_LEAD_IN_CHARS);
+        assert!(cut.ends_with("suivants …"), "{cut}");
+        assert!(cut.chars().count() <= MAX_LEAD_IN_CHARS + 2);
+        assert_eq!(shortened("Sont punis :", MAX_LEAD_IN_CHARS), "Sont punis :");
+        assert_eq!(shortened("un deux trois", 6), "un …");
+        assert_eq!(shortened("un deux trois", 7), "un deux …");
+        assert_eq!(shortened("un deux trois", 8), "un deux …");
     }
 }

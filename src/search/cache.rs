@@ -136,10 +136,13 @@ fn estimated_bytes(request: &SearchRequest, results: &SearchResults) -> u64 {
                 + text(&hit.source)
                 + optional(&hit.url)
                 + optional(&hit.heading)
+                + optional(&hit.section)
                 + optional(&hit.article)
                 + text(&hit.text)
                 + text(&hit.highlight)
                 + 16 * hit.highlights.len() as u64
+                + optional(&hit.lead_in)
+                + optional(&hit.lead_in_highlight)
         })
         .sum();
     ANSWER_OVERHEAD + 2 * text(&request.query) + optional(&results.corrected_query) + hits

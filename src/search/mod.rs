@@ -509,6 +509,10 @@ impl Engine {
         let read = StoredReader(&stored);
         let text = read.text(fields.body);
         let highlighted = highlighter.highlight(&text);
+        let lead_in = read.optional_text(fields.lead_in);
+        let lead_in_highlight = lead_in
+            .as_deref()
+            .map(|lead_in| highlighter.highlight(lead_in).html);
         Ok(Hit {
             doc_id: read.text(fields.doc_id),
             title: read.text(fields.title),
@@ -525,6 +529,8 @@ impl Engine {
             text,
             highlight: highlighted.html,
             highlights: highlighted.char_ranges,
+            lead_in,
+            lead_in_highlight,
         })
     }
 

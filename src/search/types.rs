@@ -99,6 +99,12 @@ pub struct Hit {
     pub highlight: String,
     /// The matched words as `[start, end)` ranges of Unicode characters in `text`.
     pub highlights: Vec<[usize; 2]>,
+    /// When the passage is an item of a list, the sentence introducing the list (`Sont punis
+    /// de cinq ans d'emprisonnement :`), which the item is searched with and often read
+    /// only beside; cut at about 300 characters (`…`).
+    pub lead_in: Option<String>,
+    /// `lead_in` as HTML-escaped text with matched words marked, as `highlight`.
+    pub lead_in_highlight: Option<String>,
 }
 
 /// A whole document: metadata and passages in order.

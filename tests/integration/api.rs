@@ -83,6 +83,38 @@ async fn a_search_returns_ranked_highlighted_passages_with_their_document() {
 }
 
 #[tokio::test]
+async fn a_list_item_comes_with_the_sentence_that_introduces_its_list() {
+    // The CNIL guide's password rules are list items under `imposer une complexité du mot de
+    // passe en fonction des cas d'usage :`; the item holding the entropy says nothing of
+    // passwords by itself.
+    let (status, body) = search("entropie minimale mot de passe", "&limit=3").await;
+    assert_eq!(status, StatusCode::OK);
+    let first = &body["hits"][0];
+    assert!(
+        first["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("minimale de 80 bits"),
+        "{first}"
+    );
+    assert_eq!(
+        first["lead_in"],
+        "imposer une complexité du mot de passe en fonction des cas d’usage :"
+    );
+    let marked = first["lead_in_highlight"].as_str().unwrap_or_default();
+    for word in ["mot", "passe"] {
+        assert!(marked.contains(&format!("<mark>{word}</mark>")), "{marked}");
+    }
+    assert!(marked.contains("d’usage :"), "{marked}");
+    // A passage that is no list item has neither.
+    let (_, body) = search("\"équipes communes d'enquête\"", "&limit=1").await;
+    let first = &body["hits"][0];
+    assert!(first["text"].is_string(), "{body}");
+    assert!(first["lead_in"].is_null(), "{first}");
+    assert!(first["lead_in_highlight"].is_null(), "{first}");
+}
+
+#[tokio::test]
 async fn case_and_accents_do_not_matter() {
     let (_, accented) = search("sécurité intérieure", "").await;
     let (_, bare) = search("securite interieure", "").await;

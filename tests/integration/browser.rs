@@ -149,6 +149,15 @@ fn the_widget_suggests_and_shows_highlighted_passages_in_chromium() {
     }
 }
 
+/// Empties the box and the results, then types `query` and presses Enter.
+fn search_afresh(browser: &mut Browser, query: &str) -> Result<(), String> {
+    browser.eval(&format!(
+        "{ROOT}.querySelector('input').value = ''; {ROOT}.querySelector('.results').replaceChildren()"
+    ))?;
+    browser.type_text(query)?;
+    browser.press(Key::Enter)
+}
+
 fn drive(browser: &mut Browser, servers: &Servers) -> Result<(), String> {
     // The search page, served by Vigie under its CSP.
     browser.navigate(&format!("{}/", servers.vigie))?;
@@ -236,12 +245,29 @@ fn drive(browser: &mut Browser, servers: &Servers) -> Result<(), String> {
     )?;
     browser.screenshot(&artifacts().join("widget-search.png"))?;
 
+    // A list item is shown under the sentence introducing its list, its words marked too.
+    search_afresh(browser, "entropie minimale mot de passe")?;
+    let lead_in = browser.wait_for(
+        &format!(
+            "(() => {{ const hit = {ROOT}.querySelector('.hit');
+               const lead = hit && hit.querySelector('.lead-in');
+               if (!lead || lead.nextElementSibling !== hit.querySelector('.passage')) return null;
+               return [lead.textContent, [...lead.querySelectorAll('mark')].map(m => m.textContent)]; }})()"
+        ),
+        "a list item with its lead-in for « entropie minimale mot de passe »",
+    )?;
+    check(
+        lead_in[0]
+            .as_str()
+            .is_some_and(|text| text.starts_with("imposer une complexité du mot de passe"))
+            && lead_in[1]
+                .as_array()
+                .is_some_and(|marks| marks.iter().any(|mark| mark == "passe")),
+        format!("lead-in shown: {lead_in}"),
+    )?;
+
     // One long text does not fill the page: three passages of a document at most.
-    browser.eval(&format!(
-        "{ROOT}.querySelector('input').value = ''; {ROOT}.querySelector('.results').replaceChildren()"
-    ))?;
-    browser.type_text("terrorisme")?;
-    browser.press(Key::Enter)?;
+    search_afresh(browser, "terrorisme")?;
     let per_document = browser.wait_for(
         &format!(
             "(() => {{ const items = [...{ROOT}.querySelectorAll('.hit')];

@@ -280,6 +280,10 @@ fn search_prints_ranked_passages_or_the_api_json() {
     let corpus = dir.path().join("corpus");
     let index = dir.path().join("index");
     copy_corpus_files(&corpus, &FILES);
+    copy_corpus_files(
+        &corpus,
+        &["cnil-guide-securite-donnees-personnelles-2024.fr.md"],
+    );
     let (code, _, _) = index_json(&corpus, &index);
     assert_eq!(code, Some(0));
 
@@ -296,6 +300,32 @@ fn search_prints_ranked_passages_or_the_api_json() {
         .success()
         .stdout(predicate::str::contains("1. "))
         .stdout(predicate::str::contains("[équipes]").or(predicate::str::contains("[Équipes]")));
+
+    // A list item is printed under the sentence introducing its list.
+    let output = vigie()
+        .args([
+            "search",
+            "entropie minimale mot de passe",
+            "--limit",
+            "1",
+            "--index",
+        ])
+        .arg(&index)
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let item = lines
+        .iter()
+        .position(|line| line.starts_with("par défaut, [entropie]"))
+        .unwrap_or_else(|| panic!("no list item in {stdout}"));
+    assert_eq!(
+        lines[item - 1],
+        "imposer une complexité du mot de passe en fonction des cas d’usage :",
+        "{stdout}"
+    );
+    assert!(lines[item - 2].starts_with("1. "), "{stdout}");
 
     let output = vigie()
         .args(["search", "PNR", "--json", "--limit", "2", "--index"])

@@ -129,6 +129,7 @@
 .title a { color: var(--vigie-link, #000091); }
 .meta { margin: 0.15rem 0 0.4rem; font-size: 0.875rem; color: var(--vigie-muted, #4a4a4a); }
 .passage { margin: 0; white-space: pre-line; }
+.lead-in { margin: 0 0 0.15rem; color: var(--vigie-muted, #4a4a4a); font-style: italic; }
 .more {
   font: inherit; cursor: pointer; margin: 0.25rem 0 0.75rem; padding: 0.45rem 0.9rem;
   color: var(--vigie-link, #000091); background: var(--vigie-background, #fff);
@@ -520,7 +521,14 @@ mark {
       const details = element("p", { class: "meta" }, meta.join(" · "));
       const passage = element("p", { class: "passage" });
       passage.append(highlightNodes(hit.highlight || ""));
-      item.append(title, details, passage);
+      item.append(title, details);
+      // A list item is shown under the sentence that introduces its list.
+      if (hit.lead_in_highlight) {
+        const leadIn = element("p", { class: "lead-in" });
+        leadIn.append(highlightNodes(hit.lead_in_highlight));
+        item.append(leadIn);
+      }
+      item.append(passage);
       return item;
     }
   }
