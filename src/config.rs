@@ -21,6 +21,10 @@ pub const DEFAULT_CORPUS_DIR: &str = "corpus";
 
 /// Default largest request body accepted by the HTTP API (10 MiB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+/// Default time the HTTP API gives a request, body included, before answering 408.
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 10;
+/// Longest request timeout accepted, in seconds (one hour).
+const MAX_REQUEST_TIMEOUT_SECS: u64 = 3_600;
 /// Shortest API key accepted: a short key is a guessable key.
 pub const MIN_KEY_CHARS: usize = 16;
 
@@ -105,6 +109,8 @@ pub struct Config {
     pub read_key: Option<Secret>,
     /// Largest request body the HTTP API accepts, in bytes.
     pub max_body_bytes: usize,
+    /// Time the HTTP API gives a request, body included, before answering 408, in seconds.
+    pub request_timeout_secs: u64,
     /// Memory for recent search answers, in MiB; 0: none kept.
     pub cache_mb: u64,
 }
@@ -159,6 +165,8 @@ pub struct Overrides {
     pub read_key: Option<String>,
     /// Largest request body, in bytes.
     pub max_body_bytes: Option<usize>,
+    /// Time given a request before 408, in seconds.
+    pub request_timeout_secs: Option<u64>,
     /// Memory for recent search answers, in MiB.
     pub cache_mb: Option<u64>,
 }
@@ -188,6 +196,7 @@ struct FileSettings {
     api_key: Option<String>,
     read_key: Option<String>,
     max_body_bytes: Option<usize>,
+    request_timeout_secs: Option<u64>,
     cache_mb: Option<u64>,
 }
 
@@ -270,6 +279,17 @@ impl Config {
                 reason: "must be at least 1024".to_string(),
             });
         }
+        let request_timeout_secs = overrides
+            .request_timeout_secs
+            .or(file.request_timeout_secs)
+            .unwrap_or(DEFAULT_REQUEST_TIMEOUT_SECS);
+        if !(1..=MAX_REQUEST_TIMEOUT_SECS).contains(&request_timeout_secs) {
+            return Err(ConfigError::Invalid {
+                name: "request_timeout_secs (VIGIE_REQUEST_TIMEOUT_SECS)".to_string(),
+                value: request_timeout_secs.to_string(),
+                reason: format!("must be from 1 to {MAX_REQUEST_TIMEOUT_SECS} seconds"),
+            });
+        }
         Ok(Config {
             index_dir: overrides
                 .index_dir
@@ -298,6 +318,7 @@ impl Config {
             api_key,
             read_key,
             max_body_bytes,
+            request_timeout_secs,
             cache_mb: overrides
                 .cache_mb
                 .or(file.cache_mb)
@@ -413,13 +434,18 @@ mod tests {
         assert_eq!(config.addr.to_string(), DEFAULT_ADDR);
         assert_eq!(config.index_dir, PathBuf::from("index"));
         assert!(config.cors_origins.is_empty());
+        assert_eq!(config.request_timeout_secs, DEFAULT_REQUEST_TIMEOUT_SECS);
     }
 
     #[test]
     fn flags_win_over_the_file_and_the_file_over_defaults() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("vigie.toml");
-        std::fs::write(&path, "addr = \"127.0.0.1:9000\"\nindex = \"from-file\"\n").expect("write");
+        std::fs::write(
+            &path,
+            "addr = \"127.0.0.1:9000\"\nindex = \"from-file\"\nrequest_timeout_secs = 30\n",
+        )
+        .expect("write");
         let config = Config::load(Overrides {
             config_file: Some(path),
             index_dir: Some(PathBuf::from("from-flag")),
@@ -428,6 +454,7 @@ mod tests {
         .expect("valid");
         assert_eq!(config.index_dir, PathBuf::from("from-flag"));
         assert_eq!(config.addr.port(), 9000);
+        assert_eq!(config.request_timeout_secs, 30);
     }
 
     #[test]
@@ -445,6 +472,19 @@ mod tests {
             ..Overrides::default()
         });
         assert!(error.is_err());
+        for seconds in [0, 3_601] {
+            let error = Config::load(Overrides {
+                request_timeout_secs: Some(seconds),
+                ..Overrides::default()
+            })
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_default();
+            assert!(
+                error.contains("VIGIE_REQUEST_TIMEOUT_SECS") && error.contains("from 1 to 3600"),
+                "{seconds}: {error}"
+            );
+        }
     }
 
     #[test]

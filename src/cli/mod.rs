@@ -102,6 +102,10 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes [default: 10485760].
     #[arg(long, env = "VIGIE_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
+    /// Time given a request, body included, before it is answered 408, in seconds [default:
+    /// 10].
+    #[arg(long, env = "VIGIE_REQUEST_TIMEOUT_SECS", value_name = "SECS")]
+    pub request_timeout_secs: Option<u64>,
     /// Memory for recent search answers, kept until the index changes, in MiB; 0 keeps none
     /// [default: 32].
     #[arg(long, env = "VIGIE_CACHE_MB", value_name = "MIB")]
@@ -216,6 +220,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 corpus_dir: args.corpus.clone(),
                 cors_origins: args.cors_origins.clone(),
                 max_body_bytes: args.max_body_bytes,
+                request_timeout_secs: args.request_timeout_secs,
                 cache_mb: args.cache_mb,
                 // Keys come from the environment only: a flag would show in process lists.
                 api_key: std::env::var("VIGIE_API_KEY").ok(),

@@ -33,11 +33,8 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::config::{Config, Secret, DEFAULT_MAX_BODY_BYTES};
+use crate::config::{Config, Secret, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT_SECS};
 use crate::search::Engine;
-
-/// Longest time a request may take before it is answered with 408.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Shared state of the handlers.
 #[derive(Clone)]
@@ -81,6 +78,9 @@ pub struct HttpSettings {
     pub read_key: Option<Secret>,
     /// Largest request body accepted, in bytes (larger: 413 `payload_too_large`).
     pub max_body_bytes: usize,
+    /// Time a request may take, its body included, before it is answered 408
+    /// `request_timeout`.
+    pub request_timeout: Duration,
 }
 
 impl Default for HttpSettings {
@@ -90,6 +90,7 @@ impl Default for HttpSettings {
             api_key: None,
             read_key: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            request_timeout: Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
         }
     }
 }
@@ -102,6 +103,7 @@ impl HttpSettings {
             api_key: config.api_key.clone(),
             read_key: config.read_key.clone(),
             max_body_bytes: config.max_body_bytes,
+            request_timeout: Duration::from_secs(config.request_timeout_secs),
         }
     }
 }
@@ -149,7 +151,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            settings.request_timeout,
         ))
         .layer(middleware::from_fn(error::json_errors))
         .layer(middleware::from_fn_with_state(registry, metrics::track))

@@ -31,7 +31,7 @@ pub const READ_KEY_SCHEME: &str = "read_key";
 #[openapi(
     info(
         title = "Vigie",
-        description = "Search French-language security-cooperation texts: ranked, highlighted passages. Errors are `{code, message}` with a stable snake_case `code`, whoever answers them: besides each operation's own, an unknown path answers 404 `route_not_found`; a method a path does not have, 405 `method_not_allowed` with an `Allow` header (whatever the key); a request address over 64 KiB, 414 `uri_too_long`; headers too large, 431 `headers_too_large`; a request that is not HTTP, 400 `malformed_request`; a request not answered within 10 s, 408 `request_timeout`."
+        description = "Search French-language security-cooperation texts: ranked, highlighted passages. Errors are `{code, message}` with a stable snake_case `code`, whoever answers them: besides each operation's own, an unknown path answers 404 `route_not_found`; a method a path does not have, 405 `method_not_allowed` with an `Allow` header (whatever the key); a request address over 64 KiB, 414 `uri_too_long`; headers too large, 431 `headers_too_large`; a request that is not HTTP, 400 `malformed_request`; a request not answered within the server's request timeout (10 s unless configured), its body included, 408 `request_timeout`."
     ),
     components(schemas(ErrorBody)),
     tags(

@@ -427,6 +427,7 @@ fn every_flag_is_documented_in_help() {
                 "--addr",
                 "--corpus",
                 "--cors-origins",
+                "--request-timeout-secs",
                 "VIGIE_ADDR",
             ],
         ),

@@ -176,3 +176,41 @@ async fn errors_made_by_axum_or_hyper_are_json_too() {
     let reply = send_tcp(addr, "GET", "/search?q=PNR", &[], b"").await;
     assert_eq!(reply.status, StatusCode::OK);
 }
+
+/// A request whose body stops coming is answered 408 `request_timeout` once the configured
+/// time has passed, in JSON, and adds nothing; the server goes on answering.
+#[tokio::test]
+async fn a_request_whose_body_stalls_gets_408_json_after_the_configured_time() {
+    let (_dir, engine, _) = index_of_files(&[("a.txt", "Le fichier PNR.".as_bytes())]);
+    let timeout = std::time::Duration::from_millis(300);
+    let settings = HttpSettings {
+        request_timeout: timeout,
+        ..with_write_key()
+    };
+    let addr = serve_on_port(&engine, &settings).await;
+    let partial = br#"{"id": "notes/stalled", "text": "Le mot"#;
+    let head = format!(
+        "POST /documents HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\
+         authorization: Bearer {WRITE_KEY}\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\n\r\n",
+        partial.len() + 100
+    );
+    let mut request = head.into_bytes();
+    request.extend_from_slice(partial);
+    let started = std::time::Instant::now();
+    let reply = tokio::time::timeout(timeout * 20, send_raw(addr, &request))
+        .await
+        .expect("answered before the client gives up");
+    assert_error(
+        &reply,
+        StatusCode::REQUEST_TIMEOUT,
+        "request_timeout",
+        "stalled body",
+    );
+    assert!(started.elapsed() >= timeout, "{:?}", started.elapsed());
+    let gone = send_tcp(addr, "GET", "/documents/notes/stalled", &[], b"").await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    let search = send_tcp(addr, "GET", "/search?q=PNR", &[], b"").await;
+    assert_eq!(search.status, StatusCode::OK);
+    assert_eq!(json(&search)["total"], 1);
+}
