@@ -2,7 +2,16 @@
 //! 100`, `2016/679`) is a lookup: the passages of that article, or the opening of that act,
 //! rank above those that merely cite it (`QueryBuilder::lookup`).
 
+use std::sync::LazyLock;
+
 use super::query::{typed, Clause, ParsedQuery};
+use crate::analysis::analyze;
+
+/// The kinds of act a number typed right after names (`loi 78-17`, `décret n° 2005-1726`),
+/// as the analyzer reads them.
+static ACT_KINDS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    analyze("loi décret ordonnance arrêté règlement directive décision convention")
+});
 
 /// What a query says of the articles it names.
 #[derive(Debug, Default, PartialEq)]
@@ -14,72 +23,103 @@ pub struct Named<'a> {
     /// The groups that are neither a reference nor the word `article`: what the query says of
     /// the text the article is in (`code pénal`, `RGPD`) or of its subject.
     pub rest: Vec<usize>,
+    /// The numbers of the acts named by a number with a hyphen right after a kind of act
+    /// (`article 101 loi 78-17`: the law 78-17, not an article 78-17).
+    pub acts: Vec<&'a str>,
 }
 
-/// The articles `parsed` names, and the rest of the query.
+/// The articles `parsed` names, the acts it names by a number with a hyphen, and the rest of
+/// the query.
 pub fn named(parsed: &ParsedQuery) -> Named<'_> {
     let mut named = Named::default();
     let mut after_article = false;
+    let mut after_act_kind = false;
     for (index, group) in parsed.groups.iter().enumerate() {
         let typed = typed_clauses(group);
         let is_article_word = is_article_word(&typed);
         let names_a_number = after_article || parsed.numbered_articles.contains(&index);
-        let found = named.references.len();
+        let found = named.references.len() + named.acts.len();
         for clause in typed {
-            match clause {
-                Clause::Term(term) => {
-                    let numbered = names_a_number && is_number(term);
-                    if numbered || is_shaped_like_an_article(term) {
-                        named.references.push(term.as_str());
-                    }
+            // A number after `article` (`article 100`) names an article when typed alone.
+            if let Clause::Term(term) = clause {
+                if names_a_number && is_number(term) {
+                    named.references.push(term.as_str());
+                    continue;
                 }
-                // `R613-3` is read as the code letter, then the reference.
-                Clause::Phrase(terms) => named
-                    .references
-                    .extend(shaped_terms(terms, is_shaped_like_an_article)),
-                _ => {}
+            }
+            // `R613-3` is read as the code letter, then the reference; `loi 78-17` as a law.
+            for (term, after_kind) in terms_after_act_kinds(clause, after_act_kind) {
+                if after_kind && is_numbered_with_a_hyphen(term) {
+                    named.acts.push(term);
+                } else if is_shaped_like_an_article(term) {
+                    named.references.push(term);
+                }
             }
         }
-        if named.references.len() == found && !is_article_word {
+        if named.references.len() + named.acts.len() == found && !is_article_word {
             named.rest.push(index);
         }
         after_article = is_article_word;
+        after_act_kind = ends_with_an_act_kind(group);
     }
     named
 }
 
 /// The acts `parsed` names: terms shaped like an act's number (`2016/679`, `562/2006`:
-/// digits, a slash, digits), as typed or as alternatives typed with `OR`; the rest are the
-/// other groups. Numbers with a hyphen (`78-17`) are read as articles (see [`named`]).
+/// digits, a slash, digits), and numbers with a hyphen right after a kind of act (`loi
+/// 78-17`), as typed or as alternatives typed with `OR`; the rest are the other groups.
+/// Other numbers with a hyphen (`421-1`) are read as articles (see [`named`]).
 pub fn named_acts(parsed: &ParsedQuery) -> Named<'_> {
     let mut named = Named::default();
+    let mut after_act_kind = false;
     for (index, group) in parsed.groups.iter().enumerate() {
         let found = named.references.len();
         for clause in typed_clauses(group) {
-            match clause {
-                Clause::Term(term) if is_shaped_like_an_act(term) => {
-                    named.references.push(term.as_str());
-                }
-                // `2004/82/CE` is read as the number, then `CE`.
-                Clause::Phrase(terms) => named
-                    .references
-                    .extend(shaped_terms(terms, is_shaped_like_an_act)),
-                _ => {}
-            }
+            // `2004/82/CE` is read as the number, then `CE`.
+            named.references.extend(
+                terms_after_act_kinds(clause, after_act_kind)
+                    .into_iter()
+                    .filter(|&(term, after_kind)| {
+                        is_shaped_like_an_act(term)
+                            || (after_kind && is_numbered_with_a_hyphen(term))
+                    })
+                    .map(|(term, _)| term),
+            );
         }
         if named.references.len() == found {
             named.rest.push(index);
         }
+        after_act_kind = ends_with_an_act_kind(group);
     }
     named
 }
 
-/// The terms of a phrase that `shaped` accepts.
-fn shaped_terms(terms: &[(usize, String)], shaped: fn(&str) -> bool) -> impl Iterator<Item = &str> {
+/// The terms a typed clause holds in order (a term, a phrase's, or those of words typed that
+/// form a synonym, `loi n° 78-17`), each with whether it comes right after a kind of act;
+/// `after_act_kind`: whether the clause itself does.
+fn terms_after_act_kinds(clause: &Clause, after_act_kind: bool) -> Vec<(&str, bool)> {
+    let mut terms = Vec::new();
+    clause.collect_typed_terms(&mut terms);
+    let mut previous_is_kind = after_act_kind;
     terms
-        .iter()
-        .map(|(_, term)| term.as_str())
-        .filter(move |term| shaped(term))
+        .into_iter()
+        .map(|term| {
+            let after_kind = previous_is_kind;
+            previous_is_kind = ACT_KINDS.iter().any(|kind| kind == term);
+            (term, after_kind)
+        })
+        .collect()
+}
+
+/// True when what was typed in a group ends with a kind of act (`loi`, `décret`…).
+fn ends_with_an_act_kind(group: &[Clause]) -> bool {
+    let mut terms = Vec::new();
+    for clause in typed_clauses(group) {
+        clause.collect_typed_terms(&mut terms);
+    }
+    terms
+        .last()
+        .is_some_and(|last| ACT_KINDS.iter().any(|kind| kind == last))
 }
 
 /// What was typed in a group, whatever synonyms follow it (`100`, `cent`); each alternative
@@ -92,6 +132,13 @@ fn typed_clauses(group: &[Clause]) -> Vec<&Clause> {
             .filter(|clause| !matches!(clause, Clause::Synonym(_)))
             .collect(),
     }
+}
+
+/// True for a number of two parts joined by a hyphen (`78-17`, `2015-912`), as laws and
+/// decrees are numbered.
+fn is_numbered_with_a_hyphen(term: &str) -> bool {
+    term.split_once('-')
+        .is_some_and(|(first, second)| is_number(first) && is_number(second))
 }
 
 /// True for an analysed term shaped like an act's number: digits, a slash, digits.
@@ -225,7 +272,36 @@ mod tests {
             (vec!["2016/681".into(), "2016/679".into()], 0)
         );
         assert_eq!(acts("directive 2004/82/CE"), (vec!["2004/82".into()], 1));
-        assert_eq!(acts("loi 78-17").0, Vec::<String>::new());
+        // A number with a hyphen names an act right after a kind of act, not elsewhere.
+        assert_eq!(acts("loi 78-17"), (vec!["78-17".into()], 1));
+        assert_eq!(acts("loi n° 78-17"), (vec!["78-17".into()], 1));
+        assert_eq!(acts("décret n° 2005-1726"), (vec!["2005-1726".into()], 1));
+        assert_eq!(acts("78-17 loi").0, Vec::<String>::new());
+        assert_eq!(acts("421-1 code pénal").0, Vec::<String>::new());
+        assert_eq!(acts("loi 421-1-2").0, Vec::<String>::new());
+        // Within a phrase too (a synonym typed in full is one).
+        assert_eq!(acts("\"loi n° 78-17\"").0, vec!["78-17".to_string()]);
+        assert_eq!(acts("\"2004/82/CE\"").0, vec!["2004/82".to_string()]);
+    }
+
+    #[test]
+    fn an_article_of_a_law_named_by_its_number_is_an_article_of_that_law() {
+        let parsed = parse("article 101 loi 78-17", &mut french_analyzer());
+        let named = named(&parsed);
+        assert_eq!(named.references, ["101"]);
+        assert_eq!(named.acts, ["78-17"]);
+        // loi
+        assert_eq!(named.rest, [2]);
+        let parsed = parse("article 101 \"loi n° 78-17\"", &mut french_analyzer());
+        let named = super::named(&parsed);
+        assert_eq!((named.references, named.acts), (vec!["101"], vec!["78-17"]));
+        let parsed = parse("\"R. 613-3\"", &mut french_analyzer());
+        assert_eq!(super::named(&parsed).references, ["r613-3"]);
+        let parsed = parse(
+            "article 78-2 code de procédure pénale",
+            &mut french_analyzer(),
+        );
+        assert!(super::named(&parsed).acts.is_empty());
     }
 
     fn without_article_words(query: &str) -> (Vec<String>, Vec<String>) {

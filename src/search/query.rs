@@ -51,6 +51,17 @@ impl Clause {
         }
     }
 
+    /// Appends the terms typed in the clause, in order, leaving out its synonyms' terms.
+    pub fn collect_typed_terms<'a>(&'a self, terms: &mut Vec<&'a str>) {
+        match self {
+            Clause::Synonym(_) => {}
+            Clause::All(clauses) => clauses
+                .iter()
+                .for_each(|inner| inner.collect_typed_terms(terms)),
+            typed => typed.collect_terms(terms),
+        }
+    }
+
     /// Number of terms the clause looks for.
     pub fn term_count(&self) -> usize {
         match self {
@@ -771,22 +782,16 @@ impl QueryBuilder<'_> {
         } else {
             (articles, self.fields.article_number, false)
         };
-        let references: Vec<(Occur, Box<dyn Query>)> = named
-            .references
-            .into_iter()
-            .map(|reference| {
-                let term = Term::from_field_text(field, reference);
-                let query: Box<dyn Query> =
-                    Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                (Occur::Should, query)
-            })
-            .collect();
         // The passages named hold the reference in their article number or their act's
         // number, which `any_query` searches: the conjunction scores them as it does.
         let mut clauses = vec![
-            (Occur::Must, unscored(BooleanQuery::new(references))),
+            (Occur::Must, holding_any(field, &named.references)),
             (Occur::Must, any_query.box_clone()),
         ];
+        // `article 101 loi 78-17`: article 101 of that law, not of another text.
+        if !opening_only && !named.acts.is_empty() {
+            clauses.push((Occur::Must, holding_any(self.fields.acts, &named.acts)));
+        }
         if opening_only {
             let first = Term::from_field_u64(self.fields.ordinal, 0);
             let first = TermQuery::new(first, IndexRecordOption::Basic);
@@ -1004,6 +1009,19 @@ fn clause_holds_a_digit(clause: &Clause) -> bool {
     terms
         .iter()
         .any(|term| term.bytes().any(|byte| byte.is_ascii_digit()))
+}
+
+/// Unscored: passages holding any of `terms` in `field`.
+fn holding_any(field: Field, terms: &[&str]) -> Box<dyn Query> {
+    let terms: Vec<(Occur, Box<dyn Query>)> = terms
+        .iter()
+        .map(|&text| {
+            let term = Term::from_field_text(field, text);
+            let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            (Occur::Should, query)
+        })
+        .collect();
+    unscored(BooleanQuery::new(terms))
 }
 
 /// `query` as a filter: it selects, and adds nothing to the score.

@@ -567,6 +567,28 @@ fn an_act_number_typed_the_other_way_round_is_corrected() {
 }
 
 #[test]
+fn a_law_named_by_its_number_opens_with_its_first_passage_and_holds_its_articles() {
+    // French laws and decrees are numbered with a hyphen (`78-17`), like code articles
+    // (`421-1`); right after `loi`, the number names the law, as `2016/679` names the
+    // regulation (and `loi n° 78-17` is also a synonym, typed here in full).
+    const LAW: &str = "fr-loi-78-17-informatique-et-libertes-consolidee.md";
+    for typed in ["loi 78-17", "loi n° 78-17"] {
+        let results = search(typed);
+        assert_eq!(
+            (results.hits[0].doc_id.as_str(), results.hits[0].passage),
+            (LAW, 0),
+            "{typed}"
+        );
+    }
+    let results = search("article 101 loi 78-17");
+    assert_eq!(results.hits[0].doc_id, LAW);
+    assert_eq!(results.hits[0].article.as_deref(), Some("101"));
+    // Without `loi` before it, a number with a hyphen is still an article.
+    let results = search("421-1 code pénal");
+    assert_eq!(results.hits[0].article.as_deref(), Some("421-1"));
+}
+
+#[test]
 fn a_title_match_counts_for_more_than_a_text_match() {
     // Paragraphs of the founding declaration, as three short documents: one holds
     // `narcotrafic` in its text, one only in its title. The word is as rare in titles as in
