@@ -7,6 +7,7 @@
 
 mod act;
 pub mod bytes;
+mod elisions;
 mod encoding;
 mod entities;
 mod html;
@@ -32,8 +33,9 @@ use crate::error::{IngestError, InvalidDocumentId};
 /// Version of the ingest logic, mixed into every content hash: bump it when a change to
 /// ingestion changes documents, so their old hashes no longer match and they are re-indexed.
 /// 3: initials a PDF conversion set apart are joined back (`initials`), stray control
-/// characters read as spaces, and UTF-16 without a byte-order mark is read.
-pub const INGEST_VERSION: &str = "vigie-ingest-3";
+/// characters read as spaces, and UTF-16 without a byte-order mark is read. 4: elisions a
+/// conversion wrote apart are joined (`elisions`).
+pub const INGEST_VERSION: &str = "vigie-ingest-4";
 
 /// File extensions Vigie reads (lowercase, without the dot).
 pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "jsonl"];
@@ -420,9 +422,14 @@ fn read_source(
         ));
     }
     let cleaned = clean_text(raw_text);
-    // Plain text and Markdown are often converted from PDF, which may set initials apart.
+    // Plain text and Markdown are often converted from PDF, which may set initials and
+    // elisions apart.
+    let joined;
     let text = match kind {
-        DocumentKind::Text | DocumentKind::Markdown => initials::rejoin_initials(&cleaned),
+        DocumentKind::Text | DocumentKind::Markdown => {
+            joined = elisions::join_elisions(&cleaned);
+            initials::rejoin_initials(&joined)
+        }
         DocumentKind::Html | DocumentKind::Jsonl => Cow::Borrowed(&*cleaned),
     };
     let (blocks, stated) = match kind {

@@ -115,6 +115,26 @@ async fn a_list_item_comes_with_the_sentence_that_introduces_its_list() {
 }
 
 #[tokio::test]
+async fn elisions_a_pdf_conversion_wrote_apart_are_shown_joined() {
+    // The CNIL guide's conversion wrote `- l ’évolution du contexte` and `L ‘ANSSI`.
+    let (status, body) = search("évolution du contexte ANSSI", "&limit=20").await;
+    assert_eq!(status, StatusCode::OK);
+    let texts = hit_texts(&body);
+    assert!(
+        texts
+            .iter()
+            .any(|text| text.contains("l’évolution du contexte")),
+        "{texts:?}"
+    );
+    for text in &texts {
+        assert!(
+            !text.contains("l ’évolution") && !text.contains("L ‘ANSSI"),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn case_and_accents_do_not_matter() {
     let (_, accented) = search("sécurité intérieure", "").await;
     let (_, bare) = search("securite interieure", "").await;
