@@ -95,6 +95,7 @@ fn text_blocks(text: &str, article: Option<String>) -> Vec<Block> {
         blocks.push(Block::Paragraph {
             text: joined,
             article_start: article_start.take(),
+            list_item: false,
         });
     }
     blocks

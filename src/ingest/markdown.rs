@@ -213,6 +213,7 @@ impl<'a> Paragraph<'a> {
             blocks.push(Block::Paragraph {
                 text,
                 article_start,
+                list_item: false,
             });
         }
     }
@@ -393,7 +394,8 @@ mod tests {
                 Block::paragraph("1° point ;".into()),
                 Block::Paragraph {
                     text: "Art. 5bis. Texte belge.".into(),
-                    article_start: Some("5bis".into())
+                    article_start: Some("5bis".into()),
+                    list_item: false,
                 },
             ]
         );

@@ -34,7 +34,8 @@ use crate::error::{IngestError, InvalidDocumentId};
 /// ingestion changes documents, so their old hashes no longer match and they are re-indexed.
 /// 3: initials a PDF conversion set apart are joined back (`initials`), stray control
 /// characters read as spaces, and UTF-16 without a byte-order mark is read. 4: elisions a
-/// conversion wrote apart are joined (`elisions`).
+/// conversion wrote apart are joined (`elisions`), and a plain-text list stays open through
+/// the items it sets apart (indented, or after a bullet) even when they end a sentence.
 pub const INGEST_VERSION: &str = "vigie-ingest-4";
 
 /// File extensions Vigie reads (lowercase, without the dot).

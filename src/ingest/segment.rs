@@ -21,10 +21,12 @@ pub(crate) enum Block {
         article: Option<String>,
     },
     /// A paragraph or list item; `article_start` is set when it opens a law article
-    /// (`**Art. 5.** …` in the Belgian codes).
+    /// (`**Art. 5.** …` in the Belgian codes); `list_item` when the file sets it apart as an
+    /// item (indented, or after a bullet), as only plain text tells.
     Paragraph {
         text: String,
         article_start: Option<String>,
+        list_item: bool,
     },
 }
 
@@ -34,6 +36,16 @@ impl Block {
         Block::Paragraph {
             text,
             article_start: None,
+            list_item: false,
+        }
+    }
+
+    /// A paragraph the file sets apart as a list item (indented, or after a bullet).
+    pub(crate) fn list_item(text: String) -> Self {
+        Block::Paragraph {
+            text,
+            article_start: None,
+            list_item: true,
         }
     }
 }
@@ -211,21 +223,47 @@ struct Builder {
     passages: Vec<Passage>,
     /// The lead-in of the list the next paragraphs are items of, if any.
     lead_in: Option<String>,
+    /// Whether that lead-in was itself set apart as a list item.
+    lead_in_is_item: bool,
+    /// Whether the list under it has items set apart (indented) where it is not.
+    items_set_apart: bool,
 }
 
 /// Longest lead-in kept for a list's items, in characters.
 const MAX_LEAD_IN_CHARS: usize = 300;
 
-/// The lead-in a paragraph leaves for the paragraphs after it: itself when it introduces a
-/// list (it ends with `:`), the current one while the list goes on (an item ending with `;`,
-/// `,` or no punctuation), none after an item that ends a sentence.
-fn lead_in_after(paragraph: &str, current: Option<String>) -> Option<String> {
-    let paragraph = paragraph.trim_end();
-    if paragraph.ends_with(':') && !is_fragment(paragraph) {
-        return Some(shortened(paragraph, MAX_LEAD_IN_CHARS));
+impl Builder {
+    /// Closes the list before a paragraph that is not set apart when its items were: it
+    /// follows the list (`En matière de radicalisation :` after indented items).
+    fn enter_paragraph(&mut self, list_item: bool) {
+        if self.items_set_apart && !list_item {
+            self.lead_in = None;
+            self.items_set_apart = false;
+        }
     }
-    let ends_sentence = paragraph.ends_with(['.', '!', '?', '…']);
-    current.filter(|_| !ends_sentence)
+
+    /// Updates the lead-in after `paragraph`: itself when it introduces a list (it ends with
+    /// `:`); the current one while the list goes on (an item ending with `;`, `,` or no
+    /// punctuation, or one the file sets apart as an item under a lead-in it does not set
+    /// apart: `De faciliter … .` indented under `ont décidé :`); none after an item that
+    /// ends a sentence.
+    fn follow_list(&mut self, paragraph: &str, list_item: bool) {
+        let paragraph = paragraph.trim_end();
+        if paragraph.ends_with(':') && !is_fragment(paragraph) {
+            self.lead_in = Some(shortened(paragraph, MAX_LEAD_IN_CHARS));
+            self.lead_in_is_item = list_item;
+            self.items_set_apart = false;
+            return;
+        }
+        let ends_sentence = paragraph.ends_with(['.', '!', '?', '…']);
+        let set_apart_from_its_lead_in =
+            self.lead_in.is_some() && list_item && !self.lead_in_is_item;
+        self.items_set_apart |= set_apart_from_its_lead_in;
+        if ends_sentence && !set_apart_from_its_lead_in {
+            self.lead_in = None;
+            self.items_set_apart = false;
+        }
+    }
 }
 
 /// `text` cut to at most `max_chars` characters, at the end of a word, with `…` marking the
@@ -356,6 +394,8 @@ pub(crate) fn segment(blocks: Vec<Block>) -> Segmented {
         text: String::new(),
         passages: Vec::new(),
         lead_in: None,
+        lead_in_is_item: false,
+        items_set_apart: false,
     };
     let mut outline = Outline::default();
     let mut current = Section::default();
@@ -411,6 +451,7 @@ pub(crate) fn segment(blocks: Vec<Block>) -> Segmented {
             Block::Paragraph {
                 text,
                 article_start,
+                list_item,
             } => {
                 if text.is_empty() {
                     continue;
@@ -428,8 +469,9 @@ pub(crate) fn segment(blocks: Vec<Block>) -> Segmented {
                 } else if let Some(article) = open_article.as_mut() {
                     article.paragraphs.push(text);
                 } else {
+                    builder.enter_paragraph(list_item);
                     builder.emit_paragraph(&text, &current);
-                    builder.lead_in = lead_in_after(&text, builder.lead_in.take());
+                    builder.follow_list(&text, list_item);
                 }
             }
         }
@@ -706,6 +748,36 @@ mod tests {
                 Some("- imposer une complexité du mot de passe en fonction des cas d'usage :"),
                 None,
                 None,
+                None,
+            ]
+        );
+    }
+
+    #[test]
+    fn indented_items_ending_a_sentence_stay_in_their_list() {
+        // As the founding declaration lays its decisions out.
+        let text = "La France et la Belgique ont décidé :\n\n\
+                    En matière de lutte contre le terrorisme :\n\n\
+                    \x20   De poursuivre les échanges entre nos services.\n\n\
+                    \x20   De faciliter les équipes communes d'enquêtes.\n\n\
+                    En matière de lutte contre la radicalisation :\n\n\
+                    \x20   D'approfondir nos échanges de bonnes pratiques.\n\n\
+                    Un paragraphe qui suit la liste et ne lui appartient pas.\n";
+        let passages = segment(crate::ingest::text::parse(text)).passages;
+        let lead_ins: Vec<Option<&str>> = passages
+            .iter()
+            .map(|passage| passage.lead_in.as_deref())
+            .collect();
+        let terrorism = Some("En matière de lutte contre le terrorisme :");
+        assert_eq!(
+            lead_ins,
+            [
+                None,
+                Some("La France et la Belgique ont décidé :"),
+                terrorism,
+                terrorism,
+                None,
+                Some("En matière de lutte contre la radicalisation :"),
                 None,
             ]
         );

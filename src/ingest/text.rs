@@ -165,7 +165,10 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
     }
     merged
         .into_iter()
-        .map(|paragraph| Block::paragraph(paragraph.text))
+        .map(|paragraph| match paragraph.is_item {
+            true => Block::list_item(paragraph.text),
+            false => Block::paragraph(paragraph.text),
+        })
         .collect()
 }
 

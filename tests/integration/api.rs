@@ -106,12 +106,23 @@ async fn a_list_item_comes_with_the_sentence_that_introduces_its_list() {
         assert!(marked.contains(&format!("<mark>{word}</mark>")), "{marked}");
     }
     assert!(marked.contains("d’usage :"), "{marked}");
-    // A passage that is no list item has neither.
-    let (_, body) = search("\"équipes communes d'enquête\"", "&limit=1").await;
-    let first = &body["hits"][0];
-    assert!(first["text"].is_string(), "{body}");
-    assert!(first["lead_in"].is_null(), "{first}");
-    assert!(first["lead_in_highlight"].is_null(), "{first}");
+    // The founding declaration's items, indented under their section's lead-in, each ending
+    // a sentence, carry it too; its prose (passage 4) has neither field.
+    let (_, body) = search("\"équipes communes d'enquête\"", "&limit=5").await;
+    let hits = body["hits"].as_array().cloned().unwrap_or_default();
+    let passage = |number: u64| {
+        hits.iter()
+            .find(|hit| hit["doc_id"] == DECLARATION && hit["passage"] == number)
+            .cloned()
+            .unwrap_or_else(|| panic!("passage {number} not found: {body}"))
+    };
+    assert_eq!(
+        passage(11)["lead_in"],
+        "En matière de lutte contre le terrorisme :"
+    );
+    let prose = passage(4);
+    assert!(prose["lead_in"].is_null(), "{prose}");
+    assert!(prose["lead_in_highlight"].is_null(), "{prose}");
 }
 
 #[tokio::test]
