@@ -59,9 +59,10 @@ pub fn run(args: &SearchArgs, config: &Config) -> anyhow::Result<ExitCode> {
         writeln!(out, "{}", heading_line(request.offset + rank + 1, hit))?;
         // A list item reads beside the sentence that introduces it (which ends with `:`).
         if let Some(lead_in) = &hit.lead_in {
-            writeln!(out, "{lead_in}")?;
+            let ranges = hit.lead_in_highlights.as_deref().unwrap_or_default();
+            writeln!(out, "{}", emphasis.apply(lead_in, ranges))?;
         }
-        writeln!(out, "{}", emphasis.apply(hit))?;
+        writeln!(out, "{}", emphasis.apply(&hit.text, &hit.highlights))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -105,10 +106,11 @@ impl Emphasis {
         }
     }
 
-    fn apply(&self, hit: &Hit) -> String {
-        let mut out = String::with_capacity(hit.text.len() + hit.highlights.len() * 12);
-        let mut ranges = hit.highlights.iter().peekable();
-        for (position, character) in hit.text.chars().enumerate() {
+    /// `text` with the `[start, end)` character ranges set off.
+    fn apply(&self, text: &str, ranges: &[[usize; 2]]) -> String {
+        let mut out = String::with_capacity(text.len() + ranges.len() * 12);
+        let mut ranges = ranges.iter().peekable();
+        for (position, character) in text.chars().enumerate() {
             if ranges.peek().is_some_and(|[start, _]| *start == position) {
                 out.push_str(self.open);
             }

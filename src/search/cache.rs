@@ -143,6 +143,7 @@ fn estimated_bytes(request: &SearchRequest, results: &SearchResults) -> u64 {
                 + 16 * hit.highlights.len() as u64
                 + optional(&hit.lead_in)
                 + optional(&hit.lead_in_highlight)
+                + 16 * hit.lead_in_highlights.as_ref().map_or(0, Vec::len) as u64
         })
         .sum();
     ANSWER_OVERHEAD + 2 * text(&request.query) + optional(&results.corrected_query) + hits

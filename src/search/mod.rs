@@ -510,9 +510,13 @@ impl Engine {
         let text = read.text(fields.body);
         let highlighted = highlighter.highlight(&text);
         let lead_in = read.optional_text(fields.lead_in);
-        let lead_in_highlight = lead_in
-            .as_deref()
-            .map(|lead_in| highlighter.highlight(lead_in).html);
+        let (lead_in_highlight, lead_in_highlights) = match lead_in.as_deref() {
+            Some(lead_in) => {
+                let marked = highlighter.highlight(lead_in);
+                (Some(marked.html), Some(marked.char_ranges))
+            }
+            None => (None, None),
+        };
         Ok(Hit {
             doc_id: read.text(fields.doc_id),
             title: read.text(fields.title),
@@ -531,6 +535,7 @@ impl Engine {
             highlights: highlighted.char_ranges,
             lead_in,
             lead_in_highlight,
+            lead_in_highlights,
         })
     }
 

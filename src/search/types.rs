@@ -105,6 +105,8 @@ pub struct Hit {
     pub lead_in: Option<String>,
     /// `lead_in` as HTML-escaped text with matched words marked, as `highlight`.
     pub lead_in_highlight: Option<String>,
+    /// The matched words of `lead_in` as `[start, end)` ranges of Unicode characters in it.
+    pub lead_in_highlights: Option<Vec<[usize; 2]>>,
 }
 
 /// A whole document: metadata and passages in order.

@@ -106,6 +106,19 @@ async fn a_list_item_comes_with_the_sentence_that_introduces_its_list() {
         assert!(marked.contains(&format!("<mark>{word}</mark>")), "{marked}");
     }
     assert!(marked.contains("d’usage :"), "{marked}");
+    let lead_in: Vec<char> = first["lead_in"]
+        .as_str()
+        .unwrap_or_default()
+        .chars()
+        .collect();
+    let ranged: Vec<String> = first["lead_in_highlights"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|range| Some((range[0].as_u64()? as usize, range[1].as_u64()? as usize)))
+        .map(|(start, end)| lead_in[start..end].iter().collect())
+        .collect();
+    assert_eq!(ranged, ["mot", "passe"], "{first}");
     // The founding declaration's items, indented under their section's lead-in, each ending
     // a sentence, carry it too; its prose (passage 4) has neither field.
     let (_, body) = search("\"équipes communes d'enquête\"", "&limit=5").await;
@@ -121,8 +134,9 @@ async fn a_list_item_comes_with_the_sentence_that_introduces_its_list() {
         "En matière de lutte contre le terrorisme :"
     );
     let prose = passage(4);
-    assert!(prose["lead_in"].is_null(), "{prose}");
-    assert!(prose["lead_in_highlight"].is_null(), "{prose}");
+    for field in ["lead_in", "lead_in_highlight", "lead_in_highlights"] {
+        assert!(prose[field].is_null(), "{field}: {prose}");
+    }
 }
 
 #[tokio::test]

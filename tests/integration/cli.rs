@@ -322,7 +322,7 @@ fn search_prints_ranked_passages_or_the_api_json() {
         .unwrap_or_else(|| panic!("no list item in {stdout}"));
     assert_eq!(
         lines[item - 1],
-        "imposer une complexité du mot de passe en fonction des cas d’usage :",
+        "imposer une complexité du [mot] de [passe] en fonction des cas d’usage :",
         "{stdout}"
     );
     assert!(lines[item - 2].starts_with("1. "), "{stdout}");
