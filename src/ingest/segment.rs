@@ -232,6 +232,20 @@ struct Builder {
 /// Longest lead-in kept for a list's items, in characters.
 const MAX_LEAD_IN_CHARS: usize = 300;
 
+/// `text` cut to at most `max_chars` characters, at the end of a word, with `…` marking the
+/// cut; whole when short enough.
+fn shortened(text: &str, max_chars: usize) -> String {
+    let Some((cut, _)) = text.char_indices().nth(max_chars) else {
+        return text.to_string();
+    };
+    let head = &text[..cut];
+    let head = match head.rfind(char::is_whitespace) {
+        Some(space) if text[cut..].starts_with(|c: char| !c.is_whitespace()) => &head[..space],
+        _ => head,
+    };
+    format!("{} …", head.trim_end())
+}
+
 impl Builder {
     /// Closes the list before a paragraph that is not set apart when its items were: it
     /// follows the list (`En matière de radicalisation :` after indented items).
@@ -264,23 +278,7 @@ impl Builder {
             self.items_set_apart = false;
         }
     }
-}
 
-/// `text` cut to at most `max_chars` characters, at the end of a word, with `…` marking the
-/// cut; whole when short enough.
-fn shortened(text: &str, max_chars: usize) -> String {
-    let Some((cut, _)) = text.char_indices().nth(max_chars) else {
-        return text.to_string();
-    };
-    let head = &text[..cut];
-    let head = match head.rfind(char::is_whitespace) {
-        Some(space) if text[cut..].starts_with(|c: char| !c.is_whitespace()) => &head[..space],
-        _ => head,
-    };
-    format!("{} …", head.trim_end())
-}
-
-impl Builder {
     /// Starts a new unit of text (separated from the previous one by a blank line).
     fn start_unit(&mut self) {
         if !self.text.is_empty() {

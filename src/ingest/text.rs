@@ -165,9 +165,12 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
     }
     merged
         .into_iter()
-        .map(|paragraph| match paragraph.is_item {
-            true => Block::list_item(paragraph.text),
-            false => Block::paragraph(paragraph.text),
+        .map(|paragraph| {
+            if paragraph.is_item {
+                Block::list_item(paragraph.text)
+            } else {
+                Block::paragraph(paragraph.text)
+            }
         })
         .collect()
 }

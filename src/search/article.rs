@@ -105,7 +105,7 @@ fn terms_after_act_kinds(clause: &Clause, after_act_kind: bool) -> Vec<(&str, bo
         .into_iter()
         .map(|term| {
             let after_kind = previous_is_kind;
-            previous_is_kind = ACT_KINDS.iter().any(|kind| kind == term);
+            previous_is_kind = is_act_kind(term);
             (term, after_kind)
         })
         .collect()
@@ -117,9 +117,12 @@ fn ends_with_an_act_kind(group: &[Clause]) -> bool {
     for clause in typed_clauses(group) {
         clause.collect_typed_terms(&mut terms);
     }
-    terms
-        .last()
-        .is_some_and(|last| ACT_KINDS.iter().any(|kind| kind == last))
+    terms.last().is_some_and(|last| is_act_kind(last))
+}
+
+/// True for an analysed kind of act (`loi`, `décret`…).
+fn is_act_kind(term: &str) -> bool {
+    ACT_KINDS.iter().any(|kind| kind == term)
 }
 
 /// What was typed in a group, whatever synonyms follow it (`100`, `cent`); each alternative

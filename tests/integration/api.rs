@@ -14,6 +14,22 @@ async fn search(query: &str, extra: &str) -> (StatusCode, serde_json::Value) {
     get(&format!("/search?q={}{extra}", encode(query))).await
 }
 
+/// The words of `text` that `ranges` (`[start, end)` in characters, as the API gives them)
+/// point at.
+fn ranged_words(text: &serde_json::Value, ranges: &serde_json::Value) -> Vec<String> {
+    let text: Vec<char> = text.as_str().unwrap_or_default().chars().collect();
+    ranges
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|range| {
+            let start = range[0].as_u64().unwrap_or(0) as usize;
+            let end = range[1].as_u64().unwrap_or(0) as usize;
+            text[start..end].iter().collect()
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn indexing_the_shared_corpus_reports_no_failure() {
     let report = &corpus_index().report;
@@ -64,13 +80,7 @@ async fn a_search_returns_ranked_highlighted_passages_with_their_document() {
             .as_str()
             .unwrap_or_default()
             .contains("<mark>"));
-        let text: Vec<char> = hit["text"].as_str().unwrap_or_default().chars().collect();
-        for range in hit["highlights"].as_array().cloned().unwrap_or_default() {
-            let (start, end) = (
-                range[0].as_u64().unwrap_or(0) as usize,
-                range[1].as_u64().unwrap_or(0) as usize,
-            );
-            let word: String = text[start..end].iter().collect();
+        for word in ranged_words(&hit["text"], &hit["highlights"]) {
             let terms = analyze(&word);
             assert!(
                 terms
@@ -106,19 +116,11 @@ async fn a_list_item_comes_with_the_sentence_that_introduces_its_list() {
         assert!(marked.contains(&format!("<mark>{word}</mark>")), "{marked}");
     }
     assert!(marked.contains("d’usage :"), "{marked}");
-    let lead_in: Vec<char> = first["lead_in"]
-        .as_str()
-        .unwrap_or_default()
-        .chars()
-        .collect();
-    let ranged: Vec<String> = first["lead_in_highlights"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|range| Some((range[0].as_u64()? as usize, range[1].as_u64()? as usize)))
-        .map(|(start, end)| lead_in[start..end].iter().collect())
-        .collect();
-    assert_eq!(ranged, ["mot", "passe"], "{first}");
+    assert_eq!(
+        ranged_words(&first["lead_in"], &first["lead_in_highlights"]),
+        ["mot", "passe"],
+        "{first}"
+    );
     // The founding declaration's items, indented under their section's lead-in, each ending
     // a sentence, carry it too; its prose (passage 4) has neither field.
     let (_, body) = search("\"équipes communes d'enquête\"", "&limit=5").await;
