@@ -701,6 +701,7 @@ impl QueryBuilder<'_> {
             inherited_title,
             acts,
         ];
+        let named = super::article::named(parsed);
         let mut alternatives = Vec::new();
         for group in &parsed.groups {
             for clause in loosened(group) {
@@ -709,9 +710,21 @@ impl QueryBuilder<'_> {
                     Clause::Synonym(inner) => matches!(**inner, Clause::Term(_)),
                     Clause::Phrase(_) | Clause::All(_) => false,
                 };
-                for (_, query) in self.alternatives(std::slice::from_ref(&clause), &fields) {
+                let names_an_article_of_a_named_act = !named.acts.is_empty()
+                    && matches!(&clause, Clause::Term(term) if named.references.contains(&term.as_str()));
+                let (written_in, of_the_act) = if names_an_article_of_a_named_act {
+                    let others: Vec<(Field, f32)> = fields
+                        .into_iter()
+                        .filter(|(field, _)| *field != article.0)
+                        .collect();
+                    (others, Some(self.article_of(&clause, article, &named.acts)))
+                } else {
+                    (fields.to_vec(), None)
+                };
+                for (_, query) in self.alternatives(std::slice::from_ref(&clause), &written_in) {
                     alternatives.push((single_term, query));
                 }
+                alternatives.extend(of_the_act.map(|query| (false, query)));
             }
         }
         if tier == Tier::AnyWithProximity {
@@ -722,6 +735,21 @@ impl QueryBuilder<'_> {
             );
         }
         alternatives
+    }
+
+    /// `clause` (an article number) as the article number of one of `acts`' passages:
+    /// `article 101 loi 78-17` names that law's article 101, and the article 101 of another
+    /// text is no partial match of it. The number still counts where it is written (text,
+    /// headings, titles), through the other alternatives.
+    fn article_of(&self, clause: &Clause, article: (Field, f32), acts: &[&str]) -> Box<dyn Query> {
+        let number: Box<dyn Query> = Box::new(BoostQuery::new(
+            self.clause_on(clause, article.0),
+            article.1,
+        ));
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, number),
+            (Occur::Must, holding_any(self.fields.acts, acts)),
+        ]))
     }
 
     /// The partial tier split in two for `collect::top_passages_split`: the union of its

@@ -583,6 +583,23 @@ fn a_law_named_by_its_number_opens_with_its_first_passage_and_holds_its_articles
     let results = search("article 101 loi 78-17");
     assert_eq!(results.hits[0].doc_id, LAW);
     assert_eq!(results.hits[0].article.as_deref(), Some("101"));
+    // The article 101 of another text (the Belgian penal code's came second) is no partial
+    // match of that law's: the law's own passages come before it.
+    let first_page: Vec<(&str, Option<&str>)> = results
+        .hits
+        .iter()
+        .map(|hit| (hit.doc_id.as_str(), hit.article.as_deref()))
+        .collect();
+    assert!(
+        first_page
+            .iter()
+            .all(|&(doc, article)| doc == LAW || article != Some("101")),
+        "{first_page:?}"
+    );
+    assert!(
+        first_page[..3].iter().all(|&(doc, _)| doc == LAW),
+        "{first_page:?}"
+    );
     // Without `loi` before it, a number with a hyphen is still an article.
     let results = search("421-1 code pénal");
     assert_eq!(results.hits[0].article.as_deref(), Some("421-1"));
