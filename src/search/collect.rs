@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::Query;
 use tantivy::{
@@ -15,6 +15,9 @@ use crate::index::engine;
 use crate::index::schema::{document_key, DOC_ID_FIELD, PASSAGE_KEY_FIELD};
 
 use super::statistics::Statistics;
+
+/// Passages with their scores, best first.
+type Scored = Vec<(f32, DocAddress)>;
 
 /// How many passages beyond a page are fetched, at most, to see the end of a run of equal
 /// scores across the page's end.
@@ -34,6 +37,19 @@ pub(super) fn top_passages(
     Ok(hits)
 }
 
+/// [`top_passages`] and the number of passages `query` matches, counted in the same pass.
+/// For a query tantivy cannot rank without scoring every passage it matches (phrases: no
+/// block-max WAND), where counting them apart would match them all twice.
+pub(super) fn counted_top_passages(
+    statistics: &Statistics,
+    query: &dyn Query,
+    limit: usize,
+) -> Result<(usize, Scored), SearchError> {
+    let (matched, mut hits) = ranked_in_pages(statistics, query, limit, true)?;
+    hits.truncate(limit);
+    Ok((matched.unwrap_or(0), hits))
+}
+
 /// [`top_passages`], with the passages fetched past `limit` to see the end of a run of equal
 /// scores still there: ranked with others, that run must be seen as long as it is.
 fn top_passages_and_ties(
@@ -41,16 +57,40 @@ fn top_passages_and_ties(
     query: &dyn Query,
     limit: usize,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-    if limit == 0 {
-        return Ok(Vec::new());
-    }
+    Ok(ranked_in_pages(statistics, query, limit, false)?.1)
+}
+
+/// [`top_passages_and_ties`], and with `count`, the number of passages `query` matches,
+/// counted by the first pass.
+fn ranked_in_pages(
+    statistics: &Statistics,
+    query: &dyn Query,
+    limit: usize,
+    count: bool,
+) -> Result<(Option<usize>, Scored), SearchError> {
     let searcher = statistics.searcher();
+    if limit == 0 {
+        let matched = match count {
+            true => Some(searcher.search(query, &Count).map_err(engine)?),
+            false => None,
+        };
+        return Ok((matched, Vec::new()));
+    }
+    let mut matched = None;
     let mut fetch = limit + 1;
     let mut hits = loop {
         let collector = TopDocs::with_limit(fetch).order_by_score();
-        let hits = searcher
-            .search_with_statistics_provider(query, &collector, statistics)
-            .map_err(engine)?;
+        let hits = if count && matched.is_none() {
+            let (counted, hits) = searcher
+                .search_with_statistics_provider(query, &(Count, collector), statistics)
+                .map_err(engine)?;
+            matched = Some(counted);
+            hits
+        } else {
+            searcher
+                .search_with_statistics_provider(query, &collector, statistics)
+                .map_err(engine)?
+        };
         // TopDocs returns the hits best first: the page's last hit and the last one fetched
         // are in one run of equal scores when every step between them is a tie.
         let run_may_go_on = hits.len() == fetch
@@ -63,7 +103,7 @@ fn top_passages_and_ties(
         fetch = (fetch * 4).min(limit + MAX_TIE_FETCH);
     };
     rank_stably(searcher, &mut hits)?;
-    Ok(hits)
+    Ok((matched, hits))
 }
 
 /// The best `limit` passages of a union of single terms and of other queries (phrases), as
@@ -383,21 +423,34 @@ mod tests {
     use crate::search::{Engine, SearchSettings};
     use std::path::Path;
 
-    /// On the real corpus, every dev query whose partial tier holds phrases (synonyms of several
-    /// words, quoted phrases) ranks the same passages in the same order split as whole.
-    #[test]
-    fn a_union_split_around_its_phrases_ranks_as_the_whole_union() {
-        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    /// The engine over an index of `../shared/corpus`, in a temporary folder kept as long as
+    /// the engine.
+    fn corpus_engine() -> (tempfile::TempDir, Engine) {
         let dir = tempfile::tempdir().expect("temporary folder");
         let index = VigieIndex::open_or_create(&dir.path().join("index")).expect("index opens");
         sync_paths(
             &index,
-            &[shared.join("corpus")],
+            &[shared().join("corpus")],
             &SyncOptions::default(),
             &NoProgress,
         )
         .expect("corpus indexes");
-        let engine = Engine::new(index, SearchSettings::default());
+        (dir, Engine::new(index, SearchSettings::default()))
+    }
+
+    fn shared() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+    }
+
+    fn addresses(hits: &[(f32, DocAddress)]) -> Vec<DocAddress> {
+        hits.iter().map(|(_, address)| *address).collect()
+    }
+
+    /// On the real corpus, every dev query whose partial tier holds phrases (synonyms of several
+    /// words, quoted phrases) ranks the same passages in the same order split as whole.
+    #[test]
+    fn a_union_split_around_its_phrases_ranks_as_the_whole_union() {
+        let (_dir, engine) = corpus_engine();
         let searcher = engine.index().searcher();
         let statistics = Statistics::new(&searcher, engine.index().fields());
         let builder = QueryBuilder {
@@ -405,7 +458,7 @@ mod tests {
             weights: engine.settings.weights,
         };
         let queries = crate::eval::data::read_passage_queries(
-            &shared.join("eval/security-queries.dev.jsonl"),
+            &shared().join("eval/security-queries.dev.jsonl"),
         )
         .expect("dev queries readable");
         let mut split_queries = 0;
@@ -427,9 +480,6 @@ mod tests {
                     limit,
                 )
                 .expect("ranks");
-                let addresses = |hits: &[(f32, DocAddress)]| -> Vec<DocAddress> {
-                    hits.iter().map(|(_, address)| *address).collect()
-                };
                 assert_eq!(addresses(&found), addresses(&expected), "{}", query.query);
                 for ((found, _), (expected, _)) in found.iter().zip(&expected) {
                     assert!(
@@ -444,6 +494,41 @@ mod tests {
             split_queries >= 10,
             "only {split_queries} dev queries hold phrases"
         );
+    }
+
+    /// Counted in the pass that ranks them, the passages a query matches are those a count
+    /// apart finds, and the page is the one ranked alone, whatever the page's length.
+    #[test]
+    fn a_query_counted_while_ranked_counts_and_ranks_as_two_passes() {
+        let (_dir, engine) = corpus_engine();
+        let searcher = engine.index().searcher();
+        let statistics = Statistics::new(&searcher, engine.index().fields());
+        let builder = QueryBuilder {
+            fields: engine.index().fields(),
+            weights: engine.settings.weights,
+        };
+        for query in [
+            "\"équipes communes d'enquête\"",
+            "\"données à caractère personnel\"",
+            "\"coopération policière\" -Europol",
+            "\"mot de passe\"",
+            "sécurité",
+            "\"aucune phrase de ce genre\"",
+        ] {
+            let (parsed, _) = engine
+                .parse(&searcher, query, &mut engine.index().analyzer())
+                .expect("parses");
+            let any = builder.build(&parsed, &[], Tier::AnyWithProximity);
+            let count = searcher.search(any.as_ref(), &Count).expect("counts");
+            for limit in [0, 1, 10, 100] {
+                let (matched, found) =
+                    counted_top_passages(&statistics, any.as_ref(), limit).expect("ranks");
+                let expected = top_passages(&statistics, any.as_ref(), limit).expect("ranks");
+                assert_eq!(matched, count, "{query} ({limit})");
+                assert_eq!(addresses(&found), addresses(&expected), "{query} ({limit})");
+            }
+            assert_eq!(count == 0, query.contains("aucune"), "{query}: {count}");
+        }
     }
 
     fn ordered(scores_and_keys: &[(f32, u64)]) -> Vec<u64> {

@@ -345,6 +345,26 @@ impl Engine {
             Some(_) => (page_end * 4).max(50),
             None => page_end,
         };
+        // One group that tantivy cannot rank without scoring every passage it matches (a
+        // quoted phrase: no block-max WAND, nothing to split off) is counted in the pass that
+        // ranks it; counted apart, its phrase would be matched in every passage twice.
+        let one_pass = request.per_doc.is_none()
+            && limit > 0
+            && parsed.groups.len() == 1
+            && lookup_query.is_none()
+            && any_split.is_none()
+            && !builder.prunable(parsed, &filters, any_tier);
+        if one_pass {
+            let (matched, hits) =
+                collect::counted_top_passages(&statistics, any_query.as_ref(), page_end)?;
+            let ranked = merge_tiers(vec![Vec::new(), Vec::new(), hits]);
+            let page = ranked
+                .into_iter()
+                .skip(request.offset)
+                .take(limit)
+                .collect();
+            return Ok((matched, page));
+        }
         // Counted once, apart and without scores: ranked alone, the top passages may skip
         // those that cannot reach them, which a single pass for both could not. With a cap
         // per document, the total is what the pages can show.

@@ -752,6 +752,19 @@ impl QueryBuilder<'_> {
         ]))
     }
 
+    /// True when the partial tier's query is a bare union of single terms, which tantivy
+    /// ranks by skipping the passages that cannot reach the top (block-max WAND); false when
+    /// it holds a phrase, or is wrapped in filters, exclusions or exact-field bonuses.
+    pub fn prunable(&self, parsed: &ParsedQuery, filters: &[Box<dyn Query>], tier: Tier) -> bool {
+        parsed.exact.is_empty()
+            && parsed.excluded.is_empty()
+            && filters.is_empty()
+            && self
+                .partial_alternatives(parsed, tier)
+                .iter()
+                .all(|(single_term, _)| *single_term)
+    }
+
     /// The partial tier split in two for `collect::top_passages_split`: the union of its
     /// single terms, which tantivy ranks with block-max WAND, and the passages matching the
     /// rest (phrases, proximity bonuses), which it must score passage by passage and which
