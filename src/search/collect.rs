@@ -70,9 +70,10 @@ fn ranked_in_pages(
 ) -> Result<(Option<usize>, Scored), SearchError> {
     let searcher = statistics.searcher();
     if limit == 0 {
-        let matched = match count {
-            true => Some(searcher.search(query, &Count).map_err(engine)?),
-            false => None,
+        let matched = if count {
+            Some(searcher.search(query, &Count).map_err(engine)?)
+        } else {
+            None
         };
         return Ok((matched, Vec::new()));
     }

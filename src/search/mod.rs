@@ -357,8 +357,7 @@ impl Engine {
         if one_pass {
             let (matched, hits) =
                 collect::counted_top_passages(&statistics, any_query.as_ref(), page_end)?;
-            let ranked = merge_tiers(vec![Vec::new(), Vec::new(), hits]);
-            let page = ranked
+            let page = merge_tiers(vec![hits])
                 .into_iter()
                 .skip(request.offset)
                 .take(limit)

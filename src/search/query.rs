@@ -712,16 +712,21 @@ impl QueryBuilder<'_> {
                 };
                 let names_an_article_of_a_named_act = !named.acts.is_empty()
                     && matches!(&clause, Clause::Term(term) if named.references.contains(&term.as_str()));
-                let (written_in, of_the_act) = if names_an_article_of_a_named_act {
-                    let others: Vec<(Field, f32)> = fields
-                        .into_iter()
-                        .filter(|(field, _)| *field != article.0)
-                        .collect();
-                    (others, Some(self.article_of(&clause, article, &named.acts)))
-                } else {
-                    (fields.to_vec(), None)
-                };
-                for (_, query) in self.alternatives(std::slice::from_ref(&clause), &written_in) {
+                let others: Vec<(Field, f32)>;
+                let (written_in, of_the_act): (&[(Field, f32)], _) =
+                    if names_an_article_of_a_named_act {
+                        others = fields
+                            .into_iter()
+                            .filter(|(field, _)| *field != article.0)
+                            .collect();
+                        (
+                            &others,
+                            Some(self.article_of(&clause, article, &named.acts)),
+                        )
+                    } else {
+                        (&fields, None)
+                    };
+                for (_, query) in self.alternatives(std::slice::from_ref(&clause), written_in) {
                     alternatives.push((single_term, query));
                 }
                 alternatives.extend(of_the_act.map(|query| (false, query)));
