@@ -19,12 +19,13 @@ static APART: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the elision pattern is a valid regex")
 });
 
-/// The same, capitalised where a sentence starts: at a line's start (after its list marker)
+/// The same, capitalised where a sentence starts: at a line's start (after its list marker,
+/// or the number a footnote or a numbered item opens with: `6 L ’article 35`, `2. L ’accès`)
 /// or after `. `. Elsewhere a capital letter alone before a quote is no elision (`catégorie C
 /// 'x'`).
 static APART_AT_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?m)(?P<lead>^[ \t]*(?:[•*\-–][ \t]*)?|\.[ \t]+)(?P<elided>[LDJMNSTC]|Qu|Jusqu|Lorsqu|Puisqu|Quoiqu)(?:[ \t]+['’‘]|‘)(?P<next>\p{L})",
+        r"(?m)(?P<lead>^[ \t]*(?:[•*\-–][ \t]*|\d{1,3}(?:[.)][ \t]*|[ \t]+))?|\.[ \t]+)(?P<elided>[LDJMNSTC]|Qu|Jusqu|Lorsqu|Puisqu|Quoiqu)(?:[ \t]+['’‘]|‘)(?P<next>\p{L})",
     )
     .expect("the elision pattern is a valid regex")
 });
@@ -60,6 +61,11 @@ mod tests {
             join_elisions("membre d 'un organisme, jusqu ’à la fin. L‘Agence\n• L ’article"),
             "membre d’un organisme, jusqu’à la fin. L’Agence\n• L’article"
         );
+        // A footnote, or an item numbered, opens with its number.
+        assert_eq!(
+            join_elisions("6 L ’article 35 du RGPD\n2. D ’abord\n12) L ’accès"),
+            "6 L’article 35 du RGPD\n2. D’abord\n12) L’accès"
+        );
     }
 
     #[test]
@@ -68,6 +74,7 @@ mod tests {
             "l’évolution et d'un organisme",
             "le mot ‘sécurité’ entre guillemets",
             "la catégorie C 'arme' citée",
+            "1234 L 'y' et la catégorie C 'x'",
             "les armes ' et ' les munitions",
             "modèle 'x' et del 'y'",
             "Rien à joindre ici.",

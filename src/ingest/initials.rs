@@ -4,8 +4,9 @@
 //!
 //! At the start of a line, after its list marker if any, a letter standing alone before a
 //! word in lower case is joined to it when the document holds the joined word elsewhere
-//! (`conserver`, `les`) or never holds the rest alone (`ecenser`). `à` and `y` are words
-//! and never joined (`y compris`); `A` is one too (the codes write `A défaut` for `À
+//! (`conserver`, `les`) or never holds the rest alone (`ecenser`); in a document where other
+//! initials were, whatever the rest (`O mettre`, though `mettre` is a word). `à` and `y` are
+//! words and never joined (`y compris`); `A` is one too (the codes write `A défaut` for `À
 //! défaut`), joined only in a document where other initials were (`A ssurer`, `a ccès`).
 //!
 //! Imports nothing outside `ingest`.
@@ -58,13 +59,20 @@ pub(crate) fn rejoin_initials(text: &str) -> Cow<'_, str> {
         .iter()
         .map(|initial| !is_a_word(&initial.letter) && belongs_to_its_word(initial))
         .collect();
-    // `A` opens a sentence of the codes (`A défaut`): joined only in a document whose
-    // conversion set other initials apart.
+    // In a document whose conversion set other initials apart, a letter that is no word is
+    // an initial too, even when the rest of its word is a word elsewhere (`• O mettre`, with
+    // `mettre` in the text); `A` opens a sentence of the codes (`A défaut`), and is joined
+    // there only when it belongs to its word.
     let converted_so = joins.iter().filter(|&&join| join).count() >= MIN_EVIDENCE;
     let mut joined = String::with_capacity(text.len());
     let mut copied = 0;
     for (initial, join) in found.iter().zip(joins) {
-        let join = join || (converted_so && initial.letter == "a" && belongs_to_its_word(initial));
+        let join = join
+            || (converted_so
+                && match initial.letter.as_str() {
+                    "a" => belongs_to_its_word(initial),
+                    letter => !is_a_word(letter),
+                });
         if join {
             joined.push_str(&text[copied..initial.space]);
             copied = initial.space + 1;
@@ -165,7 +173,8 @@ mod tests {
             "• R ecenser les traitements.\n",
             "• A ssurer la sauvegarde.\n",
             "- a ccès aux journaux.\n",
-            "Le service garde le rappel, doit assurer l'accès.\n",
+            "• O mettre l'analyse des risques.\n",
+            "Le service garde le rappel, doit assurer l'accès et mettre à jour.\n",
         );
         assert_eq!(
             rejoin_initials(text),
@@ -177,7 +186,8 @@ mod tests {
                 "• Recenser les traitements.\n",
                 "• Assurer la sauvegarde.\n",
                 "- accès aux journaux.\n",
-                "Le service garde le rappel, doit assurer l'accès.\n",
+                "• Omettre l'analyse des risques.\n",
+                "Le service garde le rappel, doit assurer l'accès et mettre à jour.\n",
             )
         );
     }
@@ -192,6 +202,14 @@ mod tests {
             "- à la demande de l'intéressé.\n",
             "A l'expiration du délai, la peine est exécutée.\n",
         );
+        assert_eq!(rejoin_initials(text), text);
+    }
+
+    #[test]
+    fn a_letter_before_a_word_is_no_initial_without_other_evidence() {
+        // `O mettre` alone: `mettre` is a word of the text, and nothing else shows that the
+        // conversion set initials apart.
+        let text = "• O mettre la date.\nIl faut mettre la date.\n";
         assert_eq!(rejoin_initials(text), text);
     }
 

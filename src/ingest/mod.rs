@@ -36,7 +36,10 @@ use crate::error::{IngestError, InvalidDocumentId};
 /// characters read as spaces, and UTF-16 without a byte-order mark is read. 4: elisions a
 /// conversion wrote apart are joined (`elisions`), and a plain-text list stays open through
 /// the items it sets apart (indented, or after a bullet) even when they end a sentence.
-pub const INGEST_VERSION: &str = "vigie-ingest-4";
+/// 5: an elision written apart after a footnote's or an item's number is joined (`6 L
+/// ’article`), and so is any initial set apart that is no word, in a document whose
+/// conversion set others apart (`• O mettre`).
+pub const INGEST_VERSION: &str = "vigie-ingest-5";
 
 /// File extensions Vigie reads (lowercase, without the dot).
 pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "jsonl"];

@@ -143,21 +143,26 @@ async fn a_list_item_comes_with_the_sentence_that_introduces_its_list() {
 
 #[tokio::test]
 async fn elisions_a_pdf_conversion_wrote_apart_are_shown_joined() {
-    // The CNIL guide's conversion wrote `- l ’évolution du contexte` and `L ‘ANSSI`.
-    let (status, body) = search("évolution du contexte ANSSI", "&limit=20").await;
-    assert_eq!(status, StatusCode::OK);
-    let texts = hit_texts(&body);
-    assert!(
-        texts
-            .iter()
-            .any(|text| text.contains("l’évolution du contexte")),
-        "{texts:?}"
-    );
-    for text in &texts {
-        assert!(
-            !text.contains("l ’évolution") && !text.contains("L ‘ANSSI"),
-            "{text}"
-        );
+    // The CNIL guide's conversion wrote `- l ’évolution du contexte`, `L ‘ANSSI`, and a
+    // footnote opening with its number: `6 L ’article 35 du RGPD impose…`.
+    for (query, joined) in [
+        ("évolution du contexte ANSSI", "l’évolution du contexte"),
+        (
+            "\"impose de mener une analyse d'impact\"",
+            "6 L’article 35 du RGPD impose",
+        ),
+    ] {
+        let (status, body) = search(query, "&limit=20").await;
+        assert_eq!(status, StatusCode::OK);
+        let texts = hit_texts(&body);
+        assert!(texts.iter().any(|text| text.contains(joined)), "{texts:?}");
+        for text in &texts {
+            assert!(
+                !text.contains("l ’évolution") && !text.contains("L ‘ANSSI"),
+                "{text}"
+            );
+            assert!(!text.contains("L ’article"), "{text}");
+        }
     }
 }
 

@@ -666,6 +666,12 @@ fn words_whose_initial_a_pdf_conversion_set_apart_are_found_and_marked() {
             "adopter une politique de mots de passe",
             "<mark>Adopter</mark>",
         ),
+        // `• O mettre`: `mettre` is a word of the guide too, but its conversion set other
+        // initials apart.
+        (
+            "omettre analyse des risques violation",
+            "<mark>Omettre</mark>",
+        ),
     ] {
         let results = search(query);
         let first = &results.hits[0];
