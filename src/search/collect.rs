@@ -439,6 +439,14 @@ mod tests {
         (dir, Engine::new(index, SearchSettings::default()))
     }
 
+    /// The query builder `engine` searches with.
+    fn builder(engine: &Engine) -> QueryBuilder<'_> {
+        QueryBuilder {
+            fields: engine.index().fields(),
+            weights: engine.settings.weights,
+        }
+    }
+
     fn shared() -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
     }
@@ -454,10 +462,7 @@ mod tests {
         let (_dir, engine) = corpus_engine();
         let searcher = engine.index().searcher();
         let statistics = Statistics::new(&searcher, engine.index().fields());
-        let builder = QueryBuilder {
-            fields: engine.index().fields(),
-            weights: engine.settings.weights,
-        };
+        let builder = builder(&engine);
         let queries = crate::eval::data::read_passage_queries(
             &shared().join("eval/security-queries.dev.jsonl"),
         )
@@ -504,10 +509,7 @@ mod tests {
         let (_dir, engine) = corpus_engine();
         let searcher = engine.index().searcher();
         let statistics = Statistics::new(&searcher, engine.index().fields());
-        let builder = QueryBuilder {
-            fields: engine.index().fields(),
-            weights: engine.settings.weights,
-        };
+        let builder = builder(&engine);
         for query in [
             "\"équipes communes d'enquête\"",
             "\"données à caractère personnel\"",
