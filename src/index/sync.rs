@@ -180,22 +180,18 @@ pub fn sync_paths(
     // Files are read and parsed on their own thread while this one feeds the writer (whose
     // threads analyze): the bounded queue keeps both busy and caps the documents in memory.
     std::thread::scope(|scope| -> Result<(), IndexError> {
-        let (sender, receiver) = mpsc::sync_channel::<Parsed>(PARSED_QUEUE);
+        let (sender, receiver) = mpsc::sync_channel::<Vec<Parsed>>(PARSED_QUEUE);
         let files_to_read = &files;
         scope.spawn(move || {
+            let mut batch = Vec::with_capacity(PARSED_BATCH);
+            let hand_over = |batch: &mut Vec<Parsed>| sender.send(std::mem::take(batch)).is_ok();
             for file in files_to_read {
-                let mut batch = Vec::with_capacity(PARSED_BATCH);
                 let outcome = ingest::read_file_each(file, &mut |document| {
-                    batch.push(document);
-                    batch.len() < PARSED_BATCH
-                        || sender
-                            .send(Parsed::Documents(std::mem::take(&mut batch)))
-                            .is_ok()
+                    batch.push(Parsed::Document(document));
+                    batch.len() < PARSED_BATCH || hand_over(&mut batch)
                 });
-                if !batch.is_empty() && sender.send(Parsed::Documents(batch)).is_err() {
-                    return;
-                }
-                if sender.send(Parsed::FileDone(outcome)).is_err() {
+                batch.push(Parsed::FileDone(outcome));
+                if !hand_over(&mut batch) {
                     return;
                 }
             }
@@ -211,7 +207,7 @@ pub fn sync_paths(
                 .or_insert_with(|| root_name(&file.root))
                 .clone()
         });
-        for parsed in receiver {
+        for parsed in receiver.into_iter().flatten() {
             let (Some((file, bytes)), Some(root)) = (current, current_root.as_deref()) else {
                 break;
             };
@@ -220,39 +216,37 @@ pub fn sync_paths(
                 file: &file.relative,
             };
             match parsed {
-                Parsed::Documents(documents) => {
-                    for document in documents {
-                        let written = run.write(
-                            &mut writer,
-                            &mut report,
-                            &document,
-                            origin,
-                            &file.path,
-                            file_index,
-                        )?;
-                        let reason = match written {
-                            Written::Done => None,
-                            Written::Repeated { first_file } => Some(format!(
-                                "document {:?} is already given by {}",
-                                document.id,
-                                files[first_file].path.display()
-                            )),
-                            Written::Collision { indexed_from } => Some(format!(
-                                "document {:?} is already indexed from {}, another file, which is \
-                                 kept (index both from one folder, or rename one)",
-                                document.id,
-                                indexed_from.display()
-                            )),
+                Parsed::Document(document) => {
+                    let written = run.write(
+                        &mut writer,
+                        &mut report,
+                        &document,
+                        origin,
+                        &file.path,
+                        file_index,
+                    )?;
+                    let reason = match written {
+                        Written::Done => None,
+                        Written::Repeated { first_file } => Some(format!(
+                            "document {:?} is already given by {}",
+                            document.id,
+                            files[first_file].path.display()
+                        )),
+                        Written::Collision { indexed_from } => Some(format!(
+                            "document {:?} is already indexed from {}, another file, which is \
+                             kept (index both from one folder, or rename one)",
+                            document.id,
+                            indexed_from.display()
+                        )),
+                    };
+                    if let Some(reason) = reason {
+                        repeated_ids = true;
+                        let failure = Failure {
+                            path: file.path.clone(),
+                            line: None,
+                            reason,
                         };
-                        if let Some(reason) = reason {
-                            repeated_ids = true;
-                            let failure = Failure {
-                                path: file.path.clone(),
-                                line: None,
-                                reason,
-                            };
-                            record_failure(&mut report, progress, failure);
-                        }
+                        record_failure(&mut report, progress, failure);
                     }
                 }
                 Parsed::FileDone(outcome) => {
@@ -338,8 +332,8 @@ pub fn sync_paths(
     Ok(report)
 }
 
-/// Documents the reading thread hands over at once: one hand-off per document woke a
-/// waiting thread about every article of a JSON Lines file.
+/// Documents the reading thread hands over at once (fewer when a file ends): handed over
+/// one by one, each woke the writing loop, about once per article of a JSON Lines file.
 const PARSED_BATCH: usize = 32;
 
 /// Batches read but not yet written, at most: about 500 documents, enough to ride out a slow
@@ -348,8 +342,8 @@ const PARSED_QUEUE: usize = 16;
 
 /// What the reading thread hands to the writing loop, file after file in order.
 enum Parsed {
-    /// Documents of the current file, in order.
-    Documents(Vec<Document>),
+    /// A document of the current file.
+    Document(Document),
     /// The current file is done: its bad lines, or why it could not be read.
     FileDone(Result<Vec<IngestError>, IngestError>),
 }
