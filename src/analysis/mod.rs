@@ -20,6 +20,7 @@
 mod elision;
 mod folding;
 mod light_stemmer;
+mod repeated;
 mod stopwords;
 mod tokenizer;
 
@@ -33,11 +34,16 @@ use tantivy::tokenizer::{
 
 pub use folding::FrenchFolding;
 pub use light_stemmer::FrenchLightStemmer;
+pub use repeated::RepeatedValues;
 pub use stopwords::{is_kept_as_word, is_stop_word, FrenchStopWords};
 pub use tokenizer::FrenchTokenizer;
 
 /// The name the default analyzer is registered under (tantivy stores only this name in the schema).
 pub const ANALYZER_NAME: &str = "vigie_fr";
+
+/// The name the same analyzer is registered under for the fields whose value repeats from
+/// one passage to the next (titles, headings, act numbers): [`RepeatedValues`] over it.
+pub const REPEATED_ANALYZER_NAME: &str = "vigie_fr_repeated";
 
 /// The name of [`exact_analyzer`]: folded words, no stop words, no stemming.
 pub const EXACT_ANALYZER_NAME: &str = "vigie_fr_exact";
@@ -240,6 +246,10 @@ pub fn register_variant(index: &tantivy::Index, variant: Variant) {
     let tokenizers = index.tokenizers();
     tokenizers.register(KEYWORD_ANALYZER_NAME, keyword_analyzer());
     tokenizers.register(ANALYZER_NAME, variant.analyzer());
+    tokenizers.register(
+        REPEATED_ANALYZER_NAME,
+        TextAnalyzer::from(RepeatedValues::new(variant.analyzer())),
+    );
     tokenizers.register(EXACT_ANALYZER_NAME, exact_analyzer());
     tokenizers.register(
         UNSTEMMED_ANALYZER_NAME,

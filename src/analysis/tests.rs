@@ -261,14 +261,21 @@ fn register_makes_every_name_available() {
     register(&index);
     for name in [
         ANALYZER_NAME,
+        REPEATED_ANALYZER_NAME,
         EXACT_ANALYZER_NAME,
         UNSTEMMED_ANALYZER_NAME,
         SNOWBALL_ANALYZER_NAME,
     ] {
         assert!(index.tokenizers().get(name).is_some(), "{name}");
     }
-    let mut registered = index.tokenizers().get(ANALYZER_NAME).expect("registered");
-    assert_eq!(analyze_with(&mut registered, "l'échange"), ["echang"]);
+    for name in [ANALYZER_NAME, REPEATED_ANALYZER_NAME] {
+        let mut registered = index.tokenizers().get(name).expect("registered");
+        assert_eq!(
+            analyze_with(&mut registered, "l'échange"),
+            ["echang"],
+            "{name}"
+        );
+    }
 }
 
 /// The shared corpus: `../shared/corpus` beside the crate, else `$VIGIE_SHARED_CORPUS`.

@@ -10,7 +10,9 @@ use tantivy::schema::{
     INDEXED, STORED, STRING,
 };
 
-use crate::analysis::{ANALYZER_NAME, EXACT_ANALYZER_NAME, KEYWORD_ANALYZER_NAME};
+use crate::analysis::{
+    ANALYZER_NAME, EXACT_ANALYZER_NAME, KEYWORD_ANALYZER_NAME, REPEATED_ANALYZER_NAME,
+};
 pub use crate::ingest::metadata::days_in_month;
 
 /// Version of the on-disk layout (schema + analyzer). Bump it whenever a change would make an
@@ -23,8 +25,10 @@ pub use crate::ingest::metadata::days_in_month;
 /// title of a long document the passage is part of ([`Fields::inherited_title`]); initials a
 /// PDF conversion set apart are joined back to their words (`ingest::initials`).
 /// 10: a list item holds the sentence introducing its list (`lead_in`). 11: that sentence is
-/// stored, to be shown with the item.
-pub const SCHEMA_VERSION: u32 = 11;
+/// stored, to be shown with the item. 12: the fields whose value repeats from passage to
+/// passage (titles, headings, lead-ins, article and act numbers) name the analyzer that
+/// analyses a repeated value once (same terms).
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// A document of at most this many passages is about each of them: its title is the title of
 /// every one ([`Fields::lead_title`]). In a longer one, only the first passage has it so; the
@@ -163,13 +167,15 @@ impl Fields {
             ordinal: builder.add_u64_field("ordinal", INDEXED | STORED | FAST),
             body: builder.add_text_field("body", analyzed(ANALYZER_NAME) | STORED),
             title: builder.add_text_field("title", STORED),
-            lead_title: builder.add_text_field("lead_title", analyzed(ANALYZER_NAME)),
-            inherited_title: builder.add_text_field("inherited_title", analyzed(ANALYZER_NAME)),
-            context: builder.add_text_field("context", analyzed(ANALYZER_NAME)),
-            lead_in: builder.add_text_field("lead_in", analyzed(ANALYZER_NAME) | STORED),
+            lead_title: builder.add_text_field("lead_title", analyzed(REPEATED_ANALYZER_NAME)),
+            inherited_title: builder
+                .add_text_field("inherited_title", analyzed(REPEATED_ANALYZER_NAME)),
+            context: builder.add_text_field("context", analyzed(REPEATED_ANALYZER_NAME)),
+            lead_in: builder.add_text_field("lead_in", analyzed(REPEATED_ANALYZER_NAME) | STORED),
             body_exact: builder.add_text_field("body_exact", analyzed(EXACT_ANALYZER_NAME)),
-            article_number: builder.add_text_field("article_number", analyzed(ANALYZER_NAME)),
-            acts: builder.add_text_field("acts", analyzed(ANALYZER_NAME)),
+            article_number: builder
+                .add_text_field("article_number", analyzed(REPEATED_ANALYZER_NAME)),
+            acts: builder.add_text_field("acts", analyzed(REPEATED_ANALYZER_NAME)),
             date: builder.add_text_field("date", STORED),
             date_key: builder.add_u64_field("date_key", INDEXED | FAST),
             source: builder.add_text_field("source", STORED),
