@@ -127,11 +127,7 @@ pub(crate) fn decode<'a>(
 
 /// `text`, unless it looks binary or holds nothing readable.
 fn checked_text<'a>(path: &Path, text: Cow<'a, str>) -> Result<Cow<'a, str>, IngestError> {
-    let control_count = text
-        .chars()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
-        .count();
-    if control_count * 10 > text.chars().count() {
+    if super::controls::stray_control_count(&text) * 10 > text.chars().count() {
         return Err(IngestError::Binary {
             path: path.to_path_buf(),
         });

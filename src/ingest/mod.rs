@@ -7,6 +7,7 @@
 
 mod act;
 pub mod bytes;
+mod controls;
 mod elisions;
 mod encoding;
 mod entities;
@@ -321,11 +322,17 @@ pub(crate) fn clean_text(text: &str) -> Cow<'_, str> {
     };
     // A PDF conversion may write a control character between words (`En\x07matière`):
     // shown, the words would run together; it is a space.
-    let unified: Cow<'_, str> = if holds_stray_controls(&unified) {
+    let unified: Cow<'_, str> = if controls::stray_control_count(&unified) > 0 {
         Cow::Owned(
             unified
                 .chars()
-                .map(|c| if is_stray_control(c) { ' ' } else { c })
+                .map(|c| {
+                    if controls::is_stray_control(c) {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
                 .collect(),
         )
     } else {
@@ -336,25 +343,6 @@ pub(crate) fn clean_text(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(unified.nfc().collect())
     }
-}
-
-/// A control character that is neither a line end, a tab nor a page break (form feed).
-fn is_stray_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\n' | '\t' | '\u{c}')
-}
-
-/// Whether `text` holds a stray control character (a byte scan: C0, DEL, and C1, which
-/// UTF-8 writes `0xC2 0x80`–`0xC2 0x9F`).
-fn holds_stray_controls(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(index, &byte)| match byte {
-        b'\n' | b'\t' | 0x0C => false,
-        0x00..=0x1F | 0x7F => true,
-        0xC2 => bytes
-            .get(index + 1)
-            .is_some_and(|next| (0x80..=0x9F).contains(next)),
-        _ => false,
-    })
 }
 
 /// Who published a document that states nothing: the first folder of its path, else its name.
