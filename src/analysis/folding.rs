@@ -20,6 +20,8 @@ pub fn fold_into(text: &str, output: &mut String) {
     for character in text.chars() {
         if character.is_ascii() {
             output.push(character.to_ascii_lowercase());
+        } else if let Some(folded) = folded_french_letter(character) {
+            output.push_str(folded);
         } else {
             for lower in character.to_lowercase() {
                 push_folded(lower, output);
@@ -33,6 +35,23 @@ pub fn fold(text: &str) -> String {
     let mut output = String::with_capacity(text.len());
     fold_into(text, &mut output);
     output
+}
+
+/// The folded form of a letter of French, in either case, or `None` for any other character,
+/// which is lowercased first (a Unicode table lookup) and folded by [`push_folded`].
+fn folded_french_letter(character: char) -> Option<&'static str> {
+    Some(match character {
+        'à' | 'â' | 'ä' | 'À' | 'Â' | 'Ä' => "a",
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => "e",
+        'î' | 'ï' | 'Î' | 'Ï' => "i",
+        'ô' | 'ö' | 'Ô' | 'Ö' => "o",
+        'ù' | 'û' | 'ü' | 'Ù' | 'Û' | 'Ü' => "u",
+        'ç' | 'Ç' => "c",
+        'ÿ' | 'Ÿ' => "y",
+        'œ' | 'Œ' => "oe",
+        'æ' | 'Æ' => "ae",
+        _ => return None,
+    })
 }
 
 /// Pushes the folded form of one already-lowercased, non-ASCII character.
@@ -140,7 +159,24 @@ impl<T: TokenStream> TokenStream for FrenchFoldingStream<'_, T> {
 
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{fold, push_folded};
+
+    /// The French letters' shortcut folds every character as lowercasing it, then folding it,
+    /// would.
+    #[test]
+    fn every_character_folds_as_through_the_unicode_tables() {
+        for character in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut expected = String::new();
+            if character.is_ascii() {
+                expected.push(character.to_ascii_lowercase());
+            } else {
+                character
+                    .to_lowercase()
+                    .for_each(|lower| push_folded(lower, &mut expected));
+            }
+            assert_eq!(fold(&character.to_string()), expected, "{character:?}");
+        }
+    }
 
     #[test]
     fn folds_french_letters_and_ligatures() {

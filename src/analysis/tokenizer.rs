@@ -327,6 +327,14 @@ fn letters_before_a_call(word: &str) -> Option<usize> {
 /// Letters, digits, and the combining marks of decomposed accented letters; not the modifier
 /// letter apostrophe (`lʼéchange`), which Unicode counts as a letter.
 fn is_word_char(character: char) -> bool {
+    if character.is_ascii() {
+        return character.is_ascii_alphanumeric();
+    }
+    // The accented Latin letters, most of French's non-ASCII characters, without the
+    // Unicode table lookup: from U+00C0 to U+024F every character is a letter but × and ÷.
+    if matches!(character, '\u{C0}'..='\u{24F}') {
+        return !matches!(character, '×' | '÷');
+    }
     (character.is_alphanumeric() && !is_apostrophe(character)) || is_combining_mark(character)
 }
 
@@ -351,6 +359,16 @@ fn is_prefixed_number(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcuts for ASCII and accented Latin letters answer as the Unicode tables do.
+    #[test]
+    fn every_character_is_a_word_character_as_the_unicode_tables_say() {
+        for character in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let expected = (character.is_alphanumeric() && !is_apostrophe(character))
+                || is_combining_mark(character);
+            assert_eq!(is_word_char(character), expected, "{character:?}");
+        }
+    }
 
     /// (text, position, from, to) of every token.
     fn tokens(text: &str) -> Vec<(String, usize, usize, usize)> {
