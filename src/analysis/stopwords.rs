@@ -56,21 +56,66 @@ const FRENCH_STOP_WORDS: &[&str] = &[
     "quoique", "presque", "quelque", "quelques",
 ];
 
-/// The folded stop words, each packed into a `u64` (see [`pack`]), sorted for binary search.
+/// The folded stop words, each packed into a `u64` (see [`pack`]), in an open-addressing hash
+/// table.
 ///
 /// Every folded stop word fits in 8 bytes, and comparing integers is several times faster than
-/// comparing strings: this lookup runs on every token of 72 MB of text.
-fn packed_stop_words() -> &'static [u64] {
-    static PACKED: OnceLock<Vec<u64>> = OnceLock::new();
+/// comparing strings: this lookup runs on every token of 72 MB of text. A binary search of the
+/// 170 words was a quarter of the analyzer's time (eight dependent loads per token); a
+/// multiplicative hash into a third-full table reads one or two slots.
+fn packed_stop_words() -> &'static StopWordTable {
+    static PACKED: OnceLock<StopWordTable> = OnceLock::new();
     PACKED.get_or_init(|| {
-        let mut packed: Vec<u64> = FRENCH_STOP_WORDS
-            .iter()
-            .filter_map(|word| pack(&fold(word)))
-            .collect();
-        packed.sort_unstable();
-        packed.dedup();
-        packed
+        StopWordTable::new(
+            FRENCH_STOP_WORDS
+                .iter()
+                .filter_map(|word| pack(&fold(word))),
+        )
     })
+}
+
+/// Slots of [`StopWordTable`], a power of two: about three times the number of words.
+const STOP_WORD_SLOTS: usize = 512;
+
+/// A set of packed words (never 0, which marks an empty slot), probed linearly.
+struct StopWordTable {
+    slots: Vec<u64>,
+}
+
+impl StopWordTable {
+    fn new(words: impl Iterator<Item = u64>) -> Self {
+        let mut table = StopWordTable {
+            slots: vec![0; STOP_WORD_SLOTS],
+        };
+        for word in words.filter(|&word| word != 0) {
+            let mut slot = Self::slot(word);
+            while table.slots[slot] != 0 && table.slots[slot] != word {
+                slot = (slot + 1) % STOP_WORD_SLOTS;
+            }
+            table.slots[slot] = word;
+        }
+        table
+    }
+
+    /// The first slot probed for `word` (Fibonacci hashing: the high bits of a product).
+    fn slot(word: u64) -> usize {
+        let bits = STOP_WORD_SLOTS.trailing_zeros();
+        (word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    }
+
+    fn contains(&self, word: u64) -> bool {
+        if word == 0 {
+            return false;
+        }
+        let mut slot = Self::slot(word);
+        loop {
+            match self.slots[slot] {
+                0 => return false,
+                held if held == word => return true,
+                _ => slot = (slot + 1) % STOP_WORD_SLOTS,
+            }
+        }
+    }
 }
 
 /// Packs a word of at most 8 bytes into a `u64`, zero-padded; `None` for longer words. Tokens
@@ -91,8 +136,8 @@ pub fn is_stop_word(folded: &str) -> bool {
     is_packed_stop_word(packed_stop_words(), folded)
 }
 
-fn is_packed_stop_word(packed_stop_words: &[u64], folded: &str) -> bool {
-    pack(folded).is_some_and(|packed| packed_stop_words.binary_search(&packed).is_ok())
+fn is_packed_stop_word(packed_stop_words: &StopWordTable, folded: &str) -> bool {
+    pack(folded).is_some_and(|packed| packed_stop_words.contains(packed))
 }
 
 /// Token filter: drops stop words and keeps the positions of the others, so the gaps stay and
@@ -115,7 +160,7 @@ impl TokenFilter for FrenchStopWords {
 #[derive(Clone)]
 pub struct FrenchStopWordsWrapper<T> {
     inner: T,
-    stop_words: &'static [u64],
+    stop_words: &'static StopWordTable,
 }
 
 impl<T: Tokenizer> Tokenizer for FrenchStopWordsWrapper<T> {
@@ -133,7 +178,7 @@ impl<T: Tokenizer> Tokenizer for FrenchStopWordsWrapper<T> {
 /// The token stream produced by [`FrenchStopWords`].
 pub struct FrenchStopWordsStream<'a, T> {
     tail: T,
-    stop_words: &'static [u64],
+    stop_words: &'static StopWordTable,
     /// The text analysed, to read how a stop word was written.
     text: &'a str,
 }
@@ -275,6 +320,29 @@ mod tests {
         for word in FRENCH_STOP_WORDS {
             assert!(is_stop_word(&fold(word)), "{word}");
         }
+    }
+
+    /// The table answers as the list does, for every word of the founding declaration and
+    /// every prefix of the stop words themselves.
+    #[test]
+    fn the_table_holds_the_list_and_nothing_else() {
+        let listed: Vec<String> = FRENCH_STOP_WORDS.iter().map(|word| fold(word)).collect();
+        let declaration = include_str!("../../corpus/declaration-franco-belge-2018.fr.txt");
+        let prefixes = listed
+            .iter()
+            .flat_map(|word| (0..=word.len()).filter_map(|end| word.get(..end)));
+        let words = fold(declaration);
+        let words = words.split(|c: char| !c.is_alphanumeric()).chain(prefixes);
+        let mut checked = 0;
+        for word in words {
+            assert_eq!(
+                is_stop_word(word),
+                listed.iter().any(|listed| listed == word),
+                "{word:?}"
+            );
+            checked += 1;
+        }
+        assert!(checked > 2_000, "only {checked} words checked");
     }
 
     #[test]
