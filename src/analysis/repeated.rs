@@ -17,10 +17,9 @@ pub struct RepeatedValues {
     last_text: String,
     /// Its tokens; the buffers (token texts) are reused from one value to the next.
     tokens: Vec<Token>,
-    /// How many of `tokens` belong to `last_text` (the rest are spare buffers).
+    /// How many of `tokens` belong to `last_text` (the rest are spare buffers). Starts as the
+    /// empty text's: no token.
     token_count: usize,
-    /// Whether `last_text` and `tokens` hold a value yet (the empty text is a value too).
-    filled: bool,
 }
 
 impl RepeatedValues {
@@ -31,7 +30,6 @@ impl RepeatedValues {
             last_text: String::new(),
             tokens: Vec::new(),
             token_count: 0,
-            filled: false,
         }
     }
 
@@ -56,7 +54,6 @@ impl RepeatedValues {
         self.token_count = count;
         self.last_text.clear();
         self.last_text.push_str(text);
-        self.filled = true;
     }
 }
 
@@ -64,7 +61,7 @@ impl Tokenizer for RepeatedValues {
     type TokenStream<'a> = Replay<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Replay<'a> {
-        if !self.filled || self.last_text != text {
+        if self.last_text != text {
             self.record(text);
         }
         Replay {
@@ -127,7 +124,9 @@ mod tests {
     fn repeated_and_changing_values_give_the_wrapped_analyzer_s_tokens() {
         let mut plain = french_analyzer();
         let mut repeated = TextAnalyzer::from(RepeatedValues::new(french_analyzer()));
+        // The empty text first: the wrapper starts holding it.
         let values = [
+            "",
             "Livre Ier : Des personnes > Titre Ier bis : De la nationalité française",
             "Livre Ier : Des personnes > Titre Ier bis : De la nationalité française",
             "",

@@ -18,10 +18,10 @@ pub(crate) fn stray_control_count(text: &str) -> usize {
     };
     let pairs = head.chunks(255).zip(bytes[1..].chunks(255));
     let in_pairs: usize = pairs
-        .map(|(bytes, next_bytes)| {
-            let block: u8 = bytes
+        .map(|(firsts, seconds)| {
+            let block: u8 = firsts
                 .iter()
-                .zip(next_bytes)
+                .zip(seconds)
                 .map(|(&byte, &next)| u8::from(is_stray_byte(byte) | is_c1(byte, next)))
                 .sum();
             usize::from(block)
