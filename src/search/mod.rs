@@ -13,6 +13,7 @@ mod article;
 mod cache;
 mod collect;
 mod coverage;
+mod lazy_union;
 mod proximity;
 pub mod query;
 pub mod snippet;

@@ -25,6 +25,7 @@ use crate::error::SearchError;
 use crate::index::schema::{date_key, days_in_month};
 use crate::index::Fields;
 
+use super::lazy_union::LazyUnion;
 use super::types::Filters;
 
 /// A piece of the query that must match: one term, or terms at fixed relative positions.
@@ -588,9 +589,14 @@ impl QueryBuilder<'_> {
         ]
     }
 
-    /// A group (alternatives) matched in any of `fields`, each with its weight.
+    /// A group (alternatives) matched in any of `fields`, each with its weight. A union
+    /// scored lazily: the tiers intersect groups, and tantivy's union would score each
+    /// group's passages by windows of thousands, most of them ruled out by the other groups.
     fn group_in(&self, group: &[Clause], fields: &[(Field, f32)]) -> Box<dyn Query> {
-        Box::new(BooleanQuery::new(self.alternatives(group, fields)))
+        let alternatives = self.alternatives(group, fields);
+        Box::new(LazyUnion::new(
+            alternatives.into_iter().map(|(_, query)| query).collect(),
+        ))
     }
 
     /// Each clause of `group` on each of `fields`, weighted, as optional clauses.
