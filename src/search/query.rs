@@ -806,9 +806,15 @@ impl QueryBuilder<'_> {
                 .map(|(_, query)| (Occur::Should, query.box_clone()))
                 .collect()
         };
-        let mut with_others: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::new(should(&others))))];
-        with_others.extend(should(&terms));
+        // The terms' scores are read at the passages matching the others only: gathered by
+        // tantivy's union, they would be scored by windows of thousands of passages around
+        // each of those.
+        let terms_at_others =
+            LazyUnion::new(terms.iter().map(|(_, query)| query.box_clone()).collect());
+        let with_others: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, Box::new(BooleanQuery::new(should(&others)))),
+            (Occur::Should, Box::new(terms_at_others)),
+        ];
         Some(SplitQuery {
             terms: Box::new(BooleanQuery::new(should(&terms))),
             with_others: Box::new(BooleanQuery::new(with_others)),
