@@ -651,8 +651,13 @@ impl QueryBuilder<'_> {
             for group in &parsed.groups {
                 clauses.push((Occur::Must, self.group_in(group, &held_in)));
             }
-            let proximity = self.proximity(parsed).into_iter();
-            clauses.extend(proximity.map(|query| (Occur::Should, query)));
+            // One optional clause, read at the passages holding every group only: as several,
+            // tantivy would gather them in its union, which matches each phrase by windows of
+            // thousands of passages around each of those.
+            let proximity = self.proximity(parsed);
+            if !proximity.is_empty() {
+                clauses.push((Occur::Should, Box::new(LazyUnion::new(proximity))));
+            }
         } else {
             let any: Vec<(Occur, Box<dyn Query>)> = self
                 .partial_alternatives(parsed, tier)
