@@ -664,12 +664,48 @@ impl QueryBuilder<'_> {
                 .into_iter()
                 .map(|(_, query)| (Occur::Should, query))
                 .collect();
-            let any: Box<dyn Query> = Box::new(BooleanQuery::new(any));
-            if parsed.exact.is_empty() && parsed.excluded.is_empty() && filters.is_empty() {
-                return any;
-            }
-            clauses.push((Occur::Must, any));
+            return self.constrained(parsed, filters, Box::new(BooleanQuery::new(any)));
         }
+        self.with_constraints(parsed, filters, clauses)
+    }
+
+    /// The partial tier's query as [`QueryBuilder::build`] makes it, its union scored lazily:
+    /// for a conjunction with a few passages (a lookup's), where tantivy's union would score
+    /// its words' passages by windows of thousands around each.
+    pub fn build_lazy_partial(
+        &self,
+        parsed: &ParsedQuery,
+        filters: &[Box<dyn Query>],
+        tier: Tier,
+    ) -> Box<dyn Query> {
+        let any = self
+            .partial_alternatives(parsed, tier)
+            .into_iter()
+            .map(|(_, query)| query)
+            .collect();
+        self.constrained(parsed, filters, Box::new(LazyUnion::new(any)))
+    }
+
+    /// `any` (a partial tier's union), with the query's exact words, exclusions and filters.
+    fn constrained(
+        &self,
+        parsed: &ParsedQuery,
+        filters: &[Box<dyn Query>],
+        any: Box<dyn Query>,
+    ) -> Box<dyn Query> {
+        if parsed.exact.is_empty() && parsed.excluded.is_empty() && filters.is_empty() {
+            return any;
+        }
+        self.with_constraints(parsed, filters, vec![(Occur::Must, any)])
+    }
+
+    /// `clauses` and the query's exact words, exclusions and filters, in one query.
+    fn with_constraints(
+        &self,
+        parsed: &ParsedQuery,
+        filters: &[Box<dyn Query>],
+        mut clauses: Vec<(Occur, Box<dyn Query>)>,
+    ) -> Box<dyn Query> {
         for exact in &parsed.exact {
             let query = self.clause_on(exact, self.fields.body_exact);
             clauses.push((
@@ -872,17 +908,12 @@ impl QueryBuilder<'_> {
                 (self.fields.inherited_title, 1.0),
                 (self.fields.acts, 1.0),
             ];
-            let rest: Vec<(Occur, Box<dyn Query>)> = named
+            let rest = named
                 .rest
                 .iter()
-                .map(|&index| {
-                    (
-                        Occur::Should,
-                        self.group_in(&parsed.groups[index], &held_in),
-                    )
-                })
+                .map(|&index| self.group_in(&parsed.groups[index], &held_in))
                 .collect();
-            clauses.push((Occur::Must, unscored(BooleanQuery::new(rest))));
+            clauses.push((Occur::Must, unscored(LazyUnion::new(rest))));
         }
         Some(Box::new(BooleanQuery::new(clauses)))
     }
@@ -1088,7 +1119,7 @@ fn holding_any(field: Field, terms: &[&str]) -> Box<dyn Query> {
 }
 
 /// `query` as a filter: it selects, and adds nothing to the score.
-fn unscored(query: BooleanQuery) -> Box<dyn Query> {
+fn unscored(query: impl Query) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(query), 0.0))
 }
 
