@@ -201,7 +201,7 @@ mod tests {
         let index = Index::create_in_ram(builder.build());
         let mut writer: IndexWriter = index.writer(15_000_000).expect("writer");
         let texts = [
-            ("coopération policière entre États", "accord"),
+            ("coopération policière entre États", "coopération"),
             ("équipes communes d'enquête", "coopération"),
             (
                 "la coopération judiciaire et la coopération policière",
@@ -315,6 +315,136 @@ mod tests {
         for (score, address) in searcher.search(&lazy, &top).expect("search") {
             let explanation = lazy.explain(&searcher, address).expect("explain");
             assert!((explanation.value() - score).abs() < 1e-4);
+        }
+    }
+
+    /// A clause of a random union: a word, or two words in a row, in one of two fields,
+    /// with a weight.
+    #[derive(Debug, Clone)]
+    struct RandomClause {
+        words: Vec<usize>,
+        in_title: bool,
+        boost: f32,
+    }
+
+    const VOCABULARY: [&str; 8] = [
+        "police",
+        "justice",
+        "terrorisme",
+        "échange",
+        "données",
+        "europol",
+        "garde",
+        "vue",
+    ];
+
+    fn random_clause() -> impl proptest::strategy::Strategy<Value = RandomClause> {
+        use proptest::prelude::*;
+        (
+            proptest::collection::vec(0..VOCABULARY.len(), 1..=2),
+            any::<bool>(),
+            prop_oneof![Just(1.0f32), Just(0.5f32), Just(1.1f32)],
+        )
+            .prop_map(|(words, in_title, boost)| RandomClause {
+                words,
+                in_title,
+                boost,
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 48,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// On random texts, a random union matches, counts and scores as tantivy's, alone
+        /// and intersected with a word.
+        #[test]
+        fn random_unions_match_and_score_as_tantivys(
+            texts in proptest::collection::vec(
+                (
+                    proptest::collection::vec(0..VOCABULARY.len(), 0..12),
+                    proptest::collection::vec(0..VOCABULARY.len(), 0..3),
+                ),
+                1..300,
+            ),
+            clauses in proptest::collection::vec(random_clause(), 1..7),
+            required in 0..VOCABULARY.len(),
+        ) {
+            let mut builder = Schema::builder();
+            let body = builder.add_text_field("body", TEXT);
+            let title = builder.add_text_field("title", TEXT);
+            let index = Index::create_in_ram(builder.build());
+            let mut writer: IndexWriter = index.writer(15_000_000).expect("writer");
+            let words = |indices: &[usize]| {
+                indices.iter().map(|&i| VOCABULARY[i]).collect::<Vec<_>>().join(" ")
+            };
+            for (text, heading) in &texts {
+                writer
+                    .add_document(doc!(body => words(text), title => words(heading)))
+                    .expect("add");
+            }
+            writer.commit().expect("commit");
+            let searcher = index.reader().expect("reader").searcher();
+            let queries = || -> Vec<Box<dyn Query>> {
+                clauses
+                    .iter()
+                    .map(|clause| {
+                        let field = if clause.in_title { title } else { body };
+                        let terms: Vec<Term> = clause
+                            .words
+                            .iter()
+                            .map(|&i| Term::from_field_text(field, VOCABULARY[i]))
+                            .collect();
+                        let query: Box<dyn Query> = if terms.len() == 1 {
+                            Box::new(TermQuery::new(
+                                terms[0].clone(),
+                                IndexRecordOption::WithFreqs,
+                            ))
+                        } else {
+                            Box::new(PhraseQuery::new(terms))
+                        };
+                        Box::new(BoostQuery::new(query, clause.boost)) as Box<dyn Query>
+                    })
+                    .collect()
+            };
+            let tantivy_union = || -> Box<dyn Query> {
+                Box::new(BooleanQuery::new(
+                    queries().into_iter().map(|query| (Occur::Should, query)).collect(),
+                ))
+            };
+            let lazy = || -> Box<dyn Query> { Box::new(LazyUnion::new(queries())) };
+            let with_word = |union: Box<dyn Query>| -> Box<dyn Query> {
+                let word = Term::from_field_text(body, VOCABULARY[required]);
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(TermQuery::new(word, IndexRecordOption::WithFreqs))),
+                    (Occur::Must, union),
+                ]))
+            };
+            let everything = TopDocs::with_limit(texts.len()).order_by_score();
+            for (expected, found) in [
+                (tantivy_union(), lazy()),
+                (with_word(tantivy_union()), with_word(lazy())),
+            ] {
+                let mut expected_hits = searcher.search(&expected, &everything).expect("search");
+                let mut found_hits = searcher.search(&found, &everything).expect("search");
+                expected_hits.sort_by_key(|(_, address)| *address);
+                found_hits.sort_by_key(|(_, address)| *address);
+                proptest::prop_assert_eq!(expected_hits.len(), found_hits.len());
+                for ((expected_score, expected_at), (score, at)) in
+                    expected_hits.iter().zip(&found_hits)
+                {
+                    proptest::prop_assert_eq!(expected_at, at);
+                    proptest::prop_assert!(
+                        (expected_score - score).abs() <= 1e-5 * expected_score.abs().max(1.0)
+                    );
+                }
+                proptest::prop_assert_eq!(
+                    searcher.search(&expected, &Count).expect("count"),
+                    searcher.search(&found, &Count).expect("count")
+                );
+            }
         }
     }
 }
