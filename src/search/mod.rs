@@ -329,12 +329,7 @@ impl Engine {
         };
         let any_query = builder.build(parsed, &filters, any_tier);
         let any_split = builder.split_partial(parsed, &filters, any_tier);
-        let lookup_query = builder.lookup(
-            parsed,
-            builder
-                .build_lazy_partial(parsed, &filters, any_tier)
-                .as_ref(),
-        );
+        let lookup_query = builder.lookup(parsed, &filters, any_tier);
         // The partial tier's proximity bonus, read at its best matches only (see `proximity`).
         let phrases = match any_tier {
             Tier::Any => builder.proximity(parsed),

@@ -862,15 +862,21 @@ impl QueryBuilder<'_> {
         })
     }
 
-    /// The passages the query names, as scored by `any_query`: a reference typed is a
-    /// lookup, so they rank above the passages that merely cite it. They are the passages of
-    /// the articles it names (`421-1`, `L. 229-1`, `article 100`), or, when it names none, the
-    /// first passage of each act it names by number (`2016/679`: the regulation's opening,
-    /// not the laws that apply it). When the query says more than the reference, a passage
-    /// must hold some of the rest (in its text, headings or document title) to be lifted: in
-    /// `RGPD article 35 analyse d'impact`, the article 35 of an unrelated code is not the one
-    /// meant. `None` when the query names no article and no act.
-    pub fn lookup(&self, parsed: &ParsedQuery, any_query: &dyn Query) -> Option<Box<dyn Query>> {
+    /// The passages the query names, as the partial tier (`tier`, with `filters`) scores
+    /// them: a reference typed is a lookup, so they rank above the passages that merely cite
+    /// it. They are the passages of the articles it names (`421-1`, `L. 229-1`, `article
+    /// 100`), or, when it names none, the first passage of each act it names by number
+    /// (`2016/679`: the regulation's opening, not the laws that apply it). When the query says
+    /// more than the reference, a passage must hold some of the rest (in its text, headings or
+    /// document title) to be lifted: in `RGPD article 35 analyse d'impact`, the article 35 of
+    /// an unrelated code is not the one meant. `None` when the query names no article and no
+    /// act.
+    pub fn lookup(
+        &self,
+        parsed: &ParsedQuery,
+        filters: &[Box<dyn Query>],
+        tier: Tier,
+    ) -> Option<Box<dyn Query>> {
         let articles = super::article::named(parsed);
         let (named, field, opening_only) = if articles.references.is_empty() {
             let acts = super::article::named_acts(parsed);
@@ -882,10 +888,11 @@ impl QueryBuilder<'_> {
             (articles, self.fields.article_number, false)
         };
         // The passages named hold the reference in their article number or their act's
-        // number, which `any_query` searches: the conjunction scores them as it does.
+        // number, which the partial tier's query searches: the conjunction scores them as it
+        // does.
         let mut clauses = vec![
             (Occur::Must, holding_any(field, &named.references)),
-            (Occur::Must, any_query.box_clone()),
+            (Occur::Must, self.build_lazy_partial(parsed, filters, tier)),
         ];
         // `article 101 loi 78-17`: article 101 of that law, not of another text.
         if !opening_only && !named.acts.is_empty() {
