@@ -244,14 +244,23 @@ async fn start_server(
     Ok((child, authority))
 }
 
-/// One GET on a connection of its own; fails unless the answer is a success.
-async fn get(authority: &str, path: &str) -> anyhow::Result<()> {
+/// An HTTP/1.1 keep-alive connection to `authority`, its driver running on the runtime.
+async fn connect(
+    authority: &str,
+) -> anyhow::Result<hyper::client::conn::http1::SendRequest<Empty<Bytes>>> {
     let stream = tokio::net::TcpStream::connect(authority)
         .await
         .with_context(|| format!("connecting to {authority}"))?;
-    let (mut sender, driver) =
+    stream.set_nodelay(true)?;
+    let (sender, driver) =
         hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(TokioIo::new(stream)).await?;
     tokio::spawn(driver);
+    Ok(sender)
+}
+
+/// One GET on a connection of its own; fails unless the answer is a success.
+async fn get(authority: &str, path: &str) -> anyhow::Result<()> {
+    let mut sender = connect(authority).await?;
     let request = hyper::Request::get(path)
         .header(hyper::header::HOST, authority)
         .body(Empty::new())?;
@@ -297,13 +306,7 @@ async fn connection_loop(
     start: usize,
     deadline: Instant,
 ) -> anyhow::Result<ConnectionResult> {
-    let stream = tokio::net::TcpStream::connect(authority)
-        .await
-        .with_context(|| format!("connecting to {authority}"))?;
-    stream.set_nodelay(true)?;
-    let (mut sender, driver) =
-        hyper::client::conn::http1::handshake::<_, Empty<Bytes>>(TokioIo::new(stream)).await?;
-    tokio::spawn(driver);
+    let mut sender = connect(authority).await?;
     let mut result = ConnectionResult::default();
     let mut next = start;
     while Instant::now() < deadline {

@@ -593,19 +593,12 @@ impl QueryBuilder<'_> {
     /// scored lazily: the tiers intersect groups, and tantivy's union would score each
     /// group's passages by windows of thousands, most of them ruled out by the other groups.
     fn group_in(&self, group: &[Clause], fields: &[(Field, f32)]) -> Box<dyn Query> {
-        let alternatives = self.alternatives(group, fields);
-        Box::new(LazyUnion::new(
-            alternatives.into_iter().map(|(_, query)| query).collect(),
-        ))
+        Box::new(LazyUnion::new(self.alternatives(group, fields)))
     }
 
-    /// Each clause of `group` on each of `fields`, weighted, as optional clauses.
-    fn alternatives(
-        &self,
-        group: &[Clause],
-        fields: &[(Field, f32)],
-    ) -> Vec<(Occur, Box<dyn Query>)> {
-        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    /// Each clause of `group` on each of `fields`, weighted.
+    fn alternatives(&self, group: &[Clause], fields: &[(Field, f32)]) -> Vec<Box<dyn Query>> {
+        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         for clause in group {
             // An act's number holds digits: a clause without one is not looked for there.
             let numbered = clause_holds_a_digit(clause);
@@ -619,7 +612,7 @@ impl QueryBuilder<'_> {
                 } else {
                     Box::new(BoostQuery::new(query, *boost))
                 };
-                alternatives.push((Occur::Should, weighted));
+                alternatives.push(weighted);
             }
         }
         alternatives
@@ -634,37 +627,30 @@ impl QueryBuilder<'_> {
         filters: &[Box<dyn Query>],
         tier: Tier,
     ) -> Box<dyn Query> {
-        let passage = self.passage_fields();
-        let [title, inherited_title, acts] = self.document_fields();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if tier == Tier::All {
-            // The document's title and act number count: `garde à vue code de procédure
-            // pénale` is held by the code's articles on it, whose text never names the code.
-            let held_in = [
-                passage[0],
-                passage[1],
-                passage[2],
-                title,
-                inherited_title,
-                acts,
-            ];
-            for group in &parsed.groups {
-                clauses.push((Occur::Must, self.group_in(group, &held_in)));
-            }
-            // One optional clause, read at the passages holding every group only: as several,
-            // tantivy would gather them in its union, which matches each phrase by windows of
-            // thousands of passages around each of those.
-            let proximity = self.proximity(parsed);
-            if !proximity.is_empty() {
-                clauses.push((Occur::Should, Box::new(LazyUnion::new(proximity))));
-            }
-        } else {
+        if tier != Tier::All {
             let any: Vec<(Occur, Box<dyn Query>)> = self
                 .partial_alternatives(parsed, tier)
                 .into_iter()
                 .map(|(_, query)| (Occur::Should, query))
                 .collect();
             return self.constrained(parsed, filters, Box::new(BooleanQuery::new(any)));
+        }
+        // The document's title and act number count: `garde à vue code de procédure pénale`
+        // is held by the code's articles on it, whose text never names the code.
+        let [body, context, article] = self.passage_fields();
+        let [title, inherited_title, acts] = self.document_fields();
+        let held_in = [body, context, article, title, inherited_title, acts];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = parsed
+            .groups
+            .iter()
+            .map(|group| (Occur::Must, self.group_in(group, &held_in)))
+            .collect();
+        // One optional clause, read at the passages holding every group only: as several,
+        // tantivy would gather them in its union, which matches each phrase by windows of
+        // thousands of passages around each of those.
+        let proximity = self.proximity(parsed);
+        if !proximity.is_empty() {
+            clauses.push((Occur::Should, Box::new(LazyUnion::new(proximity))));
         }
         self.with_constraints(parsed, filters, clauses)
     }
@@ -773,7 +759,7 @@ impl QueryBuilder<'_> {
                     } else {
                         (&fields, None)
                     };
-                for (_, query) in self.alternatives(std::slice::from_ref(&clause), written_in) {
+                for query in self.alternatives(std::slice::from_ref(&clause), written_in) {
                     alternatives.push((single_term, query));
                 }
                 alternatives.extend(of_the_act.map(|query| (false, query)));
