@@ -12,6 +12,7 @@
 mod article;
 mod cache;
 mod collect;
+mod count;
 mod coverage;
 mod lazy_union;
 mod proximity;
@@ -26,7 +27,6 @@ pub mod types;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
-use tantivy::collector::Count;
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
@@ -376,7 +376,7 @@ impl Engine {
                 (counts.matched, counts.shown)
             }
             None => {
-                let matched = searcher.search(&any_query, &Count).map_err(engine)?;
+                let matched = count::matching(searcher, &builder.count_plan(parsed, &filters))?;
                 (matched, matched)
             }
         };

@@ -25,6 +25,7 @@ use crate::error::SearchError;
 use crate::index::schema::{date_key, days_in_month};
 use crate::index::Fields;
 
+use super::count::CountPlan;
 use super::lazy_union::LazyUnion;
 use super::types::Filters;
 
@@ -801,6 +802,30 @@ impl QueryBuilder<'_> {
                 .partial_alternatives(parsed, tier)
                 .iter()
                 .all(|(single_term, _)| *single_term)
+    }
+
+    /// The passages the partial tier matches (with `filters`), as sets for `count::matching`:
+    /// the total of a response. The proximity bonuses are left out: a passage matching one
+    /// holds its words, which the union matches already.
+    pub fn count_plan(&self, parsed: &ParsedQuery, filters: &[Box<dyn Query>]) -> CountPlan {
+        let mut plan = CountPlan {
+            terms: Vec::new(),
+            others: Vec::new(),
+            required: filters.iter().map(|filter| filter.box_clone()).collect(),
+            excluded: parsed
+                .excluded
+                .iter()
+                .map(|excluded| self.clause_on(excluded, self.fields.body))
+                .collect(),
+        };
+        for (single_term, query) in self.partial_alternatives(parsed, Tier::Any) {
+            if single_term {
+                query.query_terms(&mut |term, _| plan.terms.push(term.clone()));
+            } else {
+                plan.others.push(query);
+            }
+        }
+        plan
     }
 
     /// The partial tier split in two for `collect::top_passages_split`: the union of its

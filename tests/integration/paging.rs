@@ -126,8 +126,10 @@ fn passages_per_document(engine: &Engine, query: &str) -> HashMap<String, usize>
 }
 
 #[test]
-fn capped_totals_hold_over_many_segments_and_after_an_update() {
-    // The count under a cap reads each document's passages as one run: a document's passages
+fn totals_hold_over_many_segments_and_after_an_update() {
+    // The total counts passages apart from ranking them (`search::count`): it must count each
+    // passage once whatever segment holds it, leave out replaced ones, and apply exclusions
+    // and the phrases typed as the pages do. The count under a cap reads each document's passages as one run: a document's passages
     // must stand together in one segment, however many threads wrote them, however many
     // commits cut the run into segments, and after the document was replaced.
     let dir = tempfile::tempdir().expect("temporary folder");
@@ -157,9 +159,19 @@ fn capped_totals_hold_over_many_segments_and_after_an_update() {
     std::fs::write(&changed, text).expect("written");
     sync_paths(&index, &[corpus], &options, &NoProgress).expect("re-indexes");
     let engine = Engine::new(index, SearchSettings::default());
-    for query in ["terrorisme", "sécurité", "peine d'emprisonnement"] {
+    for query in [
+        "terrorisme",
+        "sécurité",
+        "peine d'emprisonnement",
+        "terrorisme -financement",
+        "\"peine d'emprisonnement\" terrorisme",
+    ] {
         let per_document = passages_per_document(&engine, query);
         assert!(per_document.len() > 2, "{query}: {per_document:?}");
+        let mut request = SearchRequest::new(query.to_string());
+        request.limit = 0;
+        let total = engine.search(&request).expect("search runs").total;
+        assert_eq!(total, per_document.values().sum::<usize>(), "{query}");
         for cap in 1..=3 {
             let mut request = SearchRequest::new(query.to_string());
             request.per_doc = Some(cap);
