@@ -21,20 +21,24 @@ mod elision;
 mod folding;
 mod light_stemmer;
 mod repeated;
+mod starts;
 mod stopwords;
 mod tokenizer;
 
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
+
 use tantivy::tokenizer::{
     Language, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer, TextAnalyzerBuilder,
-    TokenStream,
+    TokenFilter, TokenStream, Tokenizer,
 };
 
 pub use folding::FrenchFolding;
 pub use light_stemmer::FrenchLightStemmer;
 pub use repeated::RepeatedValues;
+pub use starts::{StartingWith, WordStarts};
 pub use stopwords::{is_kept_as_word, is_stop_word, FrenchStopWords};
 pub use tokenizer::FrenchTokenizer;
 
@@ -104,29 +108,34 @@ impl Default for AnalyzerConfig {
 
 /// Builds an analyzer for `config`. Always tokenizes, drops long tokens and folds.
 pub fn build_analyzer(config: &AnalyzerConfig) -> TextAnalyzer {
+    build_analyzer_on(FrenchTokenizer::default(), config)
+}
+
+/// [`build_analyzer`] on the words `tokenizer` gives.
+fn build_analyzer_on<T: Tokenizer>(tokenizer: T, config: &AnalyzerConfig) -> TextAnalyzer {
     // Statically typed chains for the fixed cases: a dynamic (boxed) chain costs a virtual
     // call per filter and token on 72 MB of text.
     match (config.remove_stop_words, config.stemmer) {
-        (true, StemmerChoice::Light) => base_chain()
+        (true, StemmerChoice::Light) => base_chain(tokenizer)
             .filter(FrenchStopWords)
             .filter(FrenchLightStemmer)
             .build(),
-        (true, StemmerChoice::Snowball) => base_chain()
+        (true, StemmerChoice::Snowball) => base_chain(tokenizer)
             .filter(FrenchStopWords)
             .filter(Stemmer::new(Language::French))
             .build(),
-        (true, StemmerChoice::None) => base_chain().filter(FrenchStopWords).build(),
-        (false, StemmerChoice::Light) => base_chain().filter(FrenchLightStemmer).build(),
-        (false, StemmerChoice::Snowball) => {
-            base_chain().filter(Stemmer::new(Language::French)).build()
-        }
-        (false, StemmerChoice::None) => base_chain().build(),
+        (true, StemmerChoice::None) => base_chain(tokenizer).filter(FrenchStopWords).build(),
+        (false, StemmerChoice::Light) => base_chain(tokenizer).filter(FrenchLightStemmer).build(),
+        (false, StemmerChoice::Snowball) => base_chain(tokenizer)
+            .filter(Stemmer::new(Language::French))
+            .build(),
+        (false, StemmerChoice::None) => base_chain(tokenizer).build(),
     }
 }
 
 /// Tokenizer, long-token removal and folding: the part every variant shares.
-fn base_chain() -> TextAnalyzerBuilder<impl tantivy::tokenizer::Tokenizer> {
-    TextAnalyzer::builder(FrenchTokenizer::default())
+fn base_chain<T: Tokenizer>(tokenizer: T) -> TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(tokenizer)
         .filter(FrenchFolding)
         // After folding, so the limit counts the bytes of the term. `RemoveLongFilter` keeps
         // tokens strictly shorter than its limit and, like the stop word filter, leaves the
@@ -186,18 +195,38 @@ impl Variant {
 
     /// The analyzer registered under [`ANALYZER_NAME`] for this variant.
     pub fn analyzer(self) -> TextAnalyzer {
+        self.analyzer_on(FrenchTokenizer::default())
+    }
+
+    /// [`Variant::analyzer`], giving only the terms of the words that may give one of
+    /// `starts`' terms (the others are gaps): for marking a query's words in a passage
+    /// without analysing the rest.
+    pub fn analyzer_starting_with(self, starts: Arc<WordStarts>) -> TextAnalyzer {
+        self.analyzer_on(StartingWith(starts).transform(FrenchTokenizer::default()))
+    }
+
+    /// The variant's chain on the words `tokenizer` gives.
+    fn analyzer_on<T: Tokenizer>(self, tokenizer: T) -> TextAnalyzer {
         match self {
-            Variant::Light | Variant::LightExact => french_analyzer(),
-            Variant::NoStemming => build_analyzer(&AnalyzerConfig {
-                stemmer: StemmerChoice::None,
-                ..AnalyzerConfig::default()
-            }),
-            Variant::Snowball => build_analyzer(&AnalyzerConfig {
-                stemmer: StemmerChoice::Snowball,
-                ..AnalyzerConfig::default()
-            }),
+            Variant::Light | Variant::LightExact => {
+                build_analyzer_on(tokenizer, &AnalyzerConfig::default())
+            }
+            Variant::NoStemming => build_analyzer_on(
+                tokenizer,
+                &AnalyzerConfig {
+                    stemmer: StemmerChoice::None,
+                    ..AnalyzerConfig::default()
+                },
+            ),
+            Variant::Snowball => build_analyzer_on(
+                tokenizer,
+                &AnalyzerConfig {
+                    stemmer: StemmerChoice::Snowball,
+                    ..AnalyzerConfig::default()
+                },
+            ),
             // Snowball was written for accented French: stem first, fold after.
-            Variant::SnowballFirstExact => TextAnalyzer::builder(FrenchTokenizer::default())
+            Variant::SnowballFirstExact => TextAnalyzer::builder(tokenizer)
                 .filter(tantivy::tokenizer::LowerCaser)
                 .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
                 .filter(FrenchStopWords)

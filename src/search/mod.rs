@@ -289,7 +289,7 @@ impl Engine {
         } else {
             self.rank(searcher, &parsed, request, limit)?
         };
-        let mut highlighter = Highlighter::for_query(&parsed, analyzer);
+        let mut highlighter = Highlighter::for_query(&parsed, self.index.variant());
         let hits = candidates
             .into_iter()
             .map(|candidate| self.hit(searcher, candidate, &mut highlighter))
@@ -575,7 +575,7 @@ impl Engine {
                 validate(&SearchRequest::new(query))?;
                 let mut analyzer = self.index.analyzer();
                 let (parsed, _) = self.parse(&searcher, query, &mut analyzer)?;
-                Some(Highlighter::for_query(&parsed, analyzer))
+                Some(Highlighter::for_query(&parsed, self.index.variant()))
             }
             None => None,
         };

@@ -7,8 +7,12 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::Arc;
 
+use foldhash::fast::FixedState;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
+use crate::analysis::{Variant, WordStarts};
 
 use super::query::{Clause, ParsedQuery};
 
@@ -24,13 +28,17 @@ pub struct Highlighted {
 /// Marks the words of passages that match a query's terms. Built once per query.
 pub struct Highlighter {
     /// Terms marked wherever they occur.
-    terms: HashSet<String>,
+    terms: HashSet<String, FixedState>,
     /// Phrases (terms at positions relative to the first), marked only where they occur
     /// whole: `"équipes communes d'enquête"` does not mark `zone frontalière commune`.
     phrases: Vec<Vec<(usize, String)>>,
     /// Every term of `phrases`.
-    phrase_terms: HashSet<String>,
+    phrase_terms: HashSet<String, FixedState>,
+    /// The index's analyzer, for whole texts ([`Highlighter::terms_of`]).
     analyzer: TextAnalyzer,
+    /// The same, giving only the words that may be one of the terms: the others cannot be
+    /// marked, and a passage is mostly others.
+    marking: TextAnalyzer,
 }
 
 /// A token of a passage that the query may mark.
@@ -44,24 +52,43 @@ struct Candidate {
 }
 
 impl Highlighter {
-    /// A highlighter for `terms`, analyzing passages with `analyzer`.
-    pub fn new<'t>(terms: impl IntoIterator<Item = &'t str>, analyzer: TextAnalyzer) -> Self {
-        Highlighter {
-            terms: terms.into_iter().map(str::to_string).collect(),
-            phrases: Vec::new(),
-            phrase_terms: HashSet::new(),
-            analyzer,
-        }
+    /// A highlighter for `terms`, analyzing passages as an index of `variant` does.
+    pub fn new<'t>(terms: impl IntoIterator<Item = &'t str>, variant: Variant) -> Self {
+        let mut highlighter = Highlighter::empty(variant);
+        highlighter
+            .terms
+            .extend(terms.into_iter().map(str::to_string));
+        highlighter.prepare(variant);
+        highlighter
     }
 
     /// A highlighter for what `parsed` asks for: its words wherever they occur, its phrases
     /// where they occur whole.
-    pub fn for_query(parsed: &ParsedQuery, analyzer: TextAnalyzer) -> Self {
-        let mut highlighter = Highlighter::new([], analyzer);
+    pub fn for_query(parsed: &ParsedQuery, variant: Variant) -> Self {
+        let mut highlighter = Highlighter::empty(variant);
         for clause in parsed.groups.iter().flatten() {
             highlighter.add(clause);
         }
+        highlighter.prepare(variant);
         highlighter
+    }
+
+    fn empty(variant: Variant) -> Self {
+        let analyzer = variant.analyzer();
+        Highlighter {
+            terms: HashSet::default(),
+            phrases: Vec::new(),
+            phrase_terms: HashSet::default(),
+            marking: analyzer.clone(),
+            analyzer,
+        }
+    }
+
+    /// Builds the marking analyzer, once the terms are known.
+    fn prepare(&mut self, variant: Variant) {
+        let terms = self.terms.iter().chain(&self.phrase_terms);
+        let starts = WordStarts::of(terms.map(String::as_str));
+        self.marking = variant.analyzer_starting_with(Arc::new(starts));
     }
 
     fn add(&mut self, clause: &Clause) {
@@ -82,7 +109,7 @@ impl Highlighter {
     /// The tokens of `text` whose term the query holds, in order.
     fn candidates(&mut self, text: &str) -> Vec<Candidate> {
         let mut candidates = Vec::new();
-        let mut stream = self.analyzer.token_stream(text);
+        let mut stream = self.marking.token_stream(text);
         while let Some(token) = stream.next() {
             let is_term = self.terms.contains(&token.text);
             let in_phrase =
@@ -232,7 +259,7 @@ mod tests {
 
     fn highlighter(query: &str) -> Highlighter {
         let terms = analyze(query);
-        Highlighter::new(terms.iter().map(String::as_str), french_analyzer())
+        Highlighter::new(terms.iter().map(String::as_str), Variant::Light)
     }
 
     #[test]
@@ -270,7 +297,7 @@ mod tests {
             "\"équipes communes d'enquête\" coopération",
             &mut french_analyzer(),
         );
-        let mut highlighter = Highlighter::for_query(&parsed, french_analyzer());
+        let mut highlighter = Highlighter::for_query(&parsed, Variant::Light);
         let highlighted = highlighter.highlight(
             "Une zone frontalière commune, des enquêtes et la coopération des équipes \
              communes d'enquête.",
