@@ -115,11 +115,14 @@ fn ranked_in_pages(
 /// `with_others` matches the passages matching the other queries, with their score in the
 /// whole union. Every other passage scores its `terms` score, so only the best `limit` of
 /// those can make the page; the passages matching a phrase are few, and are all scored.
+///
+/// Every passage matching `with_others` is left in `others_matched`, for the count.
 pub(super) fn top_passages_split(
     statistics: &Statistics,
     terms: &dyn Query,
     with_others: &dyn Query,
     limit: usize,
+    others_matched: &mut Option<Vec<DocAddress>>,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
     if limit == 0 {
         return Ok(Vec::new());
@@ -128,11 +131,9 @@ pub(super) fn top_passages_split(
         .into_iter()
         .map(|(score, address)| (address, score))
         .collect();
-    scores.extend(
-        all_matches(statistics, with_others)?
-            .into_iter()
-            .map(|(score, address)| (address, score)),
-    );
+    let others = all_matches(statistics, with_others)?;
+    *others_matched = Some(others.iter().map(|(_, address)| *address).collect());
+    scores.extend(others.into_iter().map(|(score, address)| (address, score)));
     let mut hits: Vec<(f32, DocAddress)> = scores
         .into_iter()
         .map(|(address, score)| (score, address))
@@ -456,9 +457,10 @@ mod tests {
     }
 
     /// On the real corpus, every dev query whose partial tier holds phrases (synonyms of several
-    /// words, quoted phrases) ranks the same passages in the same order split as whole.
+    /// words, quoted phrases) ranks the same passages in the same order split as whole, and is
+    /// counted the same, alone or from the passages the split matched.
     #[test]
-    fn a_union_split_around_its_phrases_ranks_as_the_whole_union() {
+    fn a_union_split_around_its_phrases_ranks_and_counts_as_the_whole_union() {
         let (_dir, engine) = corpus_engine();
         let searcher = engine.index().searcher();
         let statistics = Statistics::new(&searcher, engine.index().fields());
@@ -477,15 +479,26 @@ mod tests {
                 continue;
             };
             split_queries += 1;
+            let plan = builder.count_plan(&parsed, &[]);
+            let counted = searcher.search(whole.as_ref(), &Count).expect("counts");
+            let alone = crate::search::count::matching(&searcher, &plan, None).expect("counts");
+            assert_eq!(alone, counted, "{}", query.query);
             for limit in [1, 10, 100] {
                 let expected = top_passages(&statistics, whole.as_ref(), limit).expect("ranks");
+                let mut phrases_matched = None;
                 let found = top_passages_split(
                     &statistics,
                     split.terms.as_ref(),
                     split.with_others.as_ref(),
                     limit,
+                    &mut phrases_matched,
                 )
                 .expect("ranks");
+                let shared =
+                    crate::search::count::matching(&searcher, &plan, phrases_matched.as_deref())
+                        .expect("counts");
+                assert!(phrases_matched.is_some(), "{}", query.query);
+                assert_eq!(shared, counted, "{}", query.query);
                 assert_eq!(addresses(&found), addresses(&expected), "{}", query.query);
                 for ((found, _), (expected, _)) in found.iter().zip(&expected) {
                     assert!(

@@ -8,7 +8,7 @@
 
 use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Searcher, SegmentReader, Term};
+use tantivy::{DocAddress, DocId, Searcher, SegmentReader, Term};
 
 use crate::error::SearchError;
 use crate::index::engine;
@@ -26,8 +26,14 @@ pub struct CountPlan {
     pub excluded: Vec<Box<dyn Query>>,
 }
 
-/// The number of live passages `plan` matches.
-pub fn matching(searcher: &Searcher, plan: &CountPlan) -> Result<usize, SearchError> {
+/// The number of live passages `plan` matches. `others_matched`, when given, are the
+/// passages matching `plan.others` (or some of them and passages holding its terms), already
+/// found by a ranking pass: they are taken instead of matching those again.
+pub fn matching(
+    searcher: &Searcher,
+    plan: &CountPlan,
+    others_matched: Option<&[DocAddress]>,
+) -> Result<usize, SearchError> {
     let scoring = EnableScoring::disabled_from_searcher(searcher);
     let weights = |queries: &[Box<dyn Query>]| {
         queries
@@ -36,16 +42,24 @@ pub fn matching(searcher: &Searcher, plan: &CountPlan) -> Result<usize, SearchEr
             .collect::<tantivy::Result<Vec<_>>>()
             .map_err(engine)
     };
-    let others = weights(&plan.others)?;
+    let others = match others_matched {
+        Some(_) => Vec::new(),
+        None => weights(&plan.others)?,
+    };
     let required = weights(&plan.required)?;
     let excluded = weights(&plan.excluded)?;
     let mut matched = Bits::default();
     let mut other = Bits::default();
     let mut total = 0;
-    for reader in searcher.segment_readers() {
+    for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
         matched.reset(reader.max_doc());
         for term in &plan.terms {
             add_postings(reader, term, &mut matched)?;
+        }
+        for address in others_matched.into_iter().flatten() {
+            if address.segment_ord as usize == ordinal {
+                matched.insert_all(&[address.doc_id]);
+            }
         }
         for weight in &others {
             weight

@@ -365,24 +365,29 @@ impl Engine {
                 .collect();
             return Ok((matched, page));
         }
-        // Counted once, apart and without scores: ranked alone, the top passages may skip
-        // those that cannot reach them, which a single pass for both could not. With a cap
-        // per document, the total is what the pages can show.
-        let (matched, total) = match request.per_doc {
+        // Counted apart and without scores: ranked alone, the top passages may skip those
+        // that cannot reach them, which a single pass for both could not. With a cap per
+        // document, the total is what the pages can show. Without one, the count waits for
+        // the first ranking pass: if the partial tier ranked its phrases apart, it has matched
+        // them all, and the count takes those passages instead of matching the phrases again.
+        let count_plan = builder.count_plan(parsed, &filters);
+        let mut counted = match request.per_doc {
             Some(cap) => {
                 let counts = searcher
                     .search(&any_query, &CappedCount { cap: cap.max(1) })
                     .map_err(engine)?;
-                (counts.matched, counts.shown)
+                Some((counts.matched, counts.shown))
             }
-            None => {
-                let matched = count::matching(searcher, &builder.count_plan(parsed, &filters))?;
-                (matched, matched)
+            None if limit == 0 => {
+                let matched = count::matching(searcher, &count_plan, None)?;
+                Some((matched, matched))
             }
+            None => None,
         };
-        if limit == 0 {
+        if let (Some((_, total)), 0) = (counted, limit) {
             return Ok((total, Vec::new()));
         }
+        let mut phrases_matched = None;
         loop {
             let lookup_hits = match &lookup_query {
                 Some(lookup_query) => top_passages(&statistics, lookup_query.as_ref(), window)?,
@@ -404,7 +409,23 @@ impl Engine {
                     whole: any_query.as_ref(),
                     split: any_split.as_ref(),
                 };
-                self.partial_matches(&statistics, &partial, parsed, &phrases, window)?
+                self.partial_matches(
+                    &statistics,
+                    &partial,
+                    parsed,
+                    &phrases,
+                    window,
+                    &mut phrases_matched,
+                )?
+            };
+            let (matched, total) = match counted {
+                Some(counts) => counts,
+                None => {
+                    let matched =
+                        count::matching(searcher, &count_plan, phrases_matched.as_deref())?;
+                    counted = Some((matched, matched));
+                    (matched, matched)
+                }
             };
             let ranked = merge_tiers(vec![lookup_hits, all_hits, any_hits]);
             let exhausted = window >= matched;
@@ -436,13 +457,14 @@ impl Engine {
         parsed: &ParsedQuery,
         phrases: &[Box<dyn Query>],
         limit: usize,
+        phrases_matched: &mut Option<Vec<DocAddress>>,
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
         let boost = self.settings.weights.coverage_boost;
         if (boost <= 0.0 && phrases.is_empty()) || parsed.groups.len() < 2 {
-            return query.top(statistics, limit);
+            return query.top(statistics, limit, phrases_matched);
         }
         let searcher = statistics.searcher();
-        let mut hits = query.top(statistics, limit.max(COVERAGE_DEPTH))?;
+        let mut hits = query.top(statistics, limit.max(COVERAGE_DEPTH), phrases_matched)?;
         let depth = hits.len().min(COVERAGE_DEPTH);
         let held = if boost > 0.0 {
             let fields = self.index.fields();
@@ -686,11 +708,13 @@ struct PartialQuery<'a> {
 }
 
 impl PartialQuery<'_> {
-    /// The best `limit` passages, the same either way.
+    /// The best `limit` passages, the same either way. Split, it matches every passage of
+    /// its other alternatives (phrases), and leaves them in `phrases_matched`.
     fn top(
         &self,
         statistics: &Statistics,
         limit: usize,
+        phrases_matched: &mut Option<Vec<DocAddress>>,
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
         match self.split {
             Some(split) => top_passages_split(
@@ -698,6 +722,7 @@ impl PartialQuery<'_> {
                 split.terms.as_ref(),
                 split.with_others.as_ref(),
                 limit,
+                phrases_matched,
             ),
             None => top_passages(statistics, self.whole, limit),
         }
