@@ -27,6 +27,17 @@ pub struct Highlighted {
 
 /// Marks the words of passages that match a query's terms. Built once per query.
 pub struct Highlighter {
+    marks: Marks,
+    /// The index's analyzer, for whole texts ([`Highlighter::terms_of`]).
+    analyzer: TextAnalyzer,
+    /// The same, giving only the words that may be one of the marked terms: the others
+    /// cannot be marked, and a passage is mostly others.
+    marking: TextAnalyzer,
+}
+
+/// What a query marks.
+#[derive(Default)]
+struct Marks {
     /// Terms marked wherever they occur.
     terms: HashSet<String, FixedState>,
     /// Phrases (terms at positions relative to the first), marked only where they occur
@@ -34,11 +45,23 @@ pub struct Highlighter {
     phrases: Vec<Vec<(usize, String)>>,
     /// Every term of `phrases`.
     phrase_terms: HashSet<String, FixedState>,
-    /// The index's analyzer, for whole texts ([`Highlighter::terms_of`]).
-    analyzer: TextAnalyzer,
-    /// The same, giving only the words that may be one of the terms: the others cannot be
-    /// marked, and a passage is mostly others.
-    marking: TextAnalyzer,
+}
+
+impl Marks {
+    fn add(&mut self, clause: &Clause) {
+        match clause {
+            Clause::Term(term) => {
+                self.terms.insert(term.clone());
+            }
+            Clause::Phrase(terms) => {
+                self.phrase_terms
+                    .extend(terms.iter().map(|(_, term)| term.clone()));
+                self.phrases.push(terms.clone());
+            }
+            Clause::All(clauses) => clauses.iter().for_each(|inner| self.add(inner)),
+            Clause::Synonym(inner) => self.add(inner),
+        }
+    }
 }
 
 /// A token of a passage that the query may mark.
@@ -54,55 +77,29 @@ struct Candidate {
 impl Highlighter {
     /// A highlighter for `terms`, analyzing passages as an index of `variant` does.
     pub fn new<'t>(terms: impl IntoIterator<Item = &'t str>, variant: Variant) -> Self {
-        let mut highlighter = Highlighter::empty(variant);
-        highlighter
-            .terms
-            .extend(terms.into_iter().map(str::to_string));
-        highlighter.prepare(variant);
-        highlighter
+        let mut marks = Marks::default();
+        marks.terms.extend(terms.into_iter().map(str::to_string));
+        Highlighter::marking(marks, variant)
     }
 
     /// A highlighter for what `parsed` asks for: its words wherever they occur, its phrases
     /// where they occur whole.
     pub fn for_query(parsed: &ParsedQuery, variant: Variant) -> Self {
-        let mut highlighter = Highlighter::empty(variant);
+        let mut marks = Marks::default();
         for clause in parsed.groups.iter().flatten() {
-            highlighter.add(clause);
+            marks.add(clause);
         }
-        highlighter.prepare(variant);
-        highlighter
+        Highlighter::marking(marks, variant)
     }
 
-    fn empty(variant: Variant) -> Self {
-        let analyzer = variant.analyzer();
-        Highlighter {
-            terms: HashSet::default(),
-            phrases: Vec::new(),
-            phrase_terms: HashSet::default(),
-            marking: analyzer.clone(),
-            analyzer,
-        }
-    }
-
-    /// Builds the marking analyzer, once the terms are known.
-    fn prepare(&mut self, variant: Variant) {
-        let terms = self.terms.iter().chain(&self.phrase_terms);
+    /// A highlighter for `marks`, with the analyzer that gives only their words.
+    fn marking(marks: Marks, variant: Variant) -> Self {
+        let terms = marks.terms.iter().chain(&marks.phrase_terms);
         let starts = WordStarts::of(terms.map(String::as_str));
-        self.marking = variant.analyzer_starting_with(Arc::new(starts));
-    }
-
-    fn add(&mut self, clause: &Clause) {
-        match clause {
-            Clause::Term(term) => {
-                self.terms.insert(term.clone());
-            }
-            Clause::Phrase(terms) => {
-                self.phrase_terms
-                    .extend(terms.iter().map(|(_, term)| term.clone()));
-                self.phrases.push(terms.clone());
-            }
-            Clause::All(clauses) => clauses.iter().for_each(|inner| self.add(inner)),
-            Clause::Synonym(inner) => self.add(inner),
+        Highlighter {
+            analyzer: variant.analyzer(),
+            marking: variant.analyzer_starting_with(Arc::new(starts)),
+            marks,
         }
     }
 
@@ -111,9 +108,9 @@ impl Highlighter {
         let mut candidates = Vec::new();
         let mut stream = self.marking.token_stream(text);
         while let Some(token) = stream.next() {
-            let is_term = self.terms.contains(&token.text);
-            let in_phrase =
-                !self.phrase_terms.is_empty() && self.phrase_terms.contains(&token.text);
+            let is_term = self.marks.terms.contains(&token.text);
+            let in_phrase = !self.marks.phrase_terms.is_empty()
+                && self.marks.phrase_terms.contains(&token.text);
             let (start, end) = (token.offset_from, token.offset_to);
             if !(is_term || in_phrase)
                 || end > text.len()
@@ -135,7 +132,7 @@ impl Highlighter {
 
     /// Byte ranges of the matched words of `text`, in order, merged when they touch.
     fn matched_byte_ranges(&mut self, text: &str) -> Vec<Range<usize>> {
-        if self.terms.is_empty() && self.phrases.is_empty() {
+        if self.marks.terms.is_empty() && self.marks.phrases.is_empty() {
             return Vec::new();
         }
         let candidates = self.candidates(text);
@@ -143,7 +140,7 @@ impl Highlighter {
             .iter()
             .map(|candidate| candidate.is_term)
             .collect();
-        for phrase in &self.phrases {
+        for phrase in &self.marks.phrases {
             mark_phrase(phrase, &candidates, &mut marked);
         }
         let mut ranges: Vec<Range<usize>> = Vec::new();
