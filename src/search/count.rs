@@ -6,7 +6,7 @@
 //! postings are read a block of 128 passages at a time (no frequencies) into one bitset per
 //! segment, other clauses (phrases) add the passages they match, and the bits are counted.
 
-use tantivy::query::{EnableScoring, Query};
+use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader, Term};
 
@@ -62,22 +62,16 @@ pub fn matching(
             }
         }
         for weight in &others {
-            weight
-                .for_each_no_score(reader, &mut |docs| matched.insert_all(docs))
-                .map_err(engine)?;
+            add_matches(reader, weight.as_ref(), &mut matched)?;
         }
         for weight in &required {
             other.reset(reader.max_doc());
-            weight
-                .for_each_no_score(reader, &mut |docs| other.insert_all(docs))
-                .map_err(engine)?;
+            add_matches(reader, weight.as_ref(), &mut other)?;
             matched.keep_only(&other);
         }
         for weight in &excluded {
             other.reset(reader.max_doc());
-            weight
-                .for_each_no_score(reader, &mut |docs| other.insert_all(docs))
-                .map_err(engine)?;
+            add_matches(reader, weight.as_ref(), &mut other)?;
             matched.remove_all(&other);
         }
         total += match reader.alive_bitset() {
@@ -86,6 +80,18 @@ pub fn matching(
         };
     }
     Ok(total)
+}
+
+/// Marks in `bits` the passages of `reader` that `weight` matches.
+fn add_matches(
+    reader: &SegmentReader,
+    weight: &dyn Weight,
+    bits: &mut Bits,
+) -> Result<(), SearchError> {
+    weight
+        .for_each_no_score(reader, &mut |docs| bits.insert_all(docs))
+        .map_err(engine)?;
+    Ok(())
 }
 
 /// Marks in `bits` the passages of `reader` holding `term`, a block of postings at a time.
