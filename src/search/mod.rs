@@ -370,7 +370,10 @@ impl Engine {
         // document, the total is what the pages can show. Without one, the count waits for
         // the first ranking pass: if the partial tier ranked its phrases apart, it has matched
         // them all, and the count takes those passages instead of matching the phrases again.
-        let count_plan = builder.count_plan(parsed, &filters);
+        let count_alone = |phrases_matched: Option<&[DocAddress]>| {
+            let plan = builder.count_plan(parsed, &filters);
+            count::matching(searcher, &plan, phrases_matched).map(|matched| (matched, matched))
+        };
         let mut counted = match request.per_doc {
             Some(cap) => {
                 let counts = searcher
@@ -378,13 +381,13 @@ impl Engine {
                     .map_err(engine)?;
                 Some((counts.matched, counts.shown))
             }
-            None if limit == 0 => {
-                let matched = count::matching(searcher, &count_plan, None)?;
-                Some((matched, matched))
-            }
             None => None,
         };
-        if let (Some((_, total)), 0) = (counted, limit) {
+        if limit == 0 {
+            let (_, total) = match counted {
+                Some(counts) => counts,
+                None => count_alone(None)?,
+            };
             return Ok((total, Vec::new()));
         }
         let mut phrases_matched = None;
@@ -420,12 +423,7 @@ impl Engine {
             };
             let (matched, total) = match counted {
                 Some(counts) => counts,
-                None => {
-                    let matched =
-                        count::matching(searcher, &count_plan, phrases_matched.as_deref())?;
-                    counted = Some((matched, matched));
-                    (matched, matched)
-                }
+                None => *counted.insert(count_alone(phrases_matched.as_deref())?),
             };
             let ranked = merge_tiers(vec![lookup_hits, all_hits, any_hits]);
             let exhausted = window >= matched;

@@ -28,8 +28,10 @@ pub struct Highlighted {
 /// Marks the words of passages that match a query's terms. Built once per query.
 pub struct Highlighter {
     marks: Marks,
-    /// The index's analyzer, for whole texts ([`Highlighter::terms_of`]).
-    analyzer: TextAnalyzer,
+    variant: Variant,
+    /// The index's analyzer, for whole texts ([`Highlighter::terms_of`]): built when first
+    /// needed, for a corrected query only.
+    analyzer: Option<TextAnalyzer>,
     /// The same, giving only the words that may be one of the marked terms: the others
     /// cannot be marked, and a passage is mostly others.
     marking: TextAnalyzer,
@@ -97,10 +99,17 @@ impl Highlighter {
         let terms = marks.terms.iter().chain(&marks.phrase_terms);
         let starts = WordStarts::of(terms.map(String::as_str));
         Highlighter {
-            analyzer: variant.analyzer(),
+            variant,
+            analyzer: None,
             marking: variant.analyzer_starting_with(Arc::new(starts)),
             marks,
         }
+    }
+
+    /// The index's whole analyzer.
+    fn analyzer(&mut self) -> &mut TextAnalyzer {
+        let variant = self.variant;
+        self.analyzer.get_or_insert_with(|| variant.analyzer())
     }
 
     /// The tokens of `text` whose term the query holds, in order.
@@ -157,7 +166,7 @@ impl Highlighter {
     /// The surface form (as written in `text`, lower-cased) of the first word of `text` whose
     /// term is `term`.
     pub fn surface_of(&mut self, text: &str, term: &str) -> Option<String> {
-        let mut stream = self.analyzer.token_stream(text);
+        let mut stream = self.analyzer().token_stream(text);
         while let Some(token) = stream.next() {
             if token.text == term {
                 return text
@@ -170,7 +179,7 @@ impl Highlighter {
 
     /// The terms of `text` under the highlighter's analyzer.
     pub fn terms_of(&mut self, text: &str) -> Vec<String> {
-        crate::analysis::analyze_with(&mut self.analyzer, text)
+        crate::analysis::analyze_with(self.analyzer(), text)
     }
 
     /// Highlights `text`.
