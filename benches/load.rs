@@ -107,8 +107,17 @@ async fn run(args: Args) -> anyhow::Result<()> {
     get(&authority, "/suggest?q=co")
         .await
         .context("waiting for the server's suggestion table")?;
+    // The server also merges the index's segments into one once the index is quiet: wait for
+    // it (bounded), so that no run shares the cores with the merge.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut searched = segments(&authority).await?;
+    while searched.is_some_and(|count| count > 1) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        searched = segments(&authority).await?;
+    }
     println!(
-        "server settled (suggestion table ready) in {:.1} s",
+        "server settled (suggestion table ready, {} segment(s)) in {:.1} s",
+        searched.map_or_else(|| "?".to_string(), |count| count.to_string()),
         settled.elapsed().as_secs_f64()
     );
     let mut errors = 0;
@@ -258,19 +267,28 @@ async fn connect(
     Ok(sender)
 }
 
-/// One GET on a connection of its own; fails unless the answer is a success.
-async fn get(authority: &str, path: &str) -> anyhow::Result<()> {
+/// One GET on a connection of its own; its body, unless the answer is not a success.
+async fn get(authority: &str, path: &str) -> anyhow::Result<Bytes> {
     let mut sender = connect(authority).await?;
     let request = hyper::Request::get(path)
         .header(hyper::header::HOST, authority)
         .body(Empty::new())?;
     let response = sender.send_request(request).await?;
     let status = response.status();
-    response.into_body().collect().await?;
+    let body = response.into_body().collect().await?.to_bytes();
     if !status.is_success() {
         bail!("GET {path} answered {status}");
     }
-    Ok(())
+    Ok(body)
+}
+
+/// Segments the server searches, from its metrics (`None` if it does not say).
+async fn segments(authority: &str) -> anyhow::Result<Option<u64>> {
+    let metrics = get(authority, "/metrics").await?;
+    Ok(String::from_utf8_lossy(&metrics)
+        .lines()
+        .find_map(|line| line.strip_prefix("vigie_index_segments "))
+        .and_then(|value| value.trim().parse().ok()))
 }
 
 /// Runs `connections` keep-alive connections for `duration`, each cycling through the queries

@@ -3,7 +3,8 @@
 //!
 //! - `query/shared_corpus/dev50`: the 50 dev queries on an index of `../shared/corpus`;
 //! - `query/{10k,30k,90k}/{word,three_words,phrase,question,dev50}`: query classes (see
-//!   `common::query_classes`) on indexes of the scale corpus subsets, each built once per run.
+//!   `common::query_classes`) on indexes of the scale corpus subsets, each built once per run
+//!   and merged into one segment, as `vigie serve` does once the index is quiet.
 //!
 //! Criterion reports means; before them, a plain loop prints p50/p99 per class and for the
 //! whole mix on each size, which is what the targets speak of. Every search asserts its page
@@ -115,6 +116,7 @@ fn shared_corpus_latency(c: &mut Criterion) {
         &NoProgress,
     )
     .expect("indexes");
+    index.merge_segments(common::INDEX_THREADS).expect("merges");
     let engine = Engine::new(index, uncached());
     let requests: Vec<SearchRequest> = common::dev_queries()
         .iter()
@@ -141,6 +143,9 @@ fn scale_latency(c: &mut Criterion) {
     let folders = tempfile::tempdir().expect("temporary folder");
     for subset in &corpus.subsets {
         let (index, _) = common::index_subset(subset, &folders.path().join(subset.label()));
+        // Searched as `vigie serve` serves it: merged into one segment once quiet.
+        index.merge_segments(common::INDEX_THREADS).expect("merges");
+        assert_eq!(index.segment_count(), 1);
         let engine = Engine::new(index, uncached());
         let mut mix = Samples::default();
         let mut group = c.benchmark_group(format!("query/{}", subset.label()));

@@ -67,6 +67,7 @@ fn eval_index(
     let options = SyncOptions {
         threads: config.threads,
         commit_every: config.commit_every,
+        ..SyncOptions::default()
     };
     let report = sync_paths(
         &index,

@@ -22,6 +22,7 @@ pub fn run(args: &IndexArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let options = SyncOptions {
         threads: config.threads,
         commit_every: config.commit_every,
+        lock_wait: std::time::Duration::from_secs(args.lock_wait),
     };
     let report = sync_paths(&index, &args.paths, &options, &TerminalProgress::new())
         .with_context(|| format!("indexing into {}", config.index_dir.display()))?;

@@ -72,6 +72,10 @@ pub struct IndexArgs {
     /// After indexing, keep watching the folders given and index their changes as they come.
     #[arg(long)]
     pub watch: bool,
+    /// Seconds to wait for an index another process is writing (a server merges its
+    /// segments within seconds of a change) before giving up; 0: give up at once.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub lock_wait: u64,
 }
 
 /// Arguments of `vigie serve`.
@@ -88,6 +92,10 @@ pub struct ServeArgs {
     /// Serve the index as it is, without indexing the corpus folder first.
     #[arg(long)]
     pub no_sync: bool,
+    /// Never merge the index's segments (by default they are merged into one, in the
+    /// background, once the index has been quiet for two seconds: searches are faster on one).
+    #[arg(long)]
+    pub no_merge: bool,
     /// Origins allowed to call the API from a browser, comma-separated [default: none].
     #[arg(
         long = "cors-origins",

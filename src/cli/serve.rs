@@ -11,6 +11,7 @@ use super::ServeArgs;
 use crate::config::{Config, DEFAULT_INDEX_DIR};
 use crate::error::IndexError;
 use crate::http::{self, AppState, HttpSettings};
+use crate::index::merge::{self, MergeOptions};
 use crate::index::sync::{sync_paths, SyncOptions};
 
 /// Runs `vigie serve`.
@@ -39,6 +40,7 @@ pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let sync_options = SyncOptions {
         threads: config.threads,
         commit_every: config.commit_every,
+        ..SyncOptions::default()
     };
     if syncs_corpus {
         let report = sync_paths(
@@ -54,6 +56,12 @@ pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
     let _watch = match &args.watch {
         Some(folder) => Some(super::index::start_watch(&index, folder, &sync_options)?),
         None => None,
+    };
+    // Kept alive while serving; dropping it stops merging.
+    let _merge = if args.no_merge {
+        None
+    } else {
+        Some(merge::start(&index, MergeOptions::default())?)
     };
     let engine = Arc::new(super::engine(index, config)?);
     let stats = engine.stats()?;

@@ -140,6 +140,11 @@ impl Registry {
                     "Size of the index on disk, in bytes.",
                     stats.size_bytes,
                 ),
+                (
+                    "vigie_index_segments",
+                    "Segments searched.",
+                    stats.segments as u64,
+                ),
             ];
             for (name, help, value) in gauges {
                 header(&mut text, name, "gauge", help);
@@ -269,6 +274,7 @@ mod tests {
                 documents: 3,
                 passages: 9,
                 size_bytes: 1000,
+                segments: 2,
             }),
             &answers,
         );
@@ -283,6 +289,7 @@ mod tests {
         ));
         assert!(text.contains("vigie_http_request_duration_seconds_count{route=\"/search\"} 3"));
         assert!(text.contains("vigie_index_passages 9"));
+        assert!(text.contains("vigie_index_segments 2"));
         assert!(text.contains("# TYPE vigie_search_cache_hits_total counter"));
         assert!(text.contains("vigie_search_cache_hits_total 7"));
         assert!(text.contains("vigie_search_cache_misses_total 2"));

@@ -28,6 +28,17 @@ impl WriteGate {
         *taken = true;
         Turn { gate: self.clone() }
     }
+
+    /// Takes the turn if no other writer of this process holds it; `None` otherwise.
+    pub(crate) fn try_turn(&self) -> Option<Turn> {
+        let (busy, _) = &*self.busy;
+        let mut taken = busy.lock().unwrap_or_else(PoisonError::into_inner);
+        if *taken {
+            return None;
+        }
+        *taken = true;
+        Some(Turn { gate: self.clone() })
+    }
 }
 
 impl Drop for Turn {
@@ -50,5 +61,14 @@ mod tests {
         let second = std::thread::spawn(move || drop(waiting.wait_turn()));
         drop(first);
         second.join().expect("the second writer gets its turn");
+    }
+
+    #[test]
+    fn a_turn_is_not_taken_while_another_is_held() {
+        let gate = WriteGate::default();
+        let first = gate.try_turn().expect("a free gate gives its turn");
+        assert!(gate.try_turn().is_none());
+        drop(first);
+        assert!(gate.try_turn().is_some());
     }
 }

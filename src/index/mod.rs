@@ -7,6 +7,7 @@
 
 pub mod documents;
 mod gate;
+pub mod merge;
 pub mod schema;
 pub mod sync;
 pub mod watch;
@@ -14,6 +15,7 @@ pub mod writer;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use tantivy::collector::{Count, DocSetCollector};
 use tantivy::directory::error::LockError;
@@ -26,6 +28,7 @@ use tantivy::{
 
 use crate::analysis::{self, Variant};
 use crate::error::IndexError;
+pub use merge::{state_of, IndexState};
 pub use schema::{Fields, SCHEMA_VERSION};
 pub use writer::DocumentWriter;
 
@@ -34,6 +37,9 @@ const VERSION_FILE: &str = crate::ingest::INDEX_MARKER_FILE;
 
 /// Memory budget of the index writer, shared by its threads.
 const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
+
+/// Time between two attempts at a locked index's writer lock.
+const LOCK_RETRY: Duration = Duration::from_millis(100);
 
 /// Decompressed doc-store blocks kept per segment (tantivy keeps 100). A returned passage
 /// costs the decompression of its 16 KiB block unless the block is cached. Over HTTP on the
@@ -89,6 +95,7 @@ pub struct VigieIndex {
     fields: Fields,
     path: Option<PathBuf>,
     gate: gate::WriteGate,
+    merges: merge::MergeHistory,
     variant: Variant,
 }
 
@@ -244,6 +251,7 @@ impl VigieIndex {
             fields,
             path,
             gate: gate::WriteGate::default(),
+            merges: merge::MergeHistory::default(),
             variant,
         })
     }
@@ -287,11 +295,53 @@ impl VigieIndex {
     /// this process (same opened index) to finish; fails at once with [`IndexError::Locked`]
     /// if another process holds the lock.
     pub fn writer(&self, threads: usize) -> Result<DocumentWriter, IndexError> {
-        let threads = threads.clamp(1, 8);
         let turn = self.gate.wait_turn();
+        self.writer_in_turn(threads, turn)
+    }
+
+    /// Like [`VigieIndex::writer`], but while another process holds the lock, tries again
+    /// for up to `wait` before failing with [`IndexError::Locked`].
+    pub fn writer_waiting(
+        &self,
+        threads: usize,
+        wait: Duration,
+    ) -> Result<DocumentWriter, IndexError> {
+        let deadline = Instant::now() + wait;
+        let mut told = false;
+        loop {
+            match self.writer(threads) {
+                Err(IndexError::Locked { .. }) if Instant::now() < deadline => {
+                    if !told {
+                        tracing::info!(
+                            wait_s = wait.as_secs(),
+                            "the index is locked by another writer; waiting for it"
+                        );
+                        told = true;
+                    }
+                    std::thread::sleep(LOCK_RETRY);
+                }
+                result => return result,
+            }
+        }
+    }
+
+    /// Like [`VigieIndex::writer`], but `Ok(None)` at once if another writer of this process
+    /// is writing.
+    pub(crate) fn try_writer(&self, threads: usize) -> Result<Option<DocumentWriter>, IndexError> {
+        match self.gate.try_turn() {
+            Some(turn) => self.writer_in_turn(threads, turn).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn writer_in_turn(
+        &self,
+        threads: usize,
+        turn: gate::Turn,
+    ) -> Result<DocumentWriter, IndexError> {
         let writer = self
             .index
-            .writer_with_num_threads(threads, WRITER_MEMORY_BYTES)
+            .writer_with_num_threads(threads.clamp(1, 8), WRITER_MEMORY_BYTES)
             .map_err(|error| match error {
                 TantivyError::LockFailure(LockError::LockBusy, _) => IndexError::Locked {
                     path: self.path.clone().unwrap_or_default(),
@@ -304,19 +354,6 @@ impl VigieIndex {
     /// Number of segments searched.
     pub fn segment_count(&self) -> usize {
         self.searcher().segment_readers().len()
-    }
-
-    /// Merges every segment of the index into one, waits for it, and makes it visible.
-    /// Takes the writer lock like [`VigieIndex::writer`].
-    pub fn merge_segments(&self, threads: usize) -> Result<(), IndexError> {
-        let segment_ids = self.index.searchable_segment_ids().map_err(engine)?;
-        if segment_ids.len() < 2 {
-            return Ok(());
-        }
-        let mut writer = self.writer(threads)?;
-        writer.merge_all(&segment_ids)?;
-        writer.finish()?;
-        self.reload()
     }
 
     /// Number of passages in the index.

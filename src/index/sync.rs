@@ -25,6 +25,9 @@ pub struct SyncOptions {
     /// Commit after this many added or updated documents (and always at the end), so an
     /// interrupted run loses at most one batch.
     pub commit_every: usize,
+    /// How long to wait for the index when another process holds it (a server merging its
+    /// segments, say) before failing with [`IndexError::Locked`].
+    pub lock_wait: Duration,
 }
 
 impl Default for SyncOptions {
@@ -32,6 +35,7 @@ impl Default for SyncOptions {
         SyncOptions {
             threads: std::thread::available_parallelism().map_or(2, |count| count.get()),
             commit_every: DEFAULT_COMMIT_EVERY,
+            lock_wait: Duration::ZERO,
         }
     }
 }
@@ -167,7 +171,7 @@ pub fn sync_paths(
         .collect();
     progress.start(files.len(), sizes.iter().sum());
 
-    let mut writer = index.writer(options.threads)?;
+    let mut writer = index.writer_waiting(options.threads, options.lock_wait)?;
     let mut run = RunState {
         stored: &stored,
         seen_ids: HashMap::new(),

@@ -656,6 +656,7 @@ impl Engine {
             documents: self.index.document_count()?,
             passages: self.index.passage_count(),
             size_bytes: self.index.size_on_disk(),
+            segments: self.index.segment_count(),
         })
     }
 }

@@ -168,4 +168,6 @@ pub struct IndexStats {
     pub passages: u64,
     /// Size of the index on disk, in bytes.
     pub size_bytes: u64,
+    /// Segments searched (a server merges them into one once the index is quiet).
+    pub segments: usize,
 }

@@ -1,6 +1,6 @@
 //! The real `vigie` binary: indexing and re-indexing a folder, searching, errors.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -36,6 +36,17 @@ fn index_json(corpus: &Path, index: &Path) -> (Option<i32>, serde_json::Value, S
         report,
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// A temporary folder holding `corpus/` with `names` copied in, and `index/` built from it.
+fn indexed_folder(names: &[&str]) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp");
+    let corpus = dir.path().join("corpus");
+    let index = dir.path().join("index");
+    copy_corpus_files(&corpus, names);
+    let (code, _, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+    (dir, corpus, index)
 }
 
 const FILES: [&str; 3] = [
@@ -128,12 +139,7 @@ fn reindexing_skips_unchanged_replaces_changed_deletes_removed_and_reports_broke
 
 #[test]
 fn a_single_file_can_be_indexed_without_touching_the_rest() {
-    let dir = tempfile::tempdir().expect("temp");
-    let corpus = dir.path().join("corpus");
-    let index = dir.path().join("index");
-    copy_corpus_files(&corpus, &FILES[..2]);
-    let (code, _, _) = index_json(&corpus, &index);
-    assert_eq!(code, Some(0));
+    let (dir, _, index) = indexed_folder(&FILES[..2]);
     let extra = dir.path().join("extra");
     copy_corpus_files(&extra, &FILES[2..]);
     let (code, report, _) = index_json(&extra.join(FILES[2]), &index);
@@ -620,12 +626,13 @@ fn a_killed_indexer_leaves_the_last_commit_and_a_second_writer_is_refused_at_onc
     let committed_before_kill = documents_in(&index);
     assert!(committed_before_kill > 0, "no commit seen");
 
-    // A second writer is refused at once, naming the lock.
+    // A second writer told not to wait is refused at once, naming the lock.
     let second = vigie()
         .arg("index")
         .arg(shared_corpus().join(FILES[0]))
         .arg("--index")
         .arg(&index)
+        .args(["--lock-wait", "0"])
         .timeout(std::time::Duration::from_secs(30))
         .output()
         .expect("second writer runs");
@@ -707,12 +714,7 @@ fn http_get(addr: &str, path: &str) -> Option<String> {
 #[test]
 fn serve_picks_up_another_process_s_changes_and_stops_cleanly_on_sigterm() {
     use std::io::BufRead;
-    let dir = tempfile::tempdir().expect("temp");
-    let corpus = dir.path().join("corpus");
-    let index = dir.path().join("index");
-    copy_corpus_files(&corpus, &FILES[..1]);
-    let (code, _, _) = index_json(&corpus, &index);
-    assert_eq!(code, Some(0));
+    let (_dir, corpus, index) = indexed_folder(&FILES[..1]);
 
     let binary = assert_cmd::cargo::cargo_bin("vigie");
     let mut server = std::process::Command::new(&binary)
@@ -761,6 +763,23 @@ fn serve_picks_up_another_process_s_changes_and_stops_cleanly_on_sigterm() {
         count("FNAEG") > 0,
         "the server did not pick up the new commit"
     );
+
+    // Two runs left two segments or more: once the index is quiet, the server merges them
+    // into one, and answers the same.
+    let found = count("FNAEG");
+    let segments = || -> Option<u64> {
+        let metrics = http_get(&addr, "/metrics")?;
+        metrics
+            .lines()
+            .find_map(|line| line.strip_prefix("vigie_index_segments "))
+            .and_then(|value| value.trim().parse().ok())
+    };
+    let started = std::time::Instant::now();
+    while segments() != Some(1) && started.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(segments(), Some(1), "the server did not merge its segments");
+    assert_eq!(count("FNAEG"), found);
 
     // SIGTERM: the server finishes and exits successfully.
     let pid = libc::pid_t::try_from(server.id()).expect("pid");
@@ -997,12 +1016,7 @@ fn rebuild_refuses_a_folder_that_is_not_an_index_or_is_being_indexed_and_deletes
 
 #[test]
 fn rebuild_with_a_mistyped_path_deletes_nothing() {
-    let dir = tempfile::tempdir().expect("temp");
-    let corpus = dir.path().join("corpus");
-    let index = dir.path().join("index");
-    copy_corpus_files(&corpus, &FILES[..2]);
-    let (code, _, _) = index_json(&corpus, &index);
-    assert_eq!(code, Some(0));
+    let (dir, corpus, index) = indexed_folder(&FILES[..2]);
 
     let output = rebuild(&[&corpus, &dir.path().join("corpsu")], &index);
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -1012,13 +1026,37 @@ fn rebuild_with_a_mistyped_path_deletes_nothing() {
 }
 
 #[test]
+fn an_index_run_waits_for_another_writer_to_finish() {
+    let (_dir, corpus, index) = indexed_folder(&FILES[..1]);
+    copy_corpus_files(&corpus, &FILES[1..]);
+
+    // Another process's writer, as a server merging its segments holds it for a moment.
+    let held = vigie::index::VigieIndex::open_existing(&index).expect("opens");
+    let writer = held.writer(1).expect("writer lock");
+    let mut run = std::process::Command::new(assert_cmd::cargo::cargo_bin("vigie"))
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&index)
+        .env_remove("VIGIE_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("indexer starts");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(run.try_wait().expect("status").is_none(), "the run gave up");
+    drop(writer);
+    drop(held);
+    let output = run.wait_with_output().expect("the run ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("waiting for it"), "{stderr}");
+    assert_eq!(documents_in(&index), FILES.len());
+}
+
+#[test]
 fn rebuild_while_another_writer_holds_the_index_is_refused_and_deletes_nothing() {
-    let dir = tempfile::tempdir().expect("temp");
-    let corpus = dir.path().join("corpus");
-    let index = dir.path().join("index");
-    copy_corpus_files(&corpus, &FILES[..2]);
-    let (code, _, _) = index_json(&corpus, &index);
-    assert_eq!(code, Some(0));
+    let (_dir, corpus, index) = indexed_folder(&FILES[..2]);
     let index_files = files_under(&index);
 
     // Another process's writer, as a running `vigie index` holds it.

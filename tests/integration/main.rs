@@ -7,6 +7,7 @@ mod client;
 mod errors;
 mod fuzz;
 mod hostile;
+mod merge;
 mod metrics;
 mod openapi;
 mod paging;

@@ -150,6 +150,7 @@ fn totals_hold_over_many_segments_and_after_an_update() {
     let options = SyncOptions {
         threads: 2,
         commit_every: 2,
+        ..SyncOptions::default()
     };
     sync_paths(&index, std::slice::from_ref(&corpus), &options, &NoProgress).expect("indexes");
     // One document replaced: its new passages are written in a later segment.

@@ -42,6 +42,7 @@ fn files_added_changed_and_removed_in_a_watched_folder_are_indexed() {
     let options = SyncOptions {
         threads: 1,
         commit_every: 100,
+        ..SyncOptions::default()
     };
     sync_paths(&index, std::slice::from_ref(&folder), &options, &NoProgress).expect("indexes");
     let engine = Arc::new(Engine::new(index.clone(), SearchSettings::default()));

@@ -2,29 +2,27 @@
 //!
 //! Owns the suggestion table's life cycle: it is built from the passages' stored text when
 //! the server starts (in the background) or the first time it is asked for, and rebuilt when
-//! the index has changed (a new set of segments or deletes), in the background, the previous
-//! table answering meanwhile. Answers are plain domain types ([`Suggestions`]); no engine type
+//! the indexed passages have changed (new segments or deletes, but not a merge of segments),
+//! in the background, the previous table answering meanwhile. Answers are plain domain types ([`Suggestions`]); no engine type
 //! leaves this module. [`builder`] counts words and phrases, [`table`] holds them compactly and
 //! finds a prefix. May import `error`, `analysis` and `index`.
 
 pub mod builder;
 pub mod table;
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::index::SegmentId;
 use tantivy::schema::Value;
-use tantivy::{Opstamp, Searcher, TantivyDocument};
+use tantivy::{Searcher, TantivyDocument};
 
 use super::query::Clause;
 use super::Engine;
 use crate::analysis;
 use crate::error::{IndexError, SearchError};
-use crate::index::{engine, VigieIndex};
+use crate::index::{engine, state_of, IndexState, VigieIndex};
 use builder::SuggestionBuilder;
 pub use table::{SuggestionKind, SuggestionTable};
 
@@ -74,15 +72,15 @@ pub struct SuggestionStats {
     pub entries: usize,
     /// Approximate memory held, in bytes.
     pub heap_bytes: usize,
+    /// Tables built since the engine started: the first, then one per change of the indexed
+    /// passages.
+    pub builds: u64,
 }
-
-/// Which state of the index a table was built from: its segments and their deletes.
-type Generation = BTreeMap<SegmentId, Option<Opstamp>>;
 
 /// A table and the index state it describes.
 struct BuiltTable {
-    generation: Generation,
-    table: SuggestionTable,
+    state: IndexState,
+    table: Arc<SuggestionTable>,
 }
 
 /// The suggestion table of an engine, rebuilt when the index changes.
@@ -98,6 +96,8 @@ struct CacheState {
     first_build: Mutex<()>,
     /// Set while a background rebuild runs.
     rebuilding: AtomicBool,
+    /// Tables built so far.
+    builds: AtomicU64,
 }
 
 impl CacheState {
@@ -106,6 +106,12 @@ impl CacheState {
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// Stores a table built from the index.
+    fn store_built(&self, built: BuiltTable) -> Arc<BuiltTable> {
+        self.builds.fetch_add(1, Ordering::Relaxed);
+        self.store(built)
     }
 
     fn store(&self, built: BuiltTable) -> Arc<BuiltTable> {
@@ -122,8 +128,16 @@ impl SuggestionCache {
         let searcher = index.searcher();
         let state = &self.shared;
         if let Some(built) = state.current() {
-            if built.generation == *searcher.generation().segments() {
+            let now = state_of(&searcher);
+            if built.state == now {
                 return Ok(built);
+            }
+            // A merge of segments changes the state, not the passages: the table still holds.
+            if index.holds_same_passages(&built.state, &now) {
+                return Ok(state.store(BuiltTable {
+                    state: now,
+                    table: Arc::clone(&built.table),
+                }));
             }
             if !state.rebuilding.swap(true, Ordering::AcqRel) {
                 self.rebuild_in_background(searcher, index.fields().body);
@@ -138,7 +152,7 @@ impl SuggestionCache {
             return Ok(built);
         }
         let built = build_table(&searcher, index.fields().body)?;
-        Ok(state.store(built))
+        Ok(state.store_built(built))
     }
 
     /// Starts building the first table on a background thread, so that the first person to
@@ -183,7 +197,7 @@ fn build_in_background(
             if !(first && state.current().is_some()) {
                 match build_table(&searcher, body) {
                     Ok(built) => {
-                        state.store(built);
+                        state.store_built(built);
                     }
                     Err(error) => tracing::warn!(%error, "building suggestions failed"),
                 }
@@ -222,8 +236,8 @@ fn build_table(
         "suggestions built"
     );
     Ok(BuiltTable {
-        generation: searcher.generation().segments().clone(),
-        table,
+        state: state_of(searcher),
+        table: Arc::new(table),
     })
 }
 
@@ -360,6 +374,7 @@ impl Engine {
         Ok(SuggestionStats {
             entries: built.table.len(),
             heap_bytes: built.table.heap_bytes(),
+            builds: self.suggestions.shared.builds.load(Ordering::Relaxed),
         })
     }
 }
