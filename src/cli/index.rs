@@ -31,6 +31,20 @@ pub fn run(args: &IndexArgs, config: &Config) -> anyhow::Result<ExitCode> {
     } else {
         eprintln!("{}", summary(&report));
     }
+    if args.merge {
+        let started = std::time::Instant::now();
+        let merged = index
+            .merge_segments(config.threads)
+            .with_context(|| format!("merging {}", config.index_dir.display()))?;
+        if merged > 1 {
+            eprintln!(
+                "merged {merged} segments into one in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+        } else {
+            eprintln!("the index is one segment already");
+        }
+    }
     if args.watch {
         let folders: Vec<&PathBuf> = args.paths.iter().filter(|path| path.is_dir()).collect();
         anyhow::ensure!(

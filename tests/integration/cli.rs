@@ -1026,6 +1026,47 @@ fn rebuild_with_a_mistyped_path_deletes_nothing() {
 }
 
 #[test]
+fn merge_leaves_one_segment_holding_every_document() {
+    let (_dir, corpus, index) = indexed_folder(&FILES[..2]);
+    copy_corpus_files(&corpus, &FILES[2..]);
+    let segments = || {
+        vigie::index::VigieIndex::open_existing(&index)
+            .expect("opens")
+            .segment_count()
+    };
+    let (code, _, _) = index_json(&corpus, &index);
+    assert_eq!(code, Some(0));
+    assert!(segments() > 1, "{}", segments());
+    let before = top_documents(&index, "fichiers de police");
+
+    let output = vigie()
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&index)
+        .arg("--merge")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("segments into one"), "{stderr}");
+    assert_eq!(segments(), 1);
+    assert_eq!(documents_in(&index), FILES.len());
+    assert_eq!(top_documents(&index, "fichiers de police"), before);
+
+    let again = vigie()
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&index)
+        .arg("--merge")
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("one segment already"), "{stderr}");
+}
+
+#[test]
 fn an_index_run_waits_for_another_writer_to_finish() {
     let (_dir, corpus, index) = indexed_folder(&FILES[..1]);
     copy_corpus_files(&corpus, &FILES[1..]);
