@@ -1039,30 +1039,25 @@ fn merge_leaves_one_segment_holding_every_document() {
     assert!(segments() > 1, "{}", segments());
     let before = top_documents(&index, "fichiers de police");
 
-    let output = vigie()
-        .arg("index")
-        .arg(&corpus)
-        .arg("--index")
-        .arg(&index)
-        .arg("--merge")
-        .output()
-        .expect("runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let merge = || {
+        let output = vigie()
+            .arg("index")
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&index)
+            .arg("--merge")
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let stderr = merge();
     assert!(stderr.contains("segments into one"), "{stderr}");
     assert_eq!(segments(), 1);
     assert_eq!(documents_in(&index), FILES.len());
     assert_eq!(top_documents(&index, "fichiers de police"), before);
 
-    let again = vigie()
-        .arg("index")
-        .arg(&corpus)
-        .arg("--index")
-        .arg(&index)
-        .arg("--merge")
-        .output()
-        .expect("runs");
-    let stderr = String::from_utf8_lossy(&again.stderr);
+    let stderr = merge();
     assert!(stderr.contains("one segment already"), "{stderr}");
 }
 
