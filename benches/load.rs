@@ -3,8 +3,10 @@
 //! errors. Loopback only.
 //!
 //! Starts `vigie serve --no-sync` itself on a free port of 127.0.0.1 and reports the server's
-//! memory at the end, on an index folder (`--index DIR`) or, without one, on `../shared/corpus`
-//! indexed into a temporary folder; or loads a server already running (`--url`). Any error
+//! memory at the end, on an index folder (`--index DIR`, which the server merges into one
+//! segment, as it does any index it serves) or, without one, on `../shared/corpus` indexed
+//! into a temporary folder; or loads a server already running (`--url`). Runs start once the
+//! server has built its suggestion table and merged its segments. Any error
 //! (a non-2xx answer, a broken body, a dropped connection) makes the run fail.
 //!
 //! ```sh

@@ -2,7 +2,7 @@
 //!
 //! Every search pays per segment: its terms are looked up and its scorers built in each. A
 //! 90k-article run leaves two segments (one per writer thread), and the same queries search
-//! them 10–15 % slower than one. Merging them takes more than a second of one core at that
+//! them 8–16 % slower than one. Merging them takes more than a second of one core at that
 //! size, too much to add to every indexing run, so a server merges in the background once the
 //! index has been quiet for a moment ([`start`]), answering from the old segments meanwhile.
 //!
