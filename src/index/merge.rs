@@ -229,3 +229,56 @@ fn stopped_after(stop: &(Mutex<bool>, Condvar), timeout: Duration) -> bool {
         .unwrap_or_else(PoisonError::into_inner);
     *guard
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An index state of `segments` fresh segments, without deletes.
+    fn state(segments: usize) -> IndexState {
+        (0..segments)
+            .map(|_| (SegmentId::generate_random(), None))
+            .collect()
+    }
+
+    #[test]
+    fn merges_are_followed_forward_only() {
+        let history = MergeHistory::default();
+        let (two, one, other) = (state(2), state(1), state(1));
+        history.record(two.clone(), one.clone());
+        assert!(history.leads_to(&two, &one));
+        assert!(!history.leads_to(&one, &two));
+        assert!(!history.leads_to(&two, &other));
+
+        // A document added, then that merged too: the first state leads to neither, since
+        // the passages changed in between.
+        let mut added = one.clone();
+        added.insert(SegmentId::generate_random(), None);
+        let merged_again = state(1);
+        history.record(added.clone(), merged_again.clone());
+        assert!(history.leads_to(&added, &merged_again));
+        assert!(!history.leads_to(&two, &merged_again));
+
+        // Chained merges are followed.
+        let last = state(1);
+        history.record(merged_again.clone(), last.clone());
+        assert!(history.leads_to(&added, &last));
+    }
+
+    #[test]
+    fn only_the_latest_merges_are_remembered() {
+        let history = MergeHistory::default();
+        let first = state(2);
+        let mut current = first.clone();
+        for _ in 0..MERGES_REMEMBERED {
+            let next = state(1);
+            history.record(current, next.clone());
+            current = next;
+        }
+        assert!(history.leads_to(&first, &current));
+        let next = state(1);
+        history.record(current.clone(), next.clone());
+        assert!(!history.leads_to(&first, &next));
+        assert!(history.leads_to(&current, &next));
+    }
+}
