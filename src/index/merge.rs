@@ -95,6 +95,9 @@ impl VigieIndex {
         let before = self.committed_state()?;
         if before.len() < 2 {
             writer.finish()?;
+            // The searcher may not have caught up with the last commit yet: it does now, so
+            // that a background merge does not ask again until something changes.
+            self.reload()?;
             return Ok(0);
         }
         let segment_ids: Vec<SegmentId> = before.keys().copied().collect();

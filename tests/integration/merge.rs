@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::support::shared_corpus;
 use vigie::index::merge::{self, MergeOptions};
 use vigie::index::sync::{sync_paths, NoProgress, SyncOptions};
-use vigie::index::{state_of, VigieIndex};
+use vigie::index::{state_of, DocumentWriter, VigieIndex};
 use vigie::search::{Engine, SearchRequest, SearchSettings, SuggestRequest};
 
 const FILES: [&str; 6] = [
@@ -157,23 +157,24 @@ fn a_quiet_index_is_merged_into_one_segment_and_answers_as_before() {
 fn the_merge_waits_for_other_writers() {
     let dir = tempfile::tempdir().expect("temp");
     let (index, _) = index_in_segments(dir.path(), 3);
-    let segments = index.segment_count();
 
     // A writer of this process (the write API, a watched folder) is at work.
     let writer = index.writer(1).expect("writer");
-    let merging = merge::start(&index, quick()).expect("starts");
-    std::thread::sleep(Duration::from_millis(800));
-    assert_eq!(index.segment_count(), segments);
-    drop(writer);
-    wait_until("one segment", || index.segment_count() == 1);
-    drop(merging);
+    merged_once_released(&index, writer);
 
     // Another process holds the index: the merge tries again once it is released.
     let (index, _) = index_in_segments(&dir.path().join("second"), 3);
-    let segments = index.segment_count();
     let other_process = VigieIndex::open_existing(&dir.path().join("second/index")).expect("opens");
     let held = other_process.writer(1).expect("writer lock");
-    let _merge = merge::start(&index, quick()).expect("starts");
+    merged_once_released(&index, held);
+}
+
+/// Starts merging `index` while `held` writes to it: nothing is merged until `held` is
+/// released, then the index becomes one segment.
+fn merged_once_released(index: &VigieIndex, held: DocumentWriter) {
+    let segments = index.segment_count();
+    assert!(segments > 1, "{segments}");
+    let _merge = merge::start(index, quick()).expect("starts");
     std::thread::sleep(Duration::from_millis(800));
     assert_eq!(index.segment_count(), segments);
     drop(held);
