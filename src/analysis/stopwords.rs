@@ -1,10 +1,10 @@
 //! French stop words, matched on the folded (lowercase, accentless) token text.
 //!
 //! The list is the Snowball French list (as shipped by Lucene), plus the few forms users type
-//! that it lacks (`a`, `où`, `être`), interrogatives (`comment`, `quand`, `combien`…: on PIAF's
-//! 7,569 questions, +0.003 nDCG@10) and the words the tokenizer elides, in both forms (`jusqu`
-//! and `jusque`, `lorsqu` and `lorsque`…). It is written
-//! accented, the way it is published, and folded once at first use: the filter runs after
+//! that it lacks (`a`, `où`, `être`, and `elles` beside `elle` and `ils`), interrogatives
+//! (`comment`, `quand`, `combien`…: on PIAF's 7,569 questions, +0.003 nDCG@10) and the words
+//! the tokenizer elides, in both forms (`jusqu` and `jusque`, `lorsqu` and `lorsque`…). It is
+//! written accented, the way it is published, and folded once at first use: the filter runs after
 //! folding, so one folded entry matches both `à` and `a`, `où` and `ou`, `être` and `etre`.
 //! It must run before stemming, which would otherwise turn stop words into content stems.
 //!
@@ -46,7 +46,7 @@ const FRENCH_STOP_WORDS: &[&str] = &[
     "eurent", "aie", "aies", "ait", "ayons", "ayez", "aient", "eusse", "eusses", "eût", "eussions",
     "eussiez", "eussent",
     // Additions: what users type without accents or the list lacks.
-    "a", "où", "être",
+    "a", "où", "être", "elles",
     // Additions: interrogatives, which questions carry and their answers rarely do.
     "comment", "combien", "pourquoi", "quand", "quoi", "lequel", "laquelle", "lesquels",
     // Additions: the words the tokenizer elides, in both forms. Their elided form is dropped

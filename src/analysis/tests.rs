@@ -28,6 +28,8 @@ const GOLDEN: &[(&str, &[&str])] = &[
     ("d’une enquête", &["enquet"]),
     ("jusqu'à", &[]),
     ("jusqu’au terme", &["term"]),
+    // A pronoun, plural as singular.
+    ("Portent-elles ?", &["portent"]),
     ("lorsqu'un", &[]),
     ("lorsqu’une équipe", &["equip"]),
     ("puisqu'il", &[]),

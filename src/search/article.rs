@@ -166,28 +166,32 @@ pub(super) fn act_number_reversed(term: &str) -> Option<String> {
 pub fn drop_article_words(parsed: &mut ParsedQuery) {
     let mut kept = Vec::with_capacity(parsed.groups.len());
     let mut numbered = Vec::new();
+    // The new index of each group, `None` for the words dropped.
+    let mut new_index = Vec::with_capacity(parsed.groups.len());
     let mut groups = std::mem::take(&mut parsed.groups).into_iter().peekable();
     while let Some(group) = groups.next() {
         let article_word = typed(&group).is_some_and(|typed| is_article_word(&[typed]));
-        match (article_word, groups.peek().and_then(|next| typed(next))) {
+        let dropped = match (article_word, groups.peek().and_then(|next| typed(next))) {
             (true, Some(Clause::Term(term))) if is_number(term) => {
                 numbered.push(kept.len());
-                continue;
+                true
             }
-            (true, Some(Clause::Term(term))) if is_shaped_like_an_article(term) => continue,
+            (true, Some(Clause::Term(term))) => is_shaped_like_an_article(term),
             // `R. 613-3` is read as the code letter, then the reference.
-            (true, Some(Clause::Phrase(terms)))
-                if terms
-                    .iter()
-                    .any(|(_, term)| is_shaped_like_an_article(term)) =>
-            {
-                continue
-            }
-            _ => {}
+            (true, Some(Clause::Phrase(terms))) => terms
+                .iter()
+                .any(|(_, term)| is_shaped_like_an_article(term)),
+            _ => false,
+        };
+        if dropped {
+            new_index.push(None);
+        } else {
+            new_index.push(Some(kept.len()));
+            kept.push(group);
         }
-        kept.push(group);
     }
     parsed.groups = kept;
+    parsed.renumber(|index| new_index.get(index).copied().flatten());
     parsed.numbered_articles = numbered;
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
-use tantivy::query::Query;
+use tantivy::query::{EnableScoring, Query};
 use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED,
 };
@@ -35,6 +35,25 @@ pub(super) fn top_passages(
     let mut hits = top_passages_and_ties(statistics, query, limit)?;
     hits.truncate(limit);
     Ok(hits)
+}
+
+/// True when some live passage matches `query` (the first one found ends the search).
+pub(super) fn matches_any(searcher: &Searcher, query: &dyn Query) -> Result<bool, SearchError> {
+    let weight = query
+        .weight(EnableScoring::disabled_from_searcher(searcher))
+        .map_err(engine)?;
+    for reader in searcher.segment_readers() {
+        let mut scorer = weight.scorer(reader, 1.0).map_err(engine)?;
+        let alive = reader.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                return Ok(true);
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(false)
 }
 
 /// [`top_passages`] and the number of passages `query` matches, counted in the same pass.

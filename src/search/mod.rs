@@ -151,6 +151,7 @@ impl Engine {
         let corrections = self.correct_typos(searcher, &mut parsed)?;
         self.synonyms.expand(&mut parsed);
         self.stand_in_for_absent_words(searcher, &mut parsed)?;
+        self.split_compounds_found_nowhere(searcher, &mut parsed)?;
         if self.index.variant().uses_exact_field() {
             parsed.exact = query::exact_clauses(query_text, &mut analysis::exact_analyzer());
         }
@@ -158,7 +159,8 @@ impl Engine {
     }
 
     /// Replaces each plain query word that no passage holds by the closest indexed word,
-    /// unless the synonym list knows it (its other forms are searched instead), and an act's
+    /// unless the synonym list knows it and passages hold one of its other forms (those are
+    /// searched instead), and an act's
     /// number no passage holds by the same number the other way round, if passages hold it
     /// (`679/2016` → `2016/679`).
     fn correct_typos(
@@ -170,23 +172,31 @@ impl Engine {
         let searched = fields.word_fields();
         let mut corrections = Vec::new();
         for index in 0..parsed.groups.len() {
-            if self.synonyms.triggers_at(&parsed.groups, index) {
+            // A word, each word of a quoted phrase (`"coopératon policière"`), each word of
+            // alternatives typed with `OR` (`Shengen OR Europol`): where each unknown one is
+            // (its clause, and its place in a phrase).
+            let mut unknown = Vec::new();
+            for (place, clause) in parsed.groups[index].iter().enumerate() {
+                let terms: Vec<&String> = match clause {
+                    Clause::Term(term) => vec![term],
+                    Clause::Phrase(terms) => terms.iter().map(|(_, term)| term).collect(),
+                    _ => Vec::new(),
+                };
+                for (within, term) in terms.into_iter().enumerate() {
+                    if !spelling::is_known(searcher, &searched, term)? {
+                        unknown.push((place, within));
+                    }
+                }
+            }
+            if unknown.is_empty() || self.synonym_forms_are_held(searcher, &parsed.groups, index)? {
                 continue;
             }
-            // A word, each word of a quoted phrase (`"coopératon policière"`), each word of
-            // alternatives typed with `OR` (`Shengen OR Europol`).
-            let terms: Vec<&mut String> = parsed.groups[index]
-                .iter_mut()
-                .flat_map(|clause| match clause {
-                    Clause::Term(term) => vec![term],
-                    Clause::Phrase(terms) => terms.iter_mut().map(|(_, term)| term).collect(),
-                    _ => Vec::new(),
-                })
-                .collect();
-            for term in terms {
-                if spelling::is_known(searcher, &searched, term)? {
-                    continue;
-                }
+            for (place, within) in unknown {
+                let term = match &mut parsed.groups[index][place] {
+                    Clause::Term(term) => term,
+                    Clause::Phrase(terms) => &mut terms[within].1,
+                    _ => continue,
+                };
                 let reversed = match article::act_number_reversed(term) {
                     Some(reversed) if spelling::is_known(searcher, &searched, &reversed)? => {
                         Some(reversed)
@@ -203,6 +213,69 @@ impl Engine {
             }
         }
         Ok(corrections)
+    }
+
+    /// True when a synonym rule is triggered at group `index` and some passage holds the words
+    /// of one of its other forms: those are searched instead of a correction. When the index
+    /// holds none (`djihadiste, jihadiste` in texts that only say `djihadisme`), the word typed
+    /// is corrected like any other.
+    fn synonym_forms_are_held(
+        &self,
+        searcher: &Searcher,
+        groups: &[Vec<Clause>],
+        index: usize,
+    ) -> Result<bool, SearchError> {
+        let searched = self.index.fields().word_fields();
+        for form in self.synonyms.forms_at(groups, index) {
+            if spelling::holds_every_term(searcher, &searched, &form)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Searches the parts of each word typed with hyphens (`cyber-sécurité`) apart, as if
+    /// typed with spaces, when no passage holds the word: neither as the phrase of its parts,
+    /// nor written whole, nor in another form the synonym list gives. Only then: `couvre-feu`
+    /// is the curfew, not passages holding `couvre` and `feu` apart.
+    fn split_compounds_found_nowhere(
+        &self,
+        searcher: &Searcher,
+        parsed: &mut ParsedQuery,
+    ) -> Result<(), SearchError> {
+        let builder = QueryBuilder {
+            fields: self.index.fields(),
+            weights: self.settings.weights,
+        };
+        let mut compounds = parsed.compounds.clone();
+        // From the last, so that splitting one leaves the others' indices as they are.
+        compounds.sort_unstable_by(|a, b| b.cmp(a));
+        for index in compounds {
+            let Some(Clause::Phrase(parts)) =
+                parsed.groups.get(index).and_then(|g| query::typed(g))
+            else {
+                continue;
+            };
+            let parts: Vec<String> = parts.iter().map(|(_, part)| part.clone()).collect();
+            let alone = ParsedQuery {
+                groups: vec![parsed.groups[index].clone()],
+                ..ParsedQuery::default()
+            };
+            if collect::matches_any(searcher, builder.build(&alone, &[], Tier::Any).as_ref())? {
+                continue;
+            }
+            let added = parts.len() - 1;
+            parsed.groups.splice(
+                index..=index,
+                parts.into_iter().map(|part| vec![Clause::Term(part)]),
+            );
+            parsed.renumber(|old| match old.cmp(&index) {
+                std::cmp::Ordering::Less => Some(old),
+                std::cmp::Ordering::Equal => None,
+                std::cmp::Ordering::Greater => Some(old + added),
+            });
+        }
+        Ok(())
     }
 
     /// Gives the synonyms of words the index holds nowhere the full weight of the words typed:
@@ -224,16 +297,7 @@ impl Engine {
             {
                 continue;
             }
-            let mut typed_terms = Vec::new();
-            typed.collect_terms(&mut typed_terms);
-            let mut typed_is_absent = false;
-            for term in typed_terms {
-                if !spelling::is_known(searcher, &searched, term)? {
-                    typed_is_absent = true;
-                    break;
-                }
-            }
-            if typed_is_absent {
+            if !spelling::holds_every_term(searcher, &searched, typed)? {
                 let promoted: Vec<Clause> = group
                     .drain(1..)
                     .map(|clause| match clause {

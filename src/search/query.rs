@@ -89,6 +89,23 @@ pub struct ParsedQuery {
     /// The groups that are a number typed right after the word `article`, once that word is
     /// dropped (`search::article::drop_article_words`): `article 100` names article 100.
     pub numbered_articles: Vec<usize>,
+    /// The groups typed as one word of parts joined by hyphens (`cyber-sécurité`), searched as
+    /// the phrase of their parts and as the word written whole: when no passage holds either,
+    /// the engine searches their parts apart, as if typed with spaces.
+    pub compounds: Vec<usize>,
+}
+
+impl ParsedQuery {
+    /// Follows the groups to their new places after `groups` changed: `new_index` gives the
+    /// new index of the group that was at an old one, `None` for a group removed.
+    pub fn renumber(&mut self, new_index: impl Fn(usize) -> Option<usize>) {
+        for indices in [&mut self.numbered_articles, &mut self.compounds] {
+            *indices = indices
+                .iter()
+                .filter_map(|&index| new_index(index))
+                .collect();
+        }
+    }
 }
 
 /// A lexical unit of the query syntax.
@@ -330,6 +347,9 @@ pub fn parse_with<E>(
             join_next = false;
             previous_word = None;
         } else {
+            if !quoted && matches!(clause, Clause::Phrase(_)) && is_hyphenated(&text) {
+                parsed.compounds.push(parsed.groups.len());
+            }
             let is_plain_word = !quoted && matches!(clause, Clause::Term(_));
             let split = match (&previous_word, is_plain_word) {
                 (Some(previous), true) => one_word(analyzer, previous, &text, &mut is_indexed)?,
@@ -434,6 +454,11 @@ fn joined_compound(word: &str) -> Option<String> {
     // An elided article may lead: `l'anti-terrorisme`.
     let after_elision = first.rsplit(['\'', '\u{2019}']).next().unwrap_or(first);
     (is_letters(after_elision) && is_letters(second)).then(|| format!("{first}{second}"))
+}
+
+/// True for a word of parts joined by a hyphen (`cyber-sécurité`, `SIS-II`).
+fn is_hyphenated(word: &str) -> bool {
+    word.contains(['-', '\u{2010}', '\u{2011}'])
 }
 
 /// `2016/679/UE` → `2016/679`: an act's number typed as one word with its series after it,

@@ -15,6 +15,7 @@ use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 
+use super::query::Clause;
 use super::snippet::Highlighter;
 use super::types::Hit;
 use crate::error::IndexError;
@@ -41,6 +42,23 @@ pub fn is_known(searcher: &Searcher, fields: &[Field], term: &str) -> Result<boo
         }
     }
     Ok(false)
+}
+
+/// True when passages hold every term of `clause`, each in one of `fields` (not necessarily
+/// all in one passage).
+pub fn holds_every_term(
+    searcher: &Searcher,
+    fields: &[Field],
+    clause: &Clause,
+) -> Result<bool, IndexError> {
+    let mut terms = Vec::new();
+    clause.collect_terms(&mut terms);
+    for term in terms {
+        if !is_known(searcher, fields, term)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// The indexed term of `field` closest to `term` within the allowed distance, if any.

@@ -152,9 +152,14 @@ impl Synonyms {
             return;
         }
         let mut expanded: Vec<Vec<Clause>> = Vec::with_capacity(parsed.groups.len());
+        // The new index of each group: the words of a synonym become one group.
+        let mut new_index = Vec::with_capacity(parsed.groups.len());
         let mut start = 0;
         while start < parsed.groups.len() {
-            match self.match_at(&parsed.groups, start) {
+            let matched = self.match_at(&parsed.groups, start);
+            let length = matched.map_or(1, |(_, length)| length);
+            new_index.extend(std::iter::repeat_n(expanded.len(), length));
+            match matched {
                 Some((rule, length)) => {
                     let matched = &parsed.groups[start..start + length];
                     let typed_clauses: Vec<Clause> = matched
@@ -166,20 +171,27 @@ impl Synonyms {
                         Ok([single]) => single,
                         Err(several) => Clause::All(several),
                     };
+                    // The rule's forms, then the other forms the parser already gave
+                    // (`vidéoprotection` for `vidéo-protection`), each once and not again as
+                    // typed (`e-mail`'s rule, found through `email`, names `e-mail` too).
+                    let forms = rule
+                        .expansions
+                        .iter()
+                        .map(|form| Clause::Synonym(Box::new(form_clause(form))))
+                        .chain(
+                            matched
+                                .iter()
+                                .flat_map(|group| group.iter().skip(1))
+                                .cloned(),
+                        );
                     let mut group = vec![as_typed];
-                    group.extend(
-                        rule.expansions
-                            .iter()
-                            .map(|form| Clause::Synonym(Box::new(form_clause(form)))),
-                    );
-                    // Other forms the parser already gave (`vidéoprotection` for
-                    // `vidéo-protection`) stay.
-                    group.extend(
-                        matched
-                            .iter()
-                            .flat_map(|group| group.iter().skip(1))
-                            .cloned(),
-                    );
+                    for form in forms {
+                        let repeats_the_typed =
+                            matches!(&form, Clause::Synonym(inner) if **inner == group[0]);
+                        if !repeats_the_typed && !group.contains(&form) {
+                            group.push(form);
+                        }
+                    }
                     expanded.push(group);
                     start += length;
                 }
@@ -205,11 +217,19 @@ impl Synonyms {
             }
         }
         parsed.groups = expanded;
+        parsed.renumber(|index| new_index.get(index).copied());
     }
 
     /// True when a rule's trigger starts at group `start` of a parsed (not yet expanded) query.
     pub fn triggers_at(&self, groups: &[Vec<Clause>], start: usize) -> bool {
         self.match_at(groups, start).is_some()
+    }
+
+    /// The other forms of the rule triggered at group `start` (none when no rule is).
+    pub fn forms_at(&self, groups: &[Vec<Clause>], start: usize) -> Vec<Clause> {
+        self.match_at(groups, start)
+            .map(|(rule, _)| rule.expansions.iter().map(form_clause).collect())
+            .unwrap_or_default()
     }
 
     /// The rule whose trigger is the terms of `clause`, one word or phrase typed.
@@ -230,8 +250,20 @@ impl Synonyms {
     /// The longest rule whose trigger is the terms of the groups starting at `start`.
     fn match_at(&self, groups: &[Vec<Clause>], start: usize) -> Option<(&Rule, usize)> {
         // A trigger matches one phrase group, or consecutive single-term groups.
+        // A word typed with a hyphen (`cyber-attaque`) is the phrase of its parts, and the word
+        // written whole (`cyberattaque`) the parser gave as another form: the rule may know
+        // either.
         if let Some(phrase @ Clause::Phrase(_)) = typed(&groups[start]) {
-            return self.rule_for(phrase).map(|rule| (rule, 1));
+            let joined = groups[start]
+                .iter()
+                .skip(1)
+                .find_map(|clause| match clause {
+                    Clause::Synonym(form) if matches!(**form, Clause::Term(_)) => {
+                        self.rule_for(form)
+                    }
+                    _ => None,
+                });
+            return self.rule_for(phrase).or(joined).map(|rule| (rule, 1));
         }
         self.rules.iter().find_map(|rule| {
             let trigger = rule.trigger.iter().map(|(_, term)| term.as_str());
@@ -331,6 +363,53 @@ mod tests {
         assert!(groups[0].contains(&mae));
         let quoted = expanded("\"mandat d'arrêt européen\"");
         assert!(quoted[0].contains(&mae));
+    }
+
+    #[test]
+    fn a_word_typed_with_a_hyphen_meets_the_rule_of_the_word_written_whole() {
+        let whole = expanded("cyberattaque");
+        let hyphenated = expanded("cyber-attaque");
+        let ([whole], [hyphenated]) = (whole.as_slice(), hyphenated.as_slice()) else {
+            panic!("one group each: {whole:?} {hyphenated:?}");
+        };
+        assert!(matches!(hyphenated[0], Clause::Phrase(_)), "{hyphenated:?}");
+        assert!(whole.len() > 1, "{whole:?}");
+        for form in &whole[1..] {
+            assert!(hyphenated.contains(form), "{form:?} in {hyphenated:?}");
+        }
+        for (index, form) in hyphenated.iter().enumerate() {
+            assert!(!hyphenated[index + 1..].contains(form), "twice: {form:?}");
+        }
+    }
+
+    #[test]
+    fn the_groups_after_a_synonym_keep_what_was_noted_of_them() {
+        let mut analyzer = french_analyzer();
+        let synonyms = Synonyms::load(None, &mut analyzer).expect("built-in list reads");
+        let mut parsed = parse(
+            "code de procédure pénale article 100 cyber-sécurité",
+            &mut analyzer,
+        );
+        assert_eq!(parsed.compounds, [5]);
+        crate::search::article::drop_article_words(&mut parsed);
+        assert_eq!(
+            (
+                parsed.numbered_articles.as_slice(),
+                parsed.compounds.as_slice()
+            ),
+            (&[3][..], &[4][..])
+        );
+        // `code de procédure pénale` becomes one group (`CPP`).
+        synonyms.expand(&mut parsed);
+        assert_eq!(parsed.groups.len(), 3, "{:?}", parsed.groups);
+        assert_eq!(parsed.numbered_articles, [1]);
+        assert_eq!(parsed.groups[1][0], Clause::Term("100".into()));
+        assert_eq!(parsed.compounds, [2]);
+        assert!(
+            matches!(parsed.groups[2][0], Clause::Phrase(_)),
+            "{:?}",
+            parsed.groups
+        );
     }
 
     #[test]

@@ -429,6 +429,64 @@ fn a_compound_typed_in_two_parts_finds_the_word_the_texts_write_whole() {
     }
 }
 
+/// The passages of `results`, in order.
+fn passages(results: &SearchResults) -> Vec<(String, u32)> {
+    results
+        .hits
+        .iter()
+        .map(|hit| (hit.doc_id.clone(), hit.passage))
+        .collect()
+}
+
+#[test]
+fn a_word_typed_with_a_hyphen_is_the_word_written_whole_with_its_synonyms() {
+    // The synonym list knows `cyberattaque` (`attaque informatique`…), which the corpus never
+    // writes, with or without a hyphen: typed `cyber-attaque`, it found nothing.
+    let whole = search("cyberattaque");
+    assert!(whole.total > 0, "{whole:?}");
+    let hyphenated = search("cyber-attaque");
+    assert_eq!(hyphenated.total, whole.total);
+    assert_eq!(passages(&hyphenated), passages(&whole));
+}
+
+#[test]
+fn a_word_typed_with_a_hyphen_that_no_text_holds_is_searched_as_its_parts() {
+    // No text writes `cyber-sécurité`, nor `cybersécurité`: it found nothing. Its parts are
+    // now searched apart, as if typed with a space.
+    let hyphenated = search("cyber-sécurité");
+    let apart = search("cyber sécurité");
+    assert!(hyphenated.total > 0, "{hyphenated:?}");
+    assert_eq!(hyphenated.total, apart.total);
+    assert_eq!(passages(&hyphenated), passages(&apart));
+    let first = &hyphenated.hits[0];
+    for part in ["cyber", "sécurité"] {
+        assert!(
+            first
+                .highlight
+                .to_lowercase()
+                .contains(&format!("<mark>{part}")),
+            "{part}: {first:?}"
+        );
+    }
+    // A compound the texts hold keeps its meaning: the curfew, not `couvre` and `feu` apart.
+    let curfew = search("couvre-feu");
+    assert!(curfew.total > 0, "{curfew:?}");
+    assert!(curfew.total < search("couvre feu").total, "{curfew:?}");
+}
+
+#[test]
+fn a_word_whose_synonyms_no_text_holds_either_is_corrected() {
+    // `djihadiste, jihadiste` is a line of the synonym list; the corpus writes neither, only
+    // `djihadisme`. The synonym list used to keep the word from being corrected: 0 results.
+    let results = search("djihadiste");
+    assert_eq!(results.corrected_query.as_deref(), Some("djihadisme"));
+    let first = results.hits.first().expect("a hit");
+    assert!(
+        first.highlight.contains("<mark>djihadisme</mark>"),
+        "{first:?}"
+    );
+}
+
 #[test]
 fn a_code_named_in_the_query_is_held_by_its_own_articles() {
     // The code de procédure pénale's articles on garde à vue never name the code in their
