@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -51,13 +52,15 @@ fn eval_index(
         std::env::temp_dir().join(format!("vigie-eval-{set_name}-{}", variant.name()))
     });
     let index = match (args.rebuild, &args.index_dir) {
-        (true, _) => VigieIndex::rebuild_with(&dir, variant, &[corpus.to_path_buf()]),
+        (true, _) => {
+            VigieIndex::rebuild_with(&dir, variant, &[corpus.to_path_buf()], Duration::ZERO)
+        }
         // The default folder is this command's own cache: one left by an older version of
         // Vigie is rebuilt rather than refused.
         (false, None) => match VigieIndex::open_or_create_with(&dir, variant) {
             Err(IndexError::Incompatible { .. }) => {
                 eprintln!("{}: built by another version, rebuilding", dir.display());
-                VigieIndex::rebuild_with(&dir, variant, &[corpus.to_path_buf()])
+                VigieIndex::rebuild_with(&dir, variant, &[corpus.to_path_buf()], Duration::ZERO)
             }
             opened => opened,
         },

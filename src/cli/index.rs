@@ -14,15 +14,16 @@ use crate::index::VigieIndex;
 
 /// Runs `vigie index`.
 pub fn run(args: &IndexArgs, config: &Config) -> anyhow::Result<ExitCode> {
+    let lock_wait = std::time::Duration::from_secs(args.lock_wait);
     let index = if args.rebuild {
-        rebuild(config, &args.paths)?
+        rebuild(config, &args.paths, lock_wait)?
     } else {
         open(config)?
     };
     let options = SyncOptions {
         threads: config.threads,
         commit_every: config.commit_every,
-        lock_wait: std::time::Duration::from_secs(args.lock_wait),
+        lock_wait,
     };
     let report = sync_paths(&index, &args.paths, &options, &TerminalProgress::new())
         .with_context(|| format!("indexing into {}", config.index_dir.display()))?;
@@ -98,10 +99,15 @@ pub fn open(config: &Config) -> anyhow::Result<VigieIndex> {
 }
 
 /// Recreates the configured index empty before indexing `paths` (refused, with nothing
-/// deleted, when a path is unreadable or the folder may hold something else).
-pub fn rebuild(config: &Config, paths: &[PathBuf]) -> anyhow::Result<VigieIndex> {
+/// deleted, when a path is unreadable, the folder may hold something else, or another writer
+/// still holds it after `lock_wait`).
+pub fn rebuild(
+    config: &Config,
+    paths: &[PathBuf],
+    lock_wait: std::time::Duration,
+) -> anyhow::Result<VigieIndex> {
     // Each of its errors names the folder or path at fault.
-    Ok(VigieIndex::rebuild(&config.index_dir, paths)?)
+    Ok(VigieIndex::rebuild(&config.index_dir, paths, lock_wait)?)
 }
 
 /// The exit code of a run: 0, or 2 when some files failed.

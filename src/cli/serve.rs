@@ -33,7 +33,11 @@ pub fn run(args: &ServeArgs, config: &Config) -> anyhow::Result<ExitCode> {
                 config.index_dir.display(),
                 config.corpus_dir.display()
             );
-            super::index::rebuild(config, std::slice::from_ref(&config.corpus_dir))?
+            super::index::rebuild(
+                config,
+                std::slice::from_ref(&config.corpus_dir),
+                std::time::Duration::ZERO,
+            )?
         }
         opened => opened?,
     };

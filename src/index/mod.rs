@@ -160,9 +160,14 @@ impl VigieIndex {
     }
 
     /// Deletes the index in `dir` and creates an empty one, for a run that will index
-    /// `indexed`. See [`VigieIndex::rebuild_with`].
-    pub fn rebuild(dir: &Path, indexed: &[PathBuf]) -> Result<Self, IndexError> {
-        Self::rebuild_with(dir, Variant::default(), indexed)
+    /// `indexed`, waiting up to `lock_wait` for another writer to finish. See
+    /// [`VigieIndex::rebuild_with`].
+    pub fn rebuild(
+        dir: &Path,
+        indexed: &[PathBuf],
+        lock_wait: Duration,
+    ) -> Result<Self, IndexError> {
+        Self::rebuild_with(dir, Variant::default(), indexed, lock_wait)
     }
 
     /// Deletes the index in `dir` and creates an empty one with `variant`, for a run that
@@ -172,12 +177,14 @@ impl VigieIndex {
     /// must be readable ([`IndexError::Input`]); `dir` must be missing, empty, or hold a
     /// Vigie index (`meta.json` or `vigie-index.json`), and must not be, hold or lie inside
     /// a path of `indexed` ([`IndexError::RebuildRefused`]); no other writer may hold it
-    /// ([`IndexError::Locked`]). Then only the index's own files are deleted (segment files,
-    /// `meta.json`, `vigie-index.json`); anything else in `dir` is left alone.
+    /// once `lock_wait` has passed ([`IndexError::Locked`]). Then only the index's own files
+    /// are deleted (segment files, `meta.json`, `vigie-index.json`); anything else in `dir` is
+    /// left alone.
     pub fn rebuild_with(
         dir: &Path,
         variant: Variant,
         indexed: &[PathBuf],
+        lock_wait: Duration,
     ) -> Result<Self, IndexError> {
         let indexed_resolved = indexed
             .iter()
@@ -224,7 +231,7 @@ impl VigieIndex {
         }
         // Held while the old files go and the new index is created: a running writer keeps
         // its files, and this run fails instead.
-        let _lock = writer_lock(dir)?;
+        let _lock = retry_while_locked(lock_wait, || writer_lock(dir))?;
         for name in names.iter().filter(|name| is_index_file(name)) {
             let path = dir.join(name);
             std::fs::remove_file(&path).map_err(|cause| IndexError::Directory { path, cause })?;
@@ -306,23 +313,7 @@ impl VigieIndex {
         threads: usize,
         wait: Duration,
     ) -> Result<DocumentWriter, IndexError> {
-        let deadline = Instant::now() + wait;
-        let mut told = false;
-        loop {
-            match self.writer(threads) {
-                Err(IndexError::Locked { .. }) if Instant::now() < deadline => {
-                    if !told {
-                        tracing::info!(
-                            wait_s = wait.as_secs(),
-                            "the index is locked by another writer; waiting for it"
-                        );
-                        told = true;
-                    }
-                    std::thread::sleep(LOCK_RETRY);
-                }
-                result => return result,
-            }
-        }
+        retry_while_locked(wait, || self.writer(threads))
     }
 
     /// Like [`VigieIndex::writer`], but `Ok(None)` at once if another writer of this process
@@ -419,6 +410,31 @@ fn index_settings() -> IndexSettings {
         }),
         docstore_blocksize: DOCSTORE_BLOCK_BYTES,
         ..IndexSettings::default()
+    }
+}
+
+/// Runs `attempt` until it is not refused for a lock another writer holds, or until `wait`
+/// has passed (then its last answer); says once that it waits.
+fn retry_while_locked<T>(
+    wait: Duration,
+    mut attempt: impl FnMut() -> Result<T, IndexError>,
+) -> Result<T, IndexError> {
+    let deadline = Instant::now() + wait;
+    let mut told = false;
+    loop {
+        match attempt() {
+            Err(IndexError::Locked { .. }) if Instant::now() < deadline => {
+                if !told {
+                    tracing::info!(
+                        wait_s = wait.as_secs(),
+                        "the index is locked by another writer; waiting for it"
+                    );
+                    told = true;
+                }
+                std::thread::sleep(LOCK_RETRY);
+            }
+            result => return result,
+        }
     }
 }
 

@@ -1061,6 +1061,22 @@ fn merge_leaves_one_segment_holding_every_document() {
     assert!(stderr.contains("one segment already"), "{stderr}");
 }
 
+/// Starts `vigie index CORPUS --index INDEX` with `extra` arguments, its standard error piped.
+fn spawn_index(corpus: &Path, index: &Path, extra: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("vigie"))
+        .arg("index")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .args(extra)
+        .env_remove("VIGIE_INDEX")
+        .env_remove("VIGIE_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("vigie index starts")
+}
+
 #[test]
 fn an_index_run_waits_for_another_writer_to_finish() {
     let (_dir, corpus, index) = indexed_folder(&FILES[..1]);
@@ -1069,16 +1085,7 @@ fn an_index_run_waits_for_another_writer_to_finish() {
     // Another process's writer, as a server merging its segments holds it for a moment.
     let held = vigie::index::VigieIndex::open_existing(&index).expect("opens");
     let writer = held.writer(1).expect("writer lock");
-    let mut run = std::process::Command::new(assert_cmd::cargo::cargo_bin("vigie"))
-        .arg("index")
-        .arg(&corpus)
-        .arg("--index")
-        .arg(&index)
-        .env_remove("VIGIE_CONFIG")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("indexer starts");
+    let mut run = spawn_index(&corpus, &index, &[]);
     std::thread::sleep(std::time::Duration::from_millis(1500));
     assert!(run.try_wait().expect("status").is_none(), "the run gave up");
     drop(writer);
@@ -1091,20 +1098,41 @@ fn an_index_run_waits_for_another_writer_to_finish() {
 }
 
 #[test]
-fn rebuild_while_another_writer_holds_the_index_is_refused_and_deletes_nothing() {
+fn rebuild_waits_for_another_writer_and_deletes_nothing_if_it_gives_up() {
     let (_dir, corpus, index) = indexed_folder(&FILES[..2]);
     let index_files = files_under(&index);
 
-    // Another process's writer, as a running `vigie index` holds it.
+    // Another process's writer, as a running `vigie index` or a server's merge holds it.
     let held = vigie::index::VigieIndex::open_existing(&index).expect("opens");
     let writer = held.writer(1).expect("writer lock");
-    let output = rebuild(&[&corpus], &index);
+    let output = vigie()
+        .arg("index")
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&index)
+        .arg("--rebuild")
+        .args(["--lock-wait", "1"])
+        .output()
+        .expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("waiting for it"), "{stderr}");
     assert!(stderr.contains("locked by another writer"), "{stderr}");
     assert_eq!(files_under(&index), index_files);
+
+    // With the default wait, the rebuild runs once the other writer is done.
+    let mut run = spawn_index(&corpus, &index, &["--rebuild"]);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        run.try_wait().expect("status").is_none(),
+        "the rebuild gave up"
+    );
+    assert_eq!(files_under(&index), index_files, "deleted under a lock");
     drop(writer);
     drop(held);
+    let output = run.wait_with_output().expect("the rebuild ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
     assert_eq!(documents_in(&index), 2);
 }
 
