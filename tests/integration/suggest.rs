@@ -346,3 +346,55 @@ async fn quotes_a_minus_or_an_elision_alone_before_the_word_are_kept() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_phrase_longer_than_the_table_is_continued_as_the_texts_write_it() {
+    // Before, `lutte contre le` offered `lutte contre lecture` (words apart), `lutte contre
+    // le ` and `lutte contre le t` nothing, `la coopération pol` `la coopération police`.
+    for (typed, first) in [
+        ("lutte contre le", "lutte contre le terrorisme"),
+        ("lutte contre le ", "lutte contre le terrorisme"),
+        ("lutte contre le t", "lutte contre le terrorisme"),
+        ("la coopération pol", "la coopération policière"),
+        ("les États membres de l'U", "les États membres de l'Union"),
+    ] {
+        let (status, body) = suggest(typed, "").await;
+        assert_eq!(status, StatusCode::OK);
+        let found = suggestions(&body);
+        assert_eq!(
+            found.first().map(|(text, _)| text.as_str()),
+            Some(first),
+            "{typed}: {found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .all(|(text, kind)| kind == "phrase" && text.starts_with(typed.trim_end())),
+            "{typed}: {found:?}"
+        );
+    }
+    // The word completed comes in the form the phrase takes, not its most frequent one
+    // (`équipes commune`).
+    let (_, body) = suggest("équipes communes d", "").await;
+    let found = suggestions(&body);
+    assert!(
+        found
+            .first()
+            .is_some_and(|(text, _)| text.starts_with("équipes communes d'enquête")),
+        "{found:?}"
+    );
+    let (_, body) = suggest("équipes com", "").await;
+    let found = suggestions(&body);
+    assert_eq!(
+        found.first().map(|(text, _)| text.as_str()),
+        Some("équipes communes"),
+        "{found:?}"
+    );
+    // Words apart only when the texts hold none of the guesses as a phrase.
+    assert!(
+        found
+            .iter()
+            .all(|(text, _)| text != "équipes communication"),
+        "{found:?}"
+    );
+}

@@ -8,6 +8,7 @@
 //! finds a prefix. May import `error`, `analysis` and `index`.
 
 pub mod builder;
+mod continuation;
 pub mod table;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -261,7 +262,23 @@ impl Engine {
         };
         let suggestions = match completions {
             Completions::Known(found) => found,
-            Completions::Composed(guesses) => self.held_guesses(guesses, limit)?,
+            Completions::Composed(guesses) => {
+                // What the texts write after the words typed comes first: those are phrases,
+                // in the forms the texts write them; the guesses fill what they leave.
+                let mut analyzer = self.index.analyzer();
+                let mut all = continuation::continuations(
+                    &self.index.searcher(),
+                    &built.table,
+                    self.index.fields().body,
+                    &mut analyzer,
+                    typed,
+                    limit,
+                )?;
+                if all.len() < limit {
+                    all.extend(guesses);
+                }
+                self.held_guesses(all, limit)?
+            }
         }
         .into_iter()
         .map(|suggestion| Suggestion {
@@ -349,6 +366,11 @@ impl Engine {
                     },
                 ));
             }
+        }
+        // Words apart are offered only when the texts hold none of the guesses as a phrase:
+        // after `équipes communes`, `équipes communication` is noise.
+        if held.iter().any(|(as_phrase, _)| *as_phrase) {
+            held.retain(|(as_phrase, _)| *as_phrase);
         }
         held.sort_by(|(left_phrase, left), (right_phrase, right)| {
             right_phrase
