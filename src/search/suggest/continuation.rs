@@ -6,7 +6,7 @@
 //! (`équipes commune`). Here the passages holding the complete words typed, as a phrase, are
 //! read, and what follows the last of them up to the next word that is not a stop word (`le
 //! terrorisme`, `d'enquête`, `communes`) is a continuation when it starts as what was typed
-//! after them. May import `analysis`.
+//! after them. Imports `error` and `index` (engine errors) only.
 
 use std::collections::HashMap;
 
