@@ -10,6 +10,7 @@
 //! An answer is kept (`cache`) until the index changes, so a search asked again is a lookup.
 
 mod article;
+mod bonus;
 mod cache;
 mod collect;
 mod count;

@@ -25,6 +25,7 @@ use crate::error::SearchError;
 use crate::index::schema::{date_key, days_in_month};
 use crate::index::Fields;
 
+use super::bonus::WithBonus;
 use super::count::CountPlan;
 use super::lazy_union::LazyUnion;
 use super::types::Filters;
@@ -666,19 +667,42 @@ impl QueryBuilder<'_> {
         let [body, context, article] = self.passage_fields();
         let [title, inherited_title, acts] = self.document_fields();
         let held_in = [body, context, article, title, inherited_title, acts];
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = parsed
+        let clauses: Vec<(Occur, Box<dyn Query>)> = parsed
             .groups
             .iter()
             .map(|group| (Occur::Must, self.group_in(group, &held_in)))
             .collect();
-        // One optional clause, read at the passages holding every group only: as several,
-        // tantivy would gather them in its union, which matches each phrase by windows of
-        // thousands of passages around each of those.
+        let required = self.with_constraints(parsed, filters, clauses);
+        // Read at the passages holding every group only, in one lazy union: as several
+        // optional clauses, tantivy would gather them in its union, which matches each phrase
+        // by windows of thousands of passages around each of those. And read only where it can
+        // change the page (see `bonus`).
         let proximity = self.proximity(parsed);
-        if !proximity.is_empty() {
-            clauses.push((Occur::Should, Box::new(LazyUnion::new(proximity))));
+        if proximity.is_empty() {
+            return required;
         }
-        self.with_constraints(parsed, filters, clauses)
+        Box::new(WithBonus::new(
+            required,
+            Box::new(LazyUnion::new(proximity)),
+            self.proximity_ceiling(parsed),
+        ))
+    }
+
+    /// How many times its score without the proximity bonus a passage of the all-words tier
+    /// scores at most with it. A phrase matches no more often in a passage than its rarer word
+    /// does, and its BM25 weight is the sum of its words' IDF: so it scores at most what its
+    /// words score in the passage's text, which the passage's score counts (each word of a
+    /// group in the text is one of the group's alternatives). A word is in at most two of the
+    /// pairs, and in the whole query's phrase once.
+    fn proximity_ceiling(&self, parsed: &ParsedQuery) -> f32 {
+        let pairs = self.proximity_pairs(parsed).count();
+        let phrase = self.whole_query_terms(parsed).is_some();
+        1.0 + self.weights.proximity_boost * pairs.min(2) as f32
+            + if phrase {
+                self.weights.phrase_boost
+            } else {
+                0.0
+            }
     }
 
     /// The partial tier's query as [`QueryBuilder::build`] makes it, its union scored lazily:
@@ -965,6 +989,46 @@ impl QueryBuilder<'_> {
     /// (in order, at most [`PROXIMITY_SLOP`] words apart), and for the whole query (three
     /// words or more) standing in its order (at most [`PHRASE_BONUS_SLOP`] places off).
     pub(crate) fn proximity(&self, parsed: &ParsedQuery) -> Vec<Box<dyn Query>> {
+        let mut bonuses: Vec<Box<dyn Query>> = Vec::new();
+        if self.weights.proximity_boost > 0.0 {
+            bonuses.extend(self.proximity_pairs(parsed).map(|(first, second)| {
+                let phrase = PhraseQuery::new_with_offset_and_slop(
+                    vec![
+                        (0, Term::from_field_text(self.fields.body, first)),
+                        (1, Term::from_field_text(self.fields.body, second)),
+                    ],
+                    PROXIMITY_SLOP,
+                );
+                Box::new(BoostQuery::new(
+                    Box::new(phrase),
+                    self.weights.proximity_boost,
+                )) as Box<dyn Query>
+            }));
+        }
+        if self.weights.phrase_boost <= 0.0 {
+            return bonuses;
+        }
+        if let Some(terms) = self.whole_query_terms(parsed) {
+            let terms = terms
+                .iter()
+                .enumerate()
+                .map(|(offset, term)| (offset, Term::from_field_text(self.fields.body, term)))
+                .collect();
+            let phrase = PhraseQuery::new_with_offset_and_slop(terms, PHRASE_BONUS_SLOP);
+            bonuses.push(Box::new(BoostQuery::new(
+                Box::new(phrase),
+                self.weights.phrase_boost,
+            )));
+        }
+        bonuses
+    }
+
+    /// The consecutive query words that earn a bonus standing close together: two groups in a
+    /// row that are each one word, and not the same.
+    fn proximity_pairs<'p>(
+        &self,
+        parsed: &'p ParsedQuery,
+    ) -> impl Iterator<Item = (&'p str, &'p str)> {
         let single_terms: Vec<Option<&str>> = parsed
             .groups
             .iter()
@@ -973,35 +1037,24 @@ impl QueryBuilder<'_> {
                 _ => None,
             })
             .collect();
-        let mut bonuses: Vec<Box<dyn Query>> = Vec::new();
-        if self.weights.proximity_boost > 0.0 {
-            bonuses.extend(single_terms.windows(2).filter_map(|pair| match pair {
-                [Some(first), Some(second)] if first != second => {
-                    let phrase = PhraseQuery::new_with_offset_and_slop(
-                        vec![
-                            (0, Term::from_field_text(self.fields.body, first)),
-                            (1, Term::from_field_text(self.fields.body, second)),
-                        ],
-                        PROXIMITY_SLOP,
-                    );
-                    Some(Box::new(BoostQuery::new(
-                        Box::new(phrase),
-                        self.weights.proximity_boost,
-                    )) as Box<dyn Query>)
-                }
+        let pairs: Vec<(&str, &str)> = single_terms
+            .windows(2)
+            .filter_map(|pair| match pair {
+                [Some(first), Some(second)] if first != second => Some((*first, *second)),
                 _ => None,
-            }));
-        }
-        if self.weights.phrase_boost <= 0.0 {
-            return bonuses;
-        }
-        // The whole query in its order, a stop word or two allowed between its words, the
-        // words of a synonym typed in full included (`fichier des personnes recherchées`, for
-        // `FPR`, is one group held when its words are all there, anywhere): a passage holding
-        // it holds what the user named, not words met apart. Only the whole: a part naming a
-        // code (`garde à vue code de procédure pénale`) would lift the texts citing the code
-        // above the code's own articles, which never name it.
-        let typed: Option<Vec<&str>> = parsed
+            })
+            .collect();
+        pairs.into_iter()
+    }
+
+    /// The words of the whole query in its order, for its phrase bonus: three or more, the
+    /// words of a synonym typed in full included (`fichier des personnes recherchées`, for
+    /// `FPR`, is one group held when its words are all there, anywhere): a passage holding
+    /// it holds what the user named, not words met apart. Only the whole: a part naming a
+    /// code (`garde à vue code de procédure pénale`) would lift the texts citing the code
+    /// above the code's own articles, which never name it.
+    fn whole_query_terms<'p>(&self, parsed: &'p ParsedQuery) -> Option<Vec<&'p str>> {
+        parsed
             .groups
             .iter()
             .map(|group| match group.first() {
@@ -1016,20 +1069,8 @@ impl QueryBuilder<'_> {
                 _ => None,
             })
             .collect::<Option<Vec<Vec<&str>>>>()
-            .map(|words| words.concat());
-        if let Some(terms) = typed.filter(|terms| terms.len() >= 3) {
-            let terms = terms
-                .iter()
-                .enumerate()
-                .map(|(offset, term)| (offset, Term::from_field_text(self.fields.body, term)))
-                .collect();
-            let phrase = PhraseQuery::new_with_offset_and_slop(terms, PHRASE_BONUS_SLOP);
-            bonuses.push(Box::new(BoostQuery::new(
-                Box::new(phrase),
-                self.weights.phrase_boost,
-            )));
-        }
-        bonuses
+            .map(|words| words.concat())
+            .filter(|terms| terms.len() >= 3)
     }
 
     /// Queries restricting matches to the request's filters.
