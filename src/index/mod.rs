@@ -230,7 +230,7 @@ impl VigieIndex {
             )));
         }
         // Held while the old files go and the new index is created: a running writer keeps
-        // its files, and this run fails instead.
+        // its files, and this run waits for it, then fails if it is still there.
         let _lock = retry_while_locked(lock_wait, || writer_lock(dir))?;
         for name in names.iter().filter(|name| is_index_file(name)) {
             let path = dir.join(name);

@@ -161,9 +161,8 @@ impl Engine {
 
     /// Replaces each plain query word that no passage holds by the closest indexed word,
     /// unless the synonym list knows it and passages hold one of its other forms (those are
-    /// searched instead), and an act's
-    /// number no passage holds by the same number the other way round, if passages hold it
-    /// (`679/2016` → `2016/679`).
+    /// searched instead), and an act's number no passage holds by the same number the other
+    /// way round, if passages hold it (`679/2016` → `2016/679`).
     fn correct_typos(
         &self,
         searcher: &Searcher,

@@ -695,7 +695,7 @@ impl QueryBuilder<'_> {
     /// group in the text is one of the group's alternatives). A word is in at most two of the
     /// pairs, and in the whole query's phrase once.
     fn proximity_ceiling(&self, parsed: &ParsedQuery) -> f32 {
-        let pairs = self.proximity_pairs(parsed).count();
+        let pairs = self.proximity_pairs(parsed).len();
         let phrase = self.whole_query_terms(parsed).is_some();
         1.0 + self.weights.proximity_boost * pairs.min(2) as f32
             + if phrase {
@@ -991,19 +991,23 @@ impl QueryBuilder<'_> {
     pub(crate) fn proximity(&self, parsed: &ParsedQuery) -> Vec<Box<dyn Query>> {
         let mut bonuses: Vec<Box<dyn Query>> = Vec::new();
         if self.weights.proximity_boost > 0.0 {
-            bonuses.extend(self.proximity_pairs(parsed).map(|(first, second)| {
-                let phrase = PhraseQuery::new_with_offset_and_slop(
-                    vec![
-                        (0, Term::from_field_text(self.fields.body, first)),
-                        (1, Term::from_field_text(self.fields.body, second)),
-                    ],
-                    PROXIMITY_SLOP,
-                );
-                Box::new(BoostQuery::new(
-                    Box::new(phrase),
-                    self.weights.proximity_boost,
-                )) as Box<dyn Query>
-            }));
+            bonuses.extend(
+                self.proximity_pairs(parsed)
+                    .into_iter()
+                    .map(|(first, second)| {
+                        let phrase = PhraseQuery::new_with_offset_and_slop(
+                            vec![
+                                (0, Term::from_field_text(self.fields.body, first)),
+                                (1, Term::from_field_text(self.fields.body, second)),
+                            ],
+                            PROXIMITY_SLOP,
+                        );
+                        Box::new(BoostQuery::new(
+                            Box::new(phrase),
+                            self.weights.proximity_boost,
+                        )) as Box<dyn Query>
+                    }),
+            );
         }
         if self.weights.phrase_boost <= 0.0 {
             return bonuses;
@@ -1025,10 +1029,7 @@ impl QueryBuilder<'_> {
 
     /// The consecutive query words that earn a bonus standing close together: two groups in a
     /// row that are each one word, and not the same.
-    fn proximity_pairs<'p>(
-        &self,
-        parsed: &'p ParsedQuery,
-    ) -> impl Iterator<Item = (&'p str, &'p str)> {
+    fn proximity_pairs<'p>(&self, parsed: &'p ParsedQuery) -> Vec<(&'p str, &'p str)> {
         let single_terms: Vec<Option<&str>> = parsed
             .groups
             .iter()
@@ -1037,14 +1038,13 @@ impl QueryBuilder<'_> {
                 _ => None,
             })
             .collect();
-        let pairs: Vec<(&str, &str)> = single_terms
+        single_terms
             .windows(2)
             .filter_map(|pair| match pair {
                 [Some(first), Some(second)] if first != second => Some((*first, *second)),
                 _ => None,
             })
-            .collect();
-        pairs.into_iter()
+            .collect()
     }
 
     /// The words of the whole query in its order, for its phrase bonus: three or more, the

@@ -220,12 +220,8 @@ impl Synonyms {
         parsed.renumber(|index| new_index.get(index).copied());
     }
 
-    /// True when a rule's trigger starts at group `start` of a parsed (not yet expanded) query.
-    pub fn triggers_at(&self, groups: &[Vec<Clause>], start: usize) -> bool {
-        self.match_at(groups, start).is_some()
-    }
-
-    /// The other forms of the rule triggered at group `start` (none when no rule is).
+    /// The other forms of the rule whose trigger starts at group `start` of a parsed (not yet
+    /// expanded) query; none when no rule's does.
     pub fn forms_at(&self, groups: &[Vec<Clause>], start: usize) -> Vec<Clause> {
         self.match_at(groups, start)
             .map(|(rule, _)| rule.expansions.iter().map(form_clause).collect())

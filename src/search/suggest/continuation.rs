@@ -8,8 +8,6 @@
 //! terrorisme`, `d'enquête`, `communes`) is a continuation when it starts as what was typed
 //! after them. Imports `error` and `index` (engine errors) only.
 
-use std::collections::HashMap;
-
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
@@ -107,7 +105,7 @@ pub(super) fn continuations(
                 found.read(&words(analyzer, text), text, &wanted);
             }
         }
-        if !found.order.is_empty() {
+        if !found.found.is_empty() {
             break;
         }
     }
@@ -179,13 +177,17 @@ struct Wanted<'a> {
     rest: String,
 }
 
-/// The continuations found, by folded text.
+/// A continuation found: folded, as written the first time, and the passages writing it.
+struct Found {
+    key: String,
+    written: String,
+    passages: u32,
+}
+
+/// The continuations found, in the order first found (a few dozen at most).
 #[derive(Default)]
 struct Continuations {
-    /// Folded continuation → (as written the first time, passages).
-    found: HashMap<String, (String, u32)>,
-    /// The folded continuations, in the order first found.
-    order: Vec<String>,
+    found: Vec<Found>,
 }
 
 impl Continuations {
@@ -207,27 +209,27 @@ impl Continuations {
             if !key.starts_with(&wanted.rest) || seen_here.contains(&key) {
                 continue;
             }
-            seen_here.push(key.clone());
-            self.found
-                .entry(key.clone())
-                .or_insert_with(|| {
-                    self.order.push(key);
-                    (written, 0)
-                })
-                .1 += 1;
+            match self.found.iter_mut().find(|found| found.key == key) {
+                Some(found) => found.passages += 1,
+                None => self.found.push(Found {
+                    key: key.clone(),
+                    written,
+                    passages: 1,
+                }),
+            }
+            seen_here.push(key);
         }
     }
 
     /// The `limit` best, as written, with their passages: most passages first; among
     /// equals, the first found (in the best match).
     fn best(&self, limit: usize) -> Vec<(String, u32)> {
-        let mut best: Vec<&(String, u32)> = self
-            .order
-            .iter()
-            .filter_map(|key| self.found.get(key))
-            .collect();
-        best.sort_by_key(|(_, passages)| std::cmp::Reverse(*passages));
-        best.into_iter().take(limit).cloned().collect()
+        let mut best: Vec<&Found> = self.found.iter().collect();
+        best.sort_by_key(|found| std::cmp::Reverse(found.passages));
+        best.into_iter()
+            .take(limit)
+            .map(|found| (found.written.clone(), found.passages))
+            .collect()
     }
 }
 

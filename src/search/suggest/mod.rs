@@ -3,9 +3,10 @@
 //! Owns the suggestion table's life cycle: it is built from the passages' stored text when
 //! the server starts (in the background) or the first time it is asked for, and rebuilt when
 //! the indexed passages have changed (new segments or deletes, but not a merge of segments),
-//! in the background, the previous table answering meanwhile. Answers are plain domain types ([`Suggestions`]); no engine type
-//! leaves this module. [`builder`] counts words and phrases, [`table`] holds them compactly and
-//! finds a prefix. May import `error`, `analysis` and `index`.
+//! in the background, the previous table answering meanwhile. Answers are plain domain types
+//! ([`Suggestions`]); no engine type leaves this module. [`builder`] counts words and phrases,
+//! [`table`] holds them compactly and finds a prefix, `continuation` continues a phrase past
+//! the table's from the passages holding it. May import `error`, `analysis` and `index`.
 
 pub mod builder;
 mod continuation;
