@@ -107,7 +107,8 @@ impl SearchParams {
 pub struct SearchResponse {
     /// The query as received.
     pub query: String,
-    /// The query as searched, when words found nowhere were corrected ("did you mean").
+    /// The query as searched, when words found nowhere were corrected ("did you mean") or
+    /// a hyphenated word found nowhere was searched as its parts (`cyber sécurité`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub corrected_query: Option<String>,
     /// Number of matching passages (all pages).

@@ -39,21 +39,29 @@ pub(super) fn top_passages(
 
 /// True when some live passage matches `query` (the first one found ends the search).
 pub(super) fn matches_any(searcher: &Searcher, query: &dyn Query) -> Result<bool, SearchError> {
+    Ok(first_match(searcher, query)?.is_some())
+}
+
+/// The first live passage matching `query`, in index order (none is scored).
+pub(super) fn first_match(
+    searcher: &Searcher,
+    query: &dyn Query,
+) -> Result<Option<DocAddress>, SearchError> {
     let weight = query
         .weight(EnableScoring::disabled_from_searcher(searcher))
         .map_err(engine)?;
-    for reader in searcher.segment_readers() {
+    for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
         let mut scorer = weight.scorer(reader, 1.0).map_err(engine)?;
         let alive = reader.alive_bitset();
         let mut doc = scorer.doc();
         while doc != TERMINATED {
             if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                return Ok(true);
+                return Ok(Some(DocAddress::new(ordinal as u32, doc)));
             }
             doc = scorer.advance();
         }
     }
-    Ok(false)
+    Ok(None)
 }
 
 /// [`top_passages`] and the number of passages `query` matches, counted in the same pass.

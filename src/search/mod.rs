@@ -38,6 +38,7 @@ use crate::index::{engine, VigieIndex};
 use collect::{doc_ids_of, top_passages, top_passages_split, CappedCount};
 use query::{Clause, ParsedQuery, QueryBuilder, SplitQuery, Tier, Weights};
 use snippet::Highlighter;
+use spelling::Rewrites;
 use statistics::Statistics;
 pub use suggest::{
     SuggestRequest, Suggestion, SuggestionKind, Suggestions, DEFAULT_SUGGEST_LIMIT,
@@ -137,13 +138,13 @@ impl Engine {
     }
 
     /// Parses a query, corrects words found nowhere in the index, and applies the synonyms.
-    /// Returns the corrections made (typed term → indexed term).
+    /// Returns how the words typed were rewritten (corrections, compounds split).
     fn parse(
         &self,
         searcher: &Searcher,
         query_text: &str,
         analyzer: &mut tantivy::tokenizer::TextAnalyzer,
-    ) -> Result<(ParsedQuery, Vec<(String, String)>), SearchError> {
+    ) -> Result<(ParsedQuery, Rewrites), SearchError> {
         let body = [self.index.fields().body];
         let mut parsed = query::parse_with(query_text, analyzer, |term| {
             spelling::is_known(searcher, &body, term)
@@ -152,11 +153,17 @@ impl Engine {
         let corrections = self.correct_typos(searcher, &mut parsed)?;
         self.synonyms.expand(&mut parsed);
         self.stand_in_for_absent_words(searcher, &mut parsed)?;
-        self.split_compounds_found_nowhere(searcher, &mut parsed)?;
+        let split_compounds = self.split_compounds_found_nowhere(searcher, &mut parsed)?;
         if self.index.variant().uses_exact_field() {
             parsed.exact = query::exact_clauses(query_text, &mut analysis::exact_analyzer());
         }
-        Ok((parsed, corrections))
+        Ok((
+            parsed,
+            Rewrites {
+                corrections,
+                split_compounds,
+            },
+        ))
     }
 
     /// Replaces each plain query word that no passage holds by the closest indexed word,
@@ -237,16 +244,18 @@ impl Engine {
     /// Searches the parts of each word typed with hyphens (`cyber-sécurité`) apart, as if
     /// typed with spaces, when no passage holds the word: neither as the phrase of its parts,
     /// nor written whole, nor in another form the synonym list gives. Only then: `couvre-feu`
-    /// is the curfew, not passages holding `couvre` and `feu` apart.
+    /// is the curfew, not passages holding `couvre` and `feu` apart. Returns the parts of each
+    /// word split.
     fn split_compounds_found_nowhere(
         &self,
         searcher: &Searcher,
         parsed: &mut ParsedQuery,
-    ) -> Result<(), SearchError> {
+    ) -> Result<Vec<Vec<String>>, SearchError> {
         let builder = QueryBuilder {
             fields: self.index.fields(),
             weights: self.settings.weights,
         };
+        let mut split = Vec::new();
         let mut compounds = parsed.compounds.clone();
         // From the last, so that splitting one leaves the others' indices as they are.
         compounds.sort_unstable_by(|a, b| b.cmp(a));
@@ -267,15 +276,16 @@ impl Engine {
             let added = parts.len() - 1;
             parsed.groups.splice(
                 index..=index,
-                parts.into_iter().map(|part| vec![Clause::Term(part)]),
+                parts.iter().map(|part| vec![Clause::Term(part.clone())]),
             );
+            split.push(parts);
             parsed.renumber(|old| match old.cmp(&index) {
                 std::cmp::Ordering::Less => Some(old),
                 std::cmp::Ordering::Equal => None,
                 std::cmp::Ordering::Greater => Some(old + added),
             });
         }
-        Ok(())
+        Ok(split)
     }
 
     /// Gives the synonyms of words the index holds nowhere the full weight of the words typed:
@@ -340,7 +350,7 @@ impl Engine {
     ) -> Result<SearchResults, SearchError> {
         let limit = request.limit.min(MAX_LIMIT);
         let mut analyzer = self.index.analyzer();
-        let (parsed, corrections) = self.parse(searcher, &request.query, &mut analyzer)?;
+        let (parsed, rewrites) = self.parse(searcher, &request.query, &mut analyzer)?;
         if parsed.groups.is_empty() && !parsed.excluded.is_empty() {
             return Err(SearchError::InvalidRequest {
                 code: "only_exclusions",
@@ -358,9 +368,22 @@ impl Engine {
             .into_iter()
             .map(|candidate| self.hit(searcher, candidate, &mut highlighter))
             .collect::<Result<Vec<_>, _>>()?;
-        let corrected_query = (!corrections.is_empty()).then(|| {
-            spelling::corrected_query(&request.query, &corrections, &hits, &mut highlighter)
-        });
+        let corrected_query = if rewrites.is_empty() {
+            None
+        } else {
+            Some(spelling::corrected_query(
+                &request.query,
+                &rewrites,
+                &mut highlighter,
+                |highlighter: &mut Highlighter, term: &str| match hits
+                    .iter()
+                    .find_map(|hit| highlighter.surface_of(&hit.text, term))
+                {
+                    Some(surface) => Ok(Some(surface)),
+                    None => self.written_in_some_passage(searcher, highlighter, term),
+                },
+            )?)
+        };
         Ok(SearchResults {
             query: request.query.clone(),
             corrected_query,
@@ -600,6 +623,44 @@ impl Engine {
                 score: candidate.score,
             })
             .collect())
+    }
+
+    /// How some passage writes `term` (an indexed term): the first passage holding it in its
+    /// text, its lead-in, its document's title or its headings. For a correction that none
+    /// of the hits shows (`retrait du passeport djihadiste`: the passports' passages come
+    /// first, `djihadisme` is written further down).
+    fn written_in_some_passage(
+        &self,
+        searcher: &Searcher,
+        highlighter: &mut Highlighter,
+        term: &str,
+    ) -> Result<Option<String>, SearchError> {
+        let fields = self.index.fields();
+        let places = [
+            (fields.body, &[fields.body][..]),
+            (fields.lead_in, &[fields.lead_in]),
+            (fields.lead_title, &[fields.title]),
+            (fields.inherited_title, &[fields.title]),
+            (fields.context, &[fields.section, fields.heading]),
+        ];
+        for (indexed, stored) in places {
+            let held = TermQuery::new(
+                Term::from_field_text(indexed, term),
+                IndexRecordOption::Basic,
+            );
+            let Some(address) = collect::first_match(searcher, &held)? else {
+                continue;
+            };
+            let passage: TantivyDocument = searcher.doc(address).map_err(engine)?;
+            let surface = stored
+                .iter()
+                .filter_map(|&field| passage.get_first(field).and_then(|value| value.as_str()))
+                .find_map(|text| highlighter.surface_of(text, term));
+            if surface.is_some() {
+                return Ok(surface);
+            }
+        }
+        Ok(None)
     }
 
     fn hit(

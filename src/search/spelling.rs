@@ -17,7 +17,6 @@ use tantivy::{Searcher, Term};
 
 use super::query::Clause;
 use super::snippet::Highlighter;
-use super::types::Hit;
 use crate::error::IndexError;
 use crate::index::engine;
 
@@ -125,14 +124,35 @@ pub fn closest_term(
         .map(|(candidate, _)| candidate))
 }
 
-/// The query text with each corrected word replaced by the indexed word as the hits write it
-/// (the corrected term itself when no hit shows it).
-pub fn corrected_query(
+/// How the engine rewrote the words typed before searching them, to say what it searched.
+#[derive(Debug, Default)]
+pub struct Rewrites {
+    /// Each word found nowhere (its term) and the indexed term searched instead.
+    pub corrections: Vec<(String, String)>,
+    /// The terms of each word typed with hyphens that was searched as its parts apart
+    /// (`cyber-sécurité` → `cyber`, `securit`).
+    pub split_compounds: Vec<Vec<String>>,
+}
+
+impl Rewrites {
+    /// True when the words were searched as typed.
+    pub fn is_empty(&self) -> bool {
+        self.corrections.is_empty() && self.split_compounds.is_empty()
+    }
+}
+
+/// The query text as searched: each corrected word replaced by the indexed word as the texts
+/// write it (`written(highlighter, term)`; the corrected term itself when it finds none), each
+/// compound searched as its parts written with spaces (`cyber-sécurité` → `cyber sécurité`).
+pub fn corrected_query<E, F>(
     query: &str,
-    corrections: &[(String, String)],
-    hits: &[Hit],
+    rewrites: &Rewrites,
     highlighter: &mut Highlighter,
-) -> String {
+    mut written: F,
+) -> Result<String, E>
+where
+    F: FnMut(&mut Highlighter, &str) -> Result<Option<String>, E>,
+{
     let mut words: Vec<String> = Vec::new();
     for typed_word in query.split_whitespace() {
         // Quotes, brackets or a `-` around a word stay as typed (`"coopératon` → `"`, word).
@@ -153,22 +173,24 @@ pub fn corrected_query(
             None => ("", word),
         };
         let terms = highlighter.terms_of(bare);
-        let correction = corrections
+        if terms.len() > 1 && rewrites.split_compounds.contains(&terms) {
+            words.push(format!("{before}{elided}{}{after}", bare.replace('-', " ")));
+            continue;
+        }
+        let correction = rewrites
+            .corrections
             .iter()
             .find(|(typed, _)| terms.len() == 1 && terms[0] == *typed);
         match correction {
             Some((_, corrected)) => {
-                let surface = hits
-                    .iter()
-                    .find_map(|hit| highlighter.surface_of(&hit.text, corrected))
-                    .unwrap_or_else(|| corrected.clone());
+                let surface = written(highlighter, corrected)?.unwrap_or_else(|| corrected.clone());
                 let surface = in_case_of(bare, &surface);
                 words.push(format!("{before}{elided}{surface}{after}"));
             }
             None => words.push(typed_word.to_string()),
         }
     }
-    words.join(" ")
+    Ok(words.join(" "))
 }
 
 /// `word` (lower case) written in the case of `typed`: in capitals when it was typed so

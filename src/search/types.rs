@@ -59,7 +59,7 @@ pub struct SearchResults {
     /// The query as received.
     pub query: String,
     /// The query as searched when some words were found nowhere and corrected ("did you
-    /// mean"); absent otherwise.
+    /// mean"), or a hyphenated word found nowhere was searched as its parts; absent otherwise.
     pub corrected_query: Option<String>,
     /// Number of passages matching the query (all pages).
     pub total: usize,

@@ -458,6 +458,13 @@ fn a_word_typed_with_a_hyphen_that_no_text_holds_is_searched_as_its_parts() {
     assert!(hyphenated.total > 0, "{hyphenated:?}");
     assert_eq!(hyphenated.total, apart.total);
     assert_eq!(passages(&hyphenated), passages(&apart));
+    // The response says what was searched, as for a corrected word.
+    assert_eq!(
+        hyphenated.corrected_query.as_deref(),
+        Some("cyber sécurité"),
+        "{hyphenated:?}"
+    );
+    assert_eq!(apart.corrected_query, None);
     let first = &hyphenated.hits[0];
     for part in ["cyber", "sécurité"] {
         assert!(
@@ -472,6 +479,7 @@ fn a_word_typed_with_a_hyphen_that_no_text_holds_is_searched_as_its_parts() {
     let curfew = search("couvre-feu");
     assert!(curfew.total > 0, "{curfew:?}");
     assert!(curfew.total < search("couvre feu").total, "{curfew:?}");
+    assert_eq!(curfew.corrected_query, None);
 }
 
 #[test]
@@ -484,6 +492,26 @@ fn a_word_whose_synonyms_no_text_holds_either_is_corrected() {
     assert!(
         first.highlight.contains("<mark>djihadisme</mark>"),
         "{first:?}"
+    );
+    // Among other words, the passage writing `djihadisme` is not on the page: the correction
+    // is still said as the texts write the word, not as its indexed stem (`djihadism`).
+    let among_others = corpus_index()
+        .engine
+        .search(&SearchRequest {
+            limit: 3,
+            ..SearchRequest::new("retrait du passeport djihadiste")
+        })
+        .expect("search runs");
+    assert!(
+        among_others
+            .hits
+            .iter()
+            .all(|hit| !hit.text.contains("djihadisme")),
+        "{among_others:?}"
+    );
+    assert_eq!(
+        among_others.corrected_query.as_deref(),
+        Some("retrait du passeport djihadisme")
     );
 }
 
