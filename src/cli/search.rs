@@ -51,7 +51,7 @@ pub fn run(args: &SearchArgs, config: &Config) -> anyhow::Result<ExitCode> {
     if let Some(corrected) = &results.corrected_query {
         writeln!(
             out,
-            "(words found nowhere were corrected: searched for {corrected:?})"
+            "(searched for {corrected:?}: words found nowhere were corrected or split)"
         )?;
     }
     for (rank, hit) in results.hits.iter().enumerate() {
