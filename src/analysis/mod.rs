@@ -35,6 +35,7 @@ use tantivy::tokenizer::{
     TokenFilter, TokenStream, Tokenizer,
 };
 
+pub use elision::is_elision;
 pub use folding::FrenchFolding;
 pub use light_stemmer::FrenchLightStemmer;
 pub use repeated::RepeatedValues;

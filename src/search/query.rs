@@ -94,6 +94,10 @@ pub struct ParsedQuery {
     /// the phrase of their parts and as the word written whole: when no passage holds either,
     /// the engine searches their parts apart, as if typed with spaces.
     pub compounds: Vec<usize>,
+    /// Every word asked for (quoted or not, not excluded), in the order typed, with its
+    /// position in the query as the analyzer counts positions in the texts: a stop word
+    /// leaves a gap (`Cour de justice de l'Union européenne`: 0, 2, 4, 5).
+    pub typed_words: Vec<(usize, String)>,
 }
 
 impl ParsedQuery {
@@ -301,6 +305,8 @@ pub fn parse_with<E>(
     // The previous word, when it made the last group on its own and nothing was dropped
     // since (a stop word between the two means they are not one word split).
     let mut previous_word: Option<String> = None;
+    // The position the next word asked for takes, as the analyzer counts positions.
+    let mut position = 0;
     let lexemes = join_article_references(lex(query));
     for (index, lexeme) in lexemes.iter().enumerate() {
         let (text, excluded, quoted) = match lexeme {
@@ -312,13 +318,22 @@ pub fn parse_with<E>(
             Lexeme::Word { text, excluded } => (text.clone(), *excluded, false),
             Lexeme::Quoted { text, excluded } => (text.clone(), *excluded, true),
         };
-        let analyzed = if quoted {
-            analyze_clause(analyzer, &text)
+        let (analyzed, after) = if quoted {
+            (analyze_clause(analyzer, &text), String::new())
         } else {
             let (before, after) = words_around(&lexemes, index);
             let word = letter_as_written(&text, &before, &after);
-            analyze_word_in(analyzer, &before, &word, &after)
+            (analyze_word_in(analyzer, &before, &word, &after), after)
         };
+        if !excluded {
+            position += place_typed_words(
+                &mut parsed.typed_words,
+                position,
+                analyzed.as_ref(),
+                &text,
+                &after,
+            );
+        }
         let Some(clause) = analyzed else {
             previous_word = None;
             continue;
@@ -370,22 +385,77 @@ pub fn parse_with<E>(
     Ok(parsed)
 }
 
+/// Records the words of one word or phrase asked for (`clause`, as analyzed; `None` for a
+/// stop word) at `position`, and returns how many positions it takes, as in the texts: a stop
+/// word one, an elision typed apart from its word (`d origine`) none.
+fn place_typed_words(
+    typed_words: &mut Vec<(usize, String)>,
+    position: usize,
+    clause: Option<&Clause>,
+    text: &str,
+    after: &str,
+) -> usize {
+    match clause {
+        Some(Clause::Term(term)) => {
+            typed_words.push((position, term.clone()));
+            1
+        }
+        Some(Clause::Phrase(terms)) => {
+            typed_words.extend(
+                terms
+                    .iter()
+                    .map(|(offset, term)| (position + offset, term.clone())),
+            );
+            terms.last().map_or(1, |(offset, _)| offset + 1)
+        }
+        Some(_) => 1,
+        None => usize::from(!(starts_with_a_vowel(after) && analysis::is_elision(text))),
+    }
+}
+
+/// The places of `terms` (consecutive query words) relative to the first, read from
+/// `typed_words` in order: the spacing the user typed them with. `None` when one of them is
+/// not there as typed (a corrected word).
+fn typed_offsets(terms: &[&str], typed_words: &[(usize, String)]) -> Option<Vec<usize>> {
+    let mut next = 0;
+    let mut positions = Vec::with_capacity(terms.len());
+    for term in terms {
+        let found = next
+            + typed_words[next..]
+                .iter()
+                .position(|(_, word)| word == term)?;
+        positions.push(typed_words[found].0);
+        next = found + 1;
+    }
+    let first = *positions.first()?;
+    Some(
+        positions
+            .into_iter()
+            .map(|position| position - first)
+            .collect(),
+    )
+}
+
 /// A lone letter typed in lower case after a word, as the texts write the name it stands for:
 /// `fiche s` is `fiche S`, `catégorie c` `catégorie C` (which the analyzer keeps, where the
 /// lower-case letter is an elision's stop word). Not before a vowel or an `h`: that is an
 /// elision typed without its apostrophe (`d origine`, `s est`, `s habiller`). `a` stays the
 /// verb, `l` the Belgian `loi`.
 fn letter_as_written<'a>(word: &'a str, before: &str, after: &str) -> std::borrow::Cow<'a, str> {
-    let elided = after
-        .chars()
-        .next()
-        .and_then(|first| first.to_lowercase().next())
-        .is_some_and(|first| "aeiouyhàâäéèêëîïôöùûüœæ".contains(first));
+    let elided = starts_with_a_vowel(after);
     if !before.is_empty() && !elided && matches!(word, "c" | "d" | "j" | "s") {
         std::borrow::Cow::Owned(word.to_uppercase())
     } else {
         std::borrow::Cow::Borrowed(word)
     }
+}
+
+/// True when `text` starts with a vowel or an `h`, which a French elision comes before.
+fn starts_with_a_vowel(text: &str) -> bool {
+    text.chars()
+        .next()
+        .and_then(|first| first.to_lowercase().next())
+        .is_some_and(|first| "aeiouyhàâäéèêëîïôöùûüœæ".contains(first))
 }
 
 /// The words typed just before and after the word at `index` (two at most each side, up to an
@@ -1013,9 +1083,13 @@ impl QueryBuilder<'_> {
             return bonuses;
         }
         if let Some(terms) = self.whole_query_terms(parsed) {
-            let terms = terms
-                .iter()
-                .enumerate()
+            // At the places the words were typed (stop words between them leave gaps, as in
+            // the texts); one after the other when a word was corrected.
+            let offsets = typed_offsets(&terms, &parsed.typed_words)
+                .unwrap_or_else(|| (0..terms.len()).collect());
+            let terms = offsets
+                .into_iter()
+                .zip(&terms)
                 .map(|(offset, term)| (offset, Term::from_field_text(self.fields.body, term)))
                 .collect();
             let phrase = PhraseQuery::new_with_offset_and_slop(terms, PHRASE_BONUS_SLOP);
@@ -1047,8 +1121,8 @@ impl QueryBuilder<'_> {
             .collect()
     }
 
-    /// The words of the whole query in its order, for its phrase bonus: three or more, the
-    /// words of a synonym typed in full included (`fichier des personnes recherchées`, for
+    /// The words of the whole query in its order, for its phrase bonus: three or more (two
+    /// when they are one group), the words of a synonym typed in full included (`fichier des personnes recherchées`, for
     /// `FPR`, is one group held when its words are all there, anywhere): a passage holding
     /// it holds what the user named, not words met apart. Only the whole: a part naming a
     /// code (`garde à vue code de procédure pénale`) would lift the texts citing the code
@@ -1070,7 +1144,9 @@ impl QueryBuilder<'_> {
             })
             .collect::<Option<Vec<Vec<&str>>>>()
             .map(|words| words.concat())
-            .filter(|terms| terms.len() >= 3)
+            // Two words typed as separate groups earn the proximity bonus of their pair;
+            // typed as one group (a synonym typed in full, `SIS II`), this one.
+            .filter(|terms| terms.len() >= 3 || (terms.len() == 2 && parsed.groups.len() == 1))
     }
 
     /// Queries restricting matches to the request's filters.
@@ -1213,6 +1289,33 @@ mod tests {
 
     fn words(query: &str) -> Vec<Lexeme> {
         lex(query)
+    }
+
+    #[test]
+    fn the_words_typed_keep_the_places_stop_words_leave_between_them() {
+        let mut analyzer = analysis::french_analyzer();
+        let parsed = parse(
+            r#"Cour de justice de l'Union européenne -arrêt OR "droit""#,
+            &mut analyzer,
+        );
+        let places: Vec<usize> = parsed.typed_words.iter().map(|(at, _)| *at).collect();
+        // `de` leaves a gap, `l'` none (the texts' own positions); the excluded word is not
+        // asked for.
+        assert_eq!(places, [0, 2, 4, 5, 6]);
+        let whole = ["cour", "justic", "union", "europeen"];
+        assert_eq!(
+            typed_offsets(&whole, &parsed.typed_words),
+            Some(vec![0, 2, 4, 5])
+        );
+        assert_eq!(
+            typed_offsets(&["justic", "europeen"], &parsed.typed_words),
+            Some(vec![0, 3])
+        );
+        // A word not typed so (a corrected one) leaves the places unknown.
+        assert_eq!(
+            typed_offsets(&["cour", "justiciable"], &parsed.typed_words),
+            None
+        );
     }
 
     #[test]

@@ -483,6 +483,25 @@ fn a_word_typed_with_a_hyphen_that_no_text_holds_is_searched_as_its_parts() {
 }
 
 #[test]
+fn a_name_typed_in_full_ranks_the_passages_writing_it_first() {
+    // The synonym list knows these names (`CJUE`, `SIS II`): their words, typed in full, are
+    // one group, held by a passage holding them anywhere (`SIS` in its text, `II` in its
+    // headings). The phrase bonus, placing the words as typed, used to expect them one after
+    // the other, which `de`, `de` and `l'` between them never are: the four passages writing
+    // the court's name came 53rd to 97th, and the one writing `SIS II` 8th.
+    let holds = |hit: &vigie::search::Hit, name: &str| hit.text.contains(name);
+    let court = "Cour de justice de l'Union européenne";
+    let results = search(court);
+    let writing = results.hits[..4]
+        .iter()
+        .filter(|hit| holds(hit, court))
+        .count();
+    assert!(writing >= 3, "{:#?}", results.hits);
+    let sis = search("SIS II");
+    assert!(holds(&sis.hits[0], "SIS II"), "{:#?}", sis.hits);
+}
+
+#[test]
 fn a_word_whose_synonyms_no_text_holds_either_is_corrected() {
     // `djihadiste, jihadiste` is a line of the synonym list; the corpus writes neither, only
     // `djihadisme`. The synonym list used to keep the word from being corrected: 0 results.
