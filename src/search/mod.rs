@@ -152,8 +152,9 @@ impl Engine {
         article::drop_article_words(&mut parsed);
         let corrections = self.correct_typos(searcher, &mut parsed)?;
         self.synonyms.expand(&mut parsed);
-        self.stand_in_for_absent_words(searcher, &mut parsed)?;
+        // Before the stand-ins: a compound's other forms are still marked as such then.
         let split_compounds = self.split_compounds_found_nowhere(searcher, &mut parsed)?;
+        self.stand_in_for_absent_words(searcher, &mut parsed)?;
         if self.index.variant().uses_exact_field() {
             parsed.exact = query::exact_clauses(query_text, &mut analysis::exact_analyzer());
         }

@@ -502,6 +502,24 @@ fn a_name_typed_in_full_ranks_the_passages_writing_it_first() {
 }
 
 #[test]
+fn a_hyphenated_word_whose_first_part_no_text_holds_is_searched_as_its_parts() {
+    // `anti` and `cyber` are in no passage here: the word written whole then stands in for
+    // the word typed (the index holds it nowhere), which left the split undone: 0 results.
+    let text = "Plan national\n\nLa lutte contre le terrorisme mobilise les services.\n";
+    let (_dir, engine, _) = crate::support::index_of_files(&[("plan.txt", text.as_bytes())]);
+    for (query, said) in [
+        ("anti-terrorisme", "anti terrorisme"),
+        ("cyber-terrorisme", "cyber terrorisme"),
+    ] {
+        let results = engine
+            .search(&SearchRequest::new(query))
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(results.total, 1, "{query}: {results:?}");
+        assert_eq!(results.corrected_query.as_deref(), Some(said));
+    }
+}
+
+#[test]
 fn a_word_whose_synonyms_no_text_holds_either_is_corrected() {
     // `djihadiste, jihadiste` is a line of the synonym list; the corpus writes neither, only
     // `djihadisme`. The synonym list used to keep the word from being corrected: 0 results.
