@@ -220,6 +220,16 @@ impl Engine {
                 }
             }
         }
+        // The corrected words stand where their typos were typed (for the phrase bonus).
+        for (typed, corrected) in &corrections {
+            if let Some((_, word)) = parsed
+                .typed_words
+                .iter_mut()
+                .find(|(_, word)| word == typed)
+            {
+                word.clone_from(corrected);
+            }
+        }
         Ok(corrections)
     }
 
