@@ -487,7 +487,7 @@ fn a_name_typed_in_full_ranks_the_passages_writing_it_first() {
     // The synonym list knows these names (`CJUE`, `SIS II`): their words, typed in full, are
     // one group, held by a passage holding them anywhere (`SIS` in its text, `II` in its
     // headings). The phrase bonus, placing the words as typed, used to expect them one after
-    // the other, which `de`, `de` and `l'` between them never are: the four passages writing
+    // the other, which `de`, `de` and `l'` between them never are: the five passages writing
     // the court's name came 53rd to 97th, and the one writing `SIS II` 8th.
     let holds = |hit: &vigie::search::Hit, name: &str| hit.text.contains(name);
     let court = "Cour de justice de l'Union européenne";
