@@ -1,6 +1,7 @@
 //! Progress of an indexing run: a progress bar on a terminal, log lines otherwise.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -11,6 +12,8 @@ use crate::ingest::SourceFile;
 /// Shows an indexing run's progress on standard error.
 pub struct TerminalProgress {
     bar: Option<ProgressBar>,
+    /// The bytes of the current file the bar already counts.
+    shown_of_file: AtomicU64,
 }
 
 impl TerminalProgress {
@@ -26,7 +29,10 @@ impl TerminalProgress {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        TerminalProgress { bar }
+        TerminalProgress {
+            bar,
+            shown_of_file: AtomicU64::new(0),
+        }
     }
 }
 
@@ -38,10 +44,21 @@ impl Progress for TerminalProgress {
         }
     }
 
+    fn file_progress(&self, file: &SourceFile, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            let shown = self.shown_of_file.swap(bytes, Ordering::Relaxed);
+            if shown == 0 {
+                bar.set_message(file.relative.clone());
+            }
+            bar.inc(bytes.saturating_sub(shown));
+        }
+    }
+
     fn file_done(&self, file: &SourceFile, bytes: u64, status: FileStatus) {
+        let shown = self.shown_of_file.swap(0, Ordering::Relaxed);
         match &self.bar {
             Some(bar) => {
-                bar.inc(bytes);
+                bar.inc(bytes.saturating_sub(shown));
                 bar.set_message(file.relative.clone());
             }
             None => tracing::debug!(file = %file.relative, ?status, "file done"),

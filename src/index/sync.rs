@@ -56,7 +56,10 @@ pub enum FileStatus {
 pub trait Progress {
     /// The run found `files` files holding `bytes` bytes.
     fn start(&self, files: usize, bytes: u64);
-    /// One file was processed.
+    /// The file being processed has been read up to `bytes` (a JSON Lines file reports as its
+    /// lines are read, other files once read whole). Nothing by default.
+    fn file_progress(&self, _file: &SourceFile, _bytes: u64) {}
+    /// One file of `bytes` bytes was processed.
     fn file_done(&self, file: &SourceFile, bytes: u64, status: FileStatus);
     /// One error was found (a bad file or a bad line).
     fn failure(&self, failure: &Failure);
@@ -190,8 +193,8 @@ pub fn sync_paths(
             let mut batch = Vec::with_capacity(PARSED_BATCH);
             let hand_over = |batch: &mut Vec<Parsed>| sender.send(std::mem::take(batch)).is_ok();
             for file in files_to_read {
-                let outcome = ingest::read_file_each(file, &mut |document| {
-                    batch.push(Parsed::Document(document));
+                let outcome = ingest::read_file_each(file, &mut |document, read| {
+                    batch.push(Parsed::Document(document, read));
                     batch.len() < PARSED_BATCH || hand_over(&mut batch)
                 });
                 batch.push(Parsed::FileDone(outcome));
@@ -220,7 +223,7 @@ pub fn sync_paths(
                 file: &file.relative,
             };
             match parsed {
-                Parsed::Document(document) => {
+                Parsed::Document(document, read) => {
                     let written = run.write(
                         &mut writer,
                         &mut report,
@@ -229,6 +232,7 @@ pub fn sync_paths(
                         &file.path,
                         file_index,
                     )?;
+                    progress.file_progress(file, read);
                     let reason = match written {
                         Written::Done => None,
                         Written::Repeated { first_file } => Some(format!(
@@ -346,8 +350,8 @@ const PARSED_QUEUE: usize = 16;
 
 /// What the reading thread hands to the writing loop, file after file in order.
 enum Parsed {
-    /// A document of the current file.
-    Document(Document),
+    /// A document of the current file, and how many of the file's bytes were read with it.
+    Document(Document, u64),
     /// The current file is done: its bad lines, or why it could not be read.
     FileDone(Result<Vec<IngestError>, IngestError>),
 }

@@ -15,14 +15,13 @@ mod html;
 mod html_guard;
 mod initials;
 mod jsonl;
+mod jsonl_file;
 mod markdown;
 pub mod metadata;
 mod segment;
 mod text;
 
 use std::borrow::Cow;
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -363,7 +362,7 @@ fn file_name(file: &SourceFile) -> String {
 /// Reads one file into documents.
 pub fn read_file(file: &SourceFile) -> Result<FileOutcome, IngestError> {
     let mut documents = Vec::new();
-    let line_errors = read_file_each(file, &mut |document| {
+    let line_errors = read_file_each(file, &mut |document, _| {
         documents.push(document);
         true
     })?;
@@ -374,24 +373,32 @@ pub fn read_file(file: &SourceFile) -> Result<FileOutcome, IngestError> {
 }
 
 /// Reads one file like [`read_file`] but hands each document to `on_document` as soon as it
-/// is read, so a large JSON Lines file is never held whole as documents and its lines can be
-/// indexed while the next ones are parsed. Returns the bad lines. `on_document` returns
-/// `false` to stop reading (the receiver has gone).
+/// is read, with the number of the file's bytes read so far: a JSON Lines file is read line
+/// by line, never held whole, and its lines can be indexed while the next ones are parsed.
+/// Returns the bad lines. `on_document` returns `false` to stop reading (the receiver has
+/// gone).
 ///
 /// File-level errors (unreadable, not text, empty) are found before any document is handed
-/// over.
+/// over, except in a JSON Lines file, whose head is checked: a line found broken further on
+/// is a bad line, and an I/O error there ends the file's documents.
 pub fn read_file_each(
     file: &SourceFile,
-    on_document: &mut dyn FnMut(Document) -> bool,
+    on_document: &mut dyn FnMut(Document, u64) -> bool,
 ) -> Result<Vec<IngestError>, IngestError> {
     let kind = kind_of(&file.path).ok_or_else(|| IngestError::Unsupported {
         path: file.path.clone(),
     })?;
+    if kind == DocumentKind::Jsonl {
+        return jsonl_file::read(file, jsonl_file::MAX_LINE_BYTES, on_document);
+    }
     let bytes = std::fs::read(&file.path).map_err(|cause| IngestError::Io {
         path: file.path.clone(),
         cause,
     })?;
-    read_source(file, kind, &bytes, on_document)
+    let read = bytes.len() as u64;
+    read_source(file, kind, &bytes, &mut |document| {
+        on_document(document, read)
+    })
 }
 
 /// Reads the bytes of one file (already in memory), handing each document to `on_document`;
@@ -406,7 +413,7 @@ fn read_source(
     let raw_text: &str = &decoded;
     let name_language = metadata::language_from_file_name(&file_name(file));
     if kind == DocumentKind::Jsonl {
-        return Ok(read_jsonl(
+        return Ok(jsonl_file::read_text(
             file,
             raw_text,
             name_language.as_deref(),
@@ -511,52 +518,6 @@ struct Stated {
     source: Option<String>,
     url: Option<String>,
     language: Option<String>,
-}
-
-fn read_jsonl(
-    file: &SourceFile,
-    text: &str,
-    name_language: Option<&str>,
-    on_document: &mut dyn FnMut(Document) -> bool,
-) -> Vec<IngestError> {
-    let source = fallback_source(file);
-    let context = jsonl::FileContext {
-        path: &file.path,
-        fallback_source: &source,
-        fallback_language: name_language,
-    };
-    let mut line_errors = Vec::new();
-    // The line each id was first read on: a later line with the same id would silently
-    // replace it, so it is reported instead and the first one kept.
-    let mut first_lines: HashMap<String, usize> = HashMap::new();
-    for (index, line) in text.split('\n').enumerate() {
-        let line_number = index + 1;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
-            continue;
-        }
-        match jsonl::read_line(&context, line_number, line) {
-            Ok(document) => match first_lines.entry(document.id.clone()) {
-                Entry::Occupied(first) => line_errors.push(IngestError::BadLine {
-                    path: file.path.clone(),
-                    line: line_number,
-                    reason: format!(
-                        "document {:?} is already given by line {}",
-                        document.id,
-                        first.get()
-                    ),
-                }),
-                Entry::Vacant(slot) => {
-                    slot.insert(line_number);
-                    if !on_document(document) {
-                        break;
-                    }
-                }
-            },
-            Err(error) => line_errors.push(error),
-        }
-    }
-    line_errors
 }
 
 #[cfg(test)]

@@ -589,3 +589,138 @@ fn stray_control_characters_are_spaces_and_breaks_are_kept() {
     );
     assert!(matches!(clean_text("Déjà propre.\n"), Cow::Borrowed(_)));
 }
+
+/// The shared corpus's text and Markdown files as JSON lines (`id`, `title`, `text`),
+/// `\r\n`-ended.
+fn corpus_as_json_lines() -> Vec<Vec<u8>> {
+    let mut names: Vec<String> = std::fs::read_dir(corpus_dir())
+        .unwrap_or_else(|error| panic!("{error}"))
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".txt") || name.ends_with(".md"))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(corpus_dir().join(name))
+                .unwrap_or_else(|error| panic!("{name}: {error}"));
+            let line = serde_json::json!({"id": name, "title": name, "text": text});
+            format!("{line}\r\n").into_bytes()
+        })
+        .collect()
+}
+
+/// Reads `file` through [`read_file_each`]: its documents, the bytes read as each was handed
+/// over, and its bad lines.
+fn read_streamed(file: &SourceFile) -> (Vec<Document>, Vec<u64>, Vec<IngestError>) {
+    let mut documents = Vec::new();
+    let mut reads = Vec::new();
+    let line_errors = read_file_each(file, &mut |document, read| {
+        documents.push(document);
+        reads.push(read);
+        true
+    })
+    .unwrap_or_else(|error| panic!("{error}"));
+    (documents, reads, line_errors)
+}
+
+#[test]
+fn a_json_lines_file_is_read_line_by_line_and_a_broken_line_alone_is_skipped() {
+    let dir = temp_dir();
+    let lines = corpus_as_json_lines();
+    assert!(lines.len() >= 20, "{} corpus files", lines.len());
+    // One line, far past the head, with a Windows-1252 `é`.
+    let broken = 15;
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    for (index, line) in lines.iter().enumerate() {
+        if index == broken {
+            bytes.extend_from_slice(b"{\"id\": \"latin1\", \"text\": \"s\xe9curit\xe9\"}\n");
+        }
+        bytes.extend_from_slice(line);
+    }
+    assert!(bytes.len() > 20 * 65_536, "{} bytes", bytes.len());
+    let file = write_file(dir.path(), "corpus.jsonl", &bytes);
+    let (documents, reads, line_errors) = read_streamed(&file);
+
+    // Every good line is a document, as the whole-file reader makes it.
+    let mut expected = Vec::new();
+    let clean: Vec<u8> = lines.concat();
+    let decoded = std::str::from_utf8(&clean).unwrap_or_else(|error| panic!("{error}"));
+    jsonl_file::read_text(&file, decoded, None, &mut |document| {
+        expected.push(document);
+        true
+    });
+    assert_eq!(documents.len(), lines.len());
+    assert!(documents == expected, "streamed documents differ");
+
+    // Handed over as read: the first long before the end, the last at it.
+    assert!(reads.windows(2).all(|pair| pair[0] < pair[1]), "{reads:?}");
+    assert!(reads[0] < bytes.len() as u64 / 10, "{reads:?}");
+    assert_eq!(reads.last().copied(), Some(bytes.len() as u64));
+
+    // The broken line is reported with its number and what to do.
+    assert_eq!(line_errors.len(), 1, "{line_errors:?}");
+    let message = line_errors[0].to_string();
+    assert_eq!(line_errors[0].location().1, Some(broken + 1), "{message}");
+    assert!(
+        message.contains("UTF-8") && message.contains("iconv"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_json_lines_file_not_utf8_from_its_head_is_refused_or_read_whole() {
+    let dir = temp_dir();
+    // Windows-1252 from the first line: the file's error, as for any text file.
+    let latin1 = write_file(
+        dir.path(),
+        "latin1.jsonl",
+        b"{\"id\": 1, \"text\": \"s\xe9curit\xe9\"}\n",
+    );
+    assert!(matches!(
+        read_file(&latin1),
+        Err(IngestError::InvalidUtf8 { offset: 20, .. })
+    ));
+    let binary = write_file(dir.path(), "binary.jsonl", b"{\"id\": 1}\0\x01\x02");
+    assert!(matches!(
+        read_file(&binary),
+        Err(IngestError::Binary { .. })
+    ));
+    // UTF-16 with its byte-order mark is read whole.
+    let line = "{\"id\": \"a\", \"text\": \"Coopération policière franco-belge.\"}\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in line.encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let file = write_file(dir.path(), "utf16.jsonl", &utf16);
+    let (documents, reads, line_errors) = read_streamed(&file);
+    assert!(line_errors.is_empty(), "{line_errors:?}");
+    assert_eq!(documents.len(), 1);
+    assert_eq!(documents[0].text, "Coopération policière franco-belge.");
+    assert_eq!(reads, vec![utf16.len() as u64]);
+}
+
+#[test]
+fn a_json_line_longer_than_the_limit_is_reported_and_the_next_lines_read() {
+    let dir = temp_dir();
+    let long = format!(
+        "{{\"id\": \"long\", \"text\": \"{}\"}}\n",
+        "coopération ".repeat(500)
+    );
+    let bytes = format!(
+        "{{\"id\": \"a\", \"text\": \"Avant.\"}}\n{long}{{\"id\": \"b\", \"text\": \"Après.\"}}\n"
+    );
+    let file = write_file(dir.path(), "long.jsonl", bytes.as_bytes());
+    let mut ids = Vec::new();
+    let line_errors = jsonl_file::read(&file, 4096, &mut |document, _| {
+        ids.push(document.id);
+        true
+    })
+    .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(ids, ["a", "b"]);
+    assert_eq!(line_errors.len(), 1, "{line_errors:?}");
+    assert_eq!(line_errors[0].location().1, Some(2));
+    let message = line_errors[0].to_string();
+    assert!(message.contains("longer than 4096 bytes"), "{message}");
+}

@@ -170,3 +170,106 @@ fn a_file_that_vanishes_after_listing_is_reported_and_the_rest_indexed() {
         assert_eq!(results.hits.len(), found, "{query}");
     }
 }
+
+/// Records the bytes each file reports read, file by file.
+#[derive(Default)]
+struct RecordProgress {
+    reads: std::sync::Mutex<Vec<u64>>,
+    done: std::sync::Mutex<Vec<(u64, FileStatus)>>,
+}
+
+impl Progress for RecordProgress {
+    fn start(&self, _files: usize, _bytes: u64) {}
+    fn file_progress(&self, _file: &SourceFile, bytes: u64) {
+        self.reads.lock().expect("lock").push(bytes);
+    }
+    fn file_done(&self, _file: &SourceFile, bytes: u64, status: FileStatus) {
+        self.done.lock().expect("lock").push((bytes, status));
+    }
+    fn failure(&self, _failure: &Failure) {}
+    fn finish(&self) {}
+}
+
+/// The first `count` articles of the scale corpus, one JSON line each.
+fn scale_lines(count: usize) -> Vec<String> {
+    use std::io::BufRead;
+    let source = crate::support::shared_corpus().join("../scale/codes-en-vigueur.jsonl.gz");
+    let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(source).expect("scale corpus"),
+    ));
+    reader
+        .lines()
+        .take(count)
+        .map(|line| line.expect("line"))
+        .collect()
+}
+
+#[test]
+fn a_large_json_lines_file_shows_its_progress_and_a_line_broken_later_loses_nothing() {
+    let dir = tempfile::tempdir().expect("temp");
+    let file = dir.path().join("codes.jsonl");
+    let lines = scale_lines(3_000);
+    let mut clean = lines.join("\n").into_bytes();
+    clean.push(b'\n');
+    std::fs::write(&file, &clean).expect("write");
+    let index = VigieIndex::open_or_create(&dir.path().join("index")).expect("index");
+    let progress = RecordProgress::default();
+    let report = sync_paths(
+        &index,
+        std::slice::from_ref(&file),
+        &SyncOptions::default(),
+        &progress,
+    )
+    .expect("first run");
+    assert_eq!((report.added, report.failed), (3_000, 0), "{report:#?}");
+    // The file reports as its lines are read, not once at the end.
+    let reads = progress.reads.lock().expect("lock").clone();
+    let size = clean.len() as u64;
+    assert_eq!(reads.len(), 3_000);
+    assert!(reads.windows(2).all(|pair| pair[0] < pair[1]));
+    assert!(
+        reads[0] < size / 100,
+        "first report at {} of {size}",
+        reads[0]
+    );
+    assert_eq!(reads.last().copied(), Some(size));
+    assert_eq!(
+        progress.done.lock().expect("lock").clone(),
+        vec![(size, FileStatus::Indexed)]
+    );
+
+    // Line 2,000 turns to Windows-1252: it alone is reported, and its document is kept.
+    let broken = 1_999;
+    let mut bytes = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        if index == broken {
+            let latin1: Vec<u8> = line
+                .replace('é', "\u{0}")
+                .bytes()
+                .map(|byte| if byte == 0 { 0xE9 } else { byte })
+                .collect();
+            assert!(latin1.contains(&0xE9), "line {} holds an é", index + 1);
+            bytes.extend(latin1);
+        } else {
+            bytes.extend_from_slice(line.as_bytes());
+        }
+        bytes.push(b'\n');
+    }
+    std::fs::write(&file, &bytes).expect("write");
+    let report = sync_paths(
+        &index,
+        std::slice::from_ref(&file),
+        &SyncOptions::default(),
+        &NoProgress,
+    )
+    .expect("second run");
+    assert_eq!(
+        (report.unchanged, report.failed, report.deleted),
+        (2_999, 1, 0),
+        "{report:#?}"
+    );
+    let failure = &report.failures[0];
+    assert_eq!(failure.line, Some(broken + 1), "{failure:?}");
+    assert!(failure.reason.contains("UTF-8"), "{failure:?}");
+    assert_eq!(index.document_count().expect("count"), 3_000);
+}
