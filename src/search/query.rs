@@ -1122,7 +1122,7 @@ impl QueryBuilder<'_> {
     }
 
     /// The words of the whole query in its order, for its phrase bonus: three or more (two
-    /// when they are one group), the words of a synonym typed in full included (`fichier des personnes recherchées`, for
+    /// when they are one group or were typed with stop words between them), the words of a synonym typed in full included (`fichier des personnes recherchées`, for
     /// `FPR`, is one group held when its words are all there, anywhere): a passage holding
     /// it holds what the user named, not words met apart. Only the whole: a part naming a
     /// code (`garde à vue code de procédure pénale`) would lift the texts citing the code
@@ -1144,9 +1144,16 @@ impl QueryBuilder<'_> {
             })
             .collect::<Option<Vec<Vec<&str>>>>()
             .map(|words| words.concat())
-            // Two words typed as separate groups earn the proximity bonus of their pair;
-            // typed as one group (a synonym typed in full, `SIS II`), this one.
-            .filter(|terms| terms.len() >= 3 || (terms.len() == 2 && parsed.groups.len() == 1))
+            // Two words typed side by side earn the proximity bonus of their pair; typed as
+            // one group (a synonym typed in full, `SIS II`), or with stop words between them
+            // (`Président de la République`, `droits de l'homme`: a name), this one.
+            .filter(|terms| {
+                terms.len() >= 3
+                    || (terms.len() == 2
+                        && (parsed.groups.len() == 1
+                            || typed_offsets(terms, &parsed.typed_words)
+                                .is_some_and(|offsets| offsets[1] > 1)))
+            })
     }
 
     /// Queries restricting matches to the request's filters.

@@ -505,6 +505,32 @@ fn a_name_typed_in_full_ranks_the_passages_writing_it_first() {
 }
 
 #[test]
+fn two_words_typed_with_stop_words_between_rank_the_passages_writing_them_first() {
+    // Two words typed with `de la` or `de l'` between them name one thing. They earned only
+    // the proximity bonus of two words typed side by side, which passages holding them
+    // within four places also get: article 220 of the code de procédure pénale, on the
+    // `président` of the chambre de l'instruction and the `procureur de la République`,
+    // came first, and two passages on the `droits des femmes` and equality between `hommes`
+    // and women took 3rd and 5th.
+    let writes = |text: &str, name: &str| {
+        text.to_lowercase()
+            .replace('’', "'")
+            .contains(&name.to_lowercase())
+    };
+    for (typed, written) in [
+        ("Président de la République", "président de la république"),
+        ("droits de l'homme", "droits de l'homme"),
+    ] {
+        let results = search(typed);
+        let first_five = &results.hits[..5];
+        assert!(
+            first_five.iter().all(|hit| writes(&hit.text, written)),
+            "{typed}: {first_five:#?}"
+        );
+    }
+}
+
+#[test]
 fn a_hyphenated_word_whose_first_part_no_text_holds_is_searched_as_its_parts() {
     // `anti` and `cyber` are in no passage here: the word written whole then stands in for
     // the word typed (the index holds it nowhere), which left the split undone: 0 results.
