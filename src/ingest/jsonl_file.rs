@@ -76,6 +76,8 @@ pub(super) fn read(
                     byte_size(max_line_bytes)
                 ),
             );
+            // Not kept for the lines after it.
+            line = Vec::new();
             continue;
         }
         let mut bytes = line.strip_suffix(b"\n").unwrap_or(&line);
