@@ -6,6 +6,10 @@
 //!   `common::query_classes`) on indexes of the scale corpus subsets, each built once per run
 //!   and merged into one segment, as `vigie serve` does once the index is quiet.
 //!
+//! - `query/{10k,30k,90k}/dev50_top100_ranked`: the dev queries' first 100 passages, ranked
+//!   without loading or highlighting anything (`Engine::rank_ids`, what `vigie eval` runs):
+//!   how the peers were timed ("p50 top-100"), kept out of the mix.
+//!
 //! Criterion reports means; before them, a plain loop prints p50/p99 per class and for the
 //! whole mix on each size, which is what the targets speak of. Every search asserts its page
 //! holds `min(total, 10)` passages, and the classes assert how many queries find something.
@@ -63,10 +67,18 @@ impl Samples {
     }
 }
 
-/// Times each query of `requests` over whole passes, after one warm-up pass.
-fn latencies(engine: &Engine, requests: &[SearchRequest]) -> Samples {
+/// Ranks the first 100 passages of `request` without loading or highlighting them; returns
+/// how many there are.
+fn rank_top_100(engine: &Engine, request: &SearchRequest) -> usize {
+    let ranked = engine.rank_ids(request).expect("ranking runs");
+    assert!(ranked.len() <= 100);
+    ranked.len()
+}
+
+/// Times `search` on each query of `requests` over whole passes, after one warm-up pass.
+fn latencies(requests: &[SearchRequest], search: impl Fn(&SearchRequest) -> usize) -> Samples {
     for request in requests {
-        run(engine, request);
+        search(request);
     }
     let passes = PERCENTILE_SAMPLES.div_ceil(requests.len());
     let mut samples = Samples::default();
@@ -74,7 +86,7 @@ fn latencies(engine: &Engine, requests: &[SearchRequest]) -> Samples {
         for request in requests {
             let cpu_started = common::thread_cpu_time();
             let started = Instant::now();
-            run(engine, request);
+            search(request);
             samples.wall.push(started.elapsed());
             samples
                 .cpu
@@ -127,7 +139,10 @@ fn shared_corpus_latency(c: &mut Criterion) {
         found >= 45,
         "only {found} of 50 dev queries return passages"
     );
-    print_percentiles("shared_corpus/dev50", &latencies(&engine, &requests));
+    print_percentiles(
+        "shared_corpus/dev50",
+        &latencies(&requests, |request| run(&engine, request)),
+    );
 
     let mut group = c.benchmark_group("query/shared_corpus");
     group.bench_function("dev50", |bench| {
@@ -172,7 +187,7 @@ fn scale_latency(c: &mut Criterion) {
                     class.name
                 );
             }
-            let samples = latencies(&engine, &requests);
+            let samples = latencies(&requests, |request| run(&engine, request));
             print_percentiles(&format!("{}/{}", subset.label(), class.name), &samples);
             mix.extend(samples);
             group.bench_function(class.name, |bench| {
@@ -181,6 +196,27 @@ fn scale_latency(c: &mut Criterion) {
             });
         }
         print_percentiles(&format!("{}/mix", subset.label()), &mix);
+        let top_100: Vec<SearchRequest> = common::dev_queries()
+            .into_iter()
+            .map(|query| SearchRequest {
+                limit: 100,
+                ..SearchRequest::new(query)
+            })
+            .collect();
+        let ranked = top_100
+            .iter()
+            .filter(|request| rank_top_100(&engine, request) > 0)
+            .count();
+        assert!(
+            ranked * 2 >= top_100.len(),
+            "dev50_top100_ranked: only {ranked} ranked"
+        );
+        let samples = latencies(&top_100, |request| rank_top_100(&engine, request));
+        print_percentiles(&format!("{}/dev50_top100_ranked", subset.label()), &samples);
+        group.bench_function("dev50_top100_ranked", |bench| {
+            let mut next = top_100.iter().cycle();
+            bench.iter(|| rank_top_100(&engine, next.next().expect("cycle never ends")));
+        });
         group.finish();
     }
 }
