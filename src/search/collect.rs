@@ -214,7 +214,7 @@ pub(super) fn rank_stably(
     if !hits.windows(2).any(|pair| tied(pair[0].0, pair[1].0)) {
         return Ok(());
     }
-    let keys = passage_keys(searcher, hits)?;
+    let keys = passage_keys(searcher, hits.iter().map(|(_, address)| *address))?;
     order_ties(hits, &keys);
     Ok(())
 }
@@ -254,11 +254,15 @@ fn order_ties(hits: &mut [(f32, DocAddress)], keys: &[u64]) {
     }
 }
 
-/// The stable sort key of each passage, in order (see `index::schema::passage_key`).
-fn passage_keys(searcher: &Searcher, hits: &[(f32, DocAddress)]) -> Result<Vec<u64>, SearchError> {
+/// The stable sort key of each passage, in order (see `index::schema::passage_key`);
+/// `u64::MAX` for a passage without one.
+fn passage_keys(
+    searcher: &Searcher,
+    addresses: impl ExactSizeIterator<Item = DocAddress>,
+) -> Result<Vec<u64>, SearchError> {
     let mut columns = HashMap::new();
-    let mut keys = Vec::with_capacity(hits.len());
-    for (_, address) in hits {
+    let mut keys = Vec::with_capacity(addresses.len());
+    for address in addresses {
         let column = match columns.entry(address.segment_ord) {
             std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
             std::collections::hash_map::Entry::Vacant(entry) => entry.insert(
@@ -272,6 +276,28 @@ fn passage_keys(searcher: &Searcher, hits: &[(f32, DocAddress)]) -> Result<Vec<u
         keys.push(column.first(address.doc_id).unwrap_or(u64::MAX));
     }
     Ok(keys)
+}
+
+/// The document of each passage, in order, as its key (`index::schema::document_key`, what
+/// the capped count groups passages by): read from the passage key's column, where the
+/// document ids' dictionary would be decoded a block per passage. A passage without a key is
+/// a document of its own.
+pub(super) fn document_keys_of(
+    searcher: &Searcher,
+    addresses: &[DocAddress],
+) -> Result<Vec<u64>, SearchError> {
+    let keys = passage_keys(searcher, addresses.iter().copied())?;
+    Ok(keys
+        .into_iter()
+        .zip(addresses)
+        .map(|(key, address)| match key {
+            // Above every document key (they have 44 bits).
+            u64::MAX => {
+                u64::MAX - (u64::from(address.segment_ord) << 32 | u64::from(address.doc_id))
+            }
+            key => document_key(key),
+        })
+        .collect())
 }
 
 /// The document id of each passage, in order, read from the fast field (not the doc store).

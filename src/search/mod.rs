@@ -35,7 +35,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::analysis;
 use crate::error::SearchError;
 use crate::index::{engine, VigieIndex};
-use collect::{doc_ids_of, top_passages, top_passages_split, CappedCount};
+use collect::{doc_ids_of, document_keys_of, top_passages, top_passages_split, CappedCount};
 use query::{Clause, ParsedQuery, QueryBuilder, SplitQuery, Tier, Weights};
 use snippet::Highlighter;
 use spelling::Rewrites;
@@ -597,11 +597,11 @@ impl Engine {
         cap: usize,
     ) -> Result<Vec<Candidate>, SearchError> {
         let addresses: Vec<DocAddress> = ranked.iter().map(|candidate| candidate.address).collect();
-        let doc_ids = doc_ids_of(searcher, &addresses)?;
-        let mut per_document: HashMap<String, usize> = HashMap::new();
+        let documents = document_keys_of(searcher, &addresses)?;
+        let mut per_document: HashMap<u64, usize> = HashMap::new();
         let mut kept = Vec::with_capacity(ranked.len());
-        for (candidate, doc_id) in ranked.into_iter().zip(doc_ids) {
-            let count = per_document.entry(doc_id).or_insert(0);
+        for (candidate, document) in ranked.into_iter().zip(documents) {
+            let count = per_document.entry(document).or_insert(0);
             if *count < cap {
                 *count += 1;
                 kept.push(candidate);
