@@ -2,19 +2,21 @@
 //! read, so indexing starts at once and a file of any size needs no more memory than its
 //! longest line.
 //!
-//! The file's head decides how it is read. A head that is UTF-8 text, as JSON Lines files
-//! are, is streamed; one that is not (a byte-order mark of UTF-16, NUL bytes, invalid UTF-8,
+//! The file's head decides how it is read. A head the whole-file decoder reads as UTF-8 text
+//! needing no conversion, as JSON Lines files are, is streamed; one that is not (a byte-order mark of UTF-16, NUL bytes, invalid UTF-8,
 //! mostly control characters) sends the file to the whole-file reader, which recognises
 //! UTF-16 and refuses the rest with the file's error. A line found broken later (invalid
 //! UTF-8, too long) is a bad line: reported with its number, and the other lines kept.
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::path::Path;
 
 use super::jsonl::{self, FileContext};
-use super::{controls, fallback_source, file_name, metadata, Document, DocumentKind, SourceFile};
+use super::{encoding, fallback_source, file_name, metadata, Document, DocumentKind, SourceFile};
 use crate::error::IngestError;
 
 /// Bytes read first, to decide how to read the file.
@@ -43,7 +45,7 @@ pub(super) fn read(
         .take(HEAD_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(io_error)?;
-    if !streamable(&head) {
+    if !streamable(&file.path, &head) {
         handle.read_to_end(&mut head).map_err(io_error)?;
         let whole = head.len() as u64;
         return super::read_source(file, DocumentKind::Jsonl, &head, &mut |document| {
@@ -123,22 +125,20 @@ pub(super) fn read_text(
     lines.line_errors
 }
 
-/// Whether a file starting with `head` can be read line by line as UTF-8: no byte-order mark
-/// of UTF-16, no NUL, valid UTF-8 (a character cut by the head's end aside) and not mostly
-/// control characters.
-fn streamable(head: &[u8]) -> bool {
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") || head.contains(&0) {
-        return false;
-    }
-    let text = match std::str::from_utf8(head) {
-        Ok(text) => text,
-        // Cut inside its last character by the head's length, not broken.
+/// Whether the file at `path`, starting with `head`, can be read line by line: its head reads
+/// as the whole file would be read (`encoding::decode`), as UTF-8 text needing no conversion.
+/// A character cut by the head's end is left out of the check.
+fn streamable(path: &Path, head: &[u8]) -> bool {
+    let checked = match std::str::from_utf8(head) {
         Err(error) if error.error_len().is_none() && head.len() == HEAD_BYTES => {
-            std::str::from_utf8(&head[..error.valid_up_to()]).unwrap_or_default()
+            &head[..error.valid_up_to()]
         }
-        Err(_) => return false,
+        _ => head,
     };
-    controls::stray_control_count(text) * 10 <= text.chars().count()
+    matches!(
+        encoding::decode(path, DocumentKind::Jsonl, checked),
+        Ok(Cow::Borrowed(_))
+    )
 }
 
 /// Appends the next line of `reader` (with its `\n`) to `line`, at most `max_bytes` of it:

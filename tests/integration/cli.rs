@@ -546,14 +546,10 @@ fn an_index_built_with_another_variant_is_refused_with_a_rebuild_hint() {
 
 /// Writes the first `count` articles of the scale corpus as a JSON Lines file.
 fn scale_articles(path: &Path, count: usize) {
-    use std::io::{BufRead, Write};
-    let source = shared_corpus().join("../scale/codes-en-vigueur.jsonl.gz");
-    let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(
-        std::fs::File::open(source).expect("scale corpus"),
-    ));
+    use std::io::Write;
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("jsonl"));
-    for line in reader.lines().take(count) {
-        writeln!(out, "{}", line.expect("line")).expect("write");
+    for line in crate::support::scale_lines(count) {
+        writeln!(out, "{line}").expect("write");
     }
     out.flush().expect("flush");
 }

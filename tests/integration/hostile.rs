@@ -190,25 +190,11 @@ impl Progress for RecordProgress {
     fn finish(&self) {}
 }
 
-/// The first `count` articles of the scale corpus, one JSON line each.
-fn scale_lines(count: usize) -> Vec<String> {
-    use std::io::BufRead;
-    let source = crate::support::shared_corpus().join("../scale/codes-en-vigueur.jsonl.gz");
-    let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(
-        std::fs::File::open(source).expect("scale corpus"),
-    ));
-    reader
-        .lines()
-        .take(count)
-        .map(|line| line.expect("line"))
-        .collect()
-}
-
 #[test]
 fn a_large_json_lines_file_shows_its_progress_and_a_line_broken_later_loses_nothing() {
     let dir = tempfile::tempdir().expect("temp");
     let file = dir.path().join("codes.jsonl");
-    let lines = scale_lines(3_000);
+    let lines: Vec<String> = crate::support::scale_lines(3_000).collect();
     let mut clean = lines.join("\n").into_bytes();
     clean.push(b'\n');
     std::fs::write(&file, &clean).expect("write");

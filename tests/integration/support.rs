@@ -20,6 +20,16 @@ pub fn shared_eval() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval")
 }
 
+/// The first `count` articles of the scale corpus (`../shared/scale`), one JSON line each.
+pub fn scale_lines(count: usize) -> impl Iterator<Item = String> {
+    use std::io::BufRead;
+    let source = shared_corpus().join("../scale/codes-en-vigueur.jsonl.gz");
+    let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(source).expect("scale corpus"),
+    ));
+    reader.lines().take(count).map(|line| line.expect("line"))
+}
+
 /// An on-disk index of the whole shared corpus, built once per test run.
 pub struct CorpusIndex {
     /// Keeps the index folder alive for the whole run.
