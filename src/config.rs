@@ -63,6 +63,12 @@ pub const DEFAULT_PHRASE_BOOST: f32 = 1.0;
 pub const DEFAULT_COVERAGE_BOOST: f32 = 1.0;
 /// Default weight of the bonus for words found as typed, in variants with an exact field.
 pub const DEFAULT_EXACT_BOOST: f32 = 0.5;
+/// Default number of words the related passages are searched with (see `search::related`).
+pub const DEFAULT_RELATED_TERMS: usize = 10;
+/// Default number of best matches the related passages' words are read from.
+pub const DEFAULT_RELATED_FROM: usize = 3;
+/// Most words the related passages may be searched with, and most matches read for them.
+pub const MAX_RELATED: usize = 50;
 
 /// The settings in force.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +107,11 @@ pub struct Config {
     pub exact_boost: f32,
     /// Passages holding every query word come first (else ranked by score alone).
     pub all_words_first: bool,
+    /// Words of the best matches the related passages are searched with; 0: no related
+    /// passages.
+    pub related_terms: usize,
+    /// Best matches the related passages' words are read from.
+    pub related_from: usize,
     /// A user's synonym file, added to the built-in list.
     pub synonyms_file: Option<PathBuf>,
     /// Key the write endpoints require (`Authorization: Bearer …`); `None`: writes disabled.
@@ -192,6 +203,8 @@ struct FileSettings {
     coverage_boost: Option<f32>,
     exact_boost: Option<f32>,
     all_words_first: Option<bool>,
+    related_terms: Option<usize>,
+    related_from: Option<usize>,
     synonyms: Option<PathBuf>,
     api_key: Option<String>,
     read_key: Option<String>,
@@ -236,6 +249,20 @@ impl Config {
                 value: "0".to_string(),
                 reason: "must be at least 1".to_string(),
             });
+        }
+        let related_terms = file.related_terms.unwrap_or(DEFAULT_RELATED_TERMS);
+        let related_from = file.related_from.unwrap_or(DEFAULT_RELATED_FROM);
+        for (name, value, least) in [
+            ("related_terms", related_terms, 0),
+            ("related_from", related_from, 1),
+        ] {
+            if !(least..=MAX_RELATED).contains(&value) {
+                return Err(ConfigError::Invalid {
+                    name: name.to_string(),
+                    value: value.to_string(),
+                    reason: format!("must be from {least} to {MAX_RELATED}"),
+                });
+            }
         }
         let title_boost = weight("title_boost", file.title_boost, DEFAULT_TITLE_BOOST)?;
         let inherited_title_boost = weight(
@@ -314,6 +341,8 @@ impl Config {
             coverage_boost,
             exact_boost,
             all_words_first: file.all_words_first.unwrap_or(true),
+            related_terms,
+            related_from,
             synonyms_file: overrides.synonyms_file.or(file.synonyms),
             api_key,
             read_key,

@@ -55,16 +55,36 @@ pub fn run(args: &SearchArgs, config: &Config) -> anyhow::Result<ExitCode> {
         )?;
     }
     for (rank, hit) in results.hits.iter().enumerate() {
+        write_hit(&mut out, request.offset + rank + 1, hit, &emphasis)?;
+    }
+    if !results.related.is_empty() {
         writeln!(out)?;
-        writeln!(out, "{}", heading_line(request.offset + rank + 1, hit))?;
-        // A list item reads beside the sentence that introduces it (which ends with `:`).
-        if let Some(lead_in) = &hit.lead_in {
-            let ranges = hit.lead_in_highlights.as_deref().unwrap_or_default();
-            writeln!(out, "{}", emphasis.apply(lead_in, ranges))?;
+        writeln!(
+            out,
+            "Related passages (none of the words, but those of the best matches, set off):"
+        )?;
+        let first = request.offset.max(results.total) + 1;
+        for (rank, hit) in results.related.iter().enumerate() {
+            write_hit(&mut out, first + rank, hit, &emphasis)?;
         }
-        writeln!(out, "{}", emphasis.apply(&hit.text, &hit.highlights))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn write_hit(
+    out: &mut impl Write,
+    rank: usize,
+    hit: &Hit,
+    emphasis: &Emphasis,
+) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "{}", heading_line(rank, hit))?;
+    // A list item reads beside the sentence that introduces it (which ends with `:`).
+    if let Some(lead_in) = &hit.lead_in {
+        let ranges = hit.lead_in_highlights.as_deref().unwrap_or_default();
+        writeln!(out, "{}", emphasis.apply(lead_in, ranges))?;
+    }
+    writeln!(out, "{}", emphasis.apply(&hit.text, &hit.highlights))
 }
 
 fn heading_line(rank: usize, hit: &Hit) -> String {

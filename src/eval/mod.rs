@@ -167,8 +167,9 @@ pub fn evaluate_passage_hits(
             limit: 10,
             ..SearchRequest::new(query.query.as_str())
         };
-        let hits = match engine.search(&request) {
-            Ok(results) => results.hits,
+        // The page as shown: the matches, then the related passages completing it.
+        let hits: Vec<_> = match engine.search(&request) {
+            Ok(results) => results.hits.into_iter().chain(results.related).collect(),
             Err(SearchError::InvalidRequest { .. }) => Vec::new(),
             Err(other) => return Err(EvalError::Search(other)),
         };

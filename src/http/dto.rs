@@ -117,6 +117,11 @@ pub struct SearchResponse {
     pub took_ms: f64,
     /// Passages of this page, best first.
     pub hits: Vec<HitView>,
+    /// When the matches end before the page does: passages holding none of the query's
+    /// words but the words that most characterise its best matches (marked in their
+    /// `highlight`), most related first, completing the page. Their scores are of that other
+    /// search. The next page goes on with them (`offset` past `total`).
+    pub related: Vec<HitView>,
 }
 
 /// One passage of a [`SearchResponse`].
@@ -136,14 +141,17 @@ impl From<SearchResults> for SearchResponse {
             corrected_query: results.corrected_query,
             total: results.total,
             took_ms: results.took_ms,
-            hits: results
-                .hits
-                .into_iter()
-                .map(|hit| HitView {
-                    link: format!("{}#passage-{}", document_link(&hit.doc_id), hit.passage),
-                    hit,
-                })
-                .collect(),
+            hits: results.hits.into_iter().map(HitView::from).collect(),
+            related: results.related.into_iter().map(HitView::from).collect(),
+        }
+    }
+}
+
+impl From<Hit> for HitView {
+    fn from(hit: Hit) -> Self {
+        HitView {
+            link: format!("{}#passage-{}", document_link(&hit.doc_id), hit.passage),
+            hit,
         }
     }
 }

@@ -128,6 +128,7 @@ fn estimated_bytes(request: &SearchRequest, results: &SearchResults) -> u64 {
     let hits: u64 = results
         .hits
         .iter()
+        .chain(&results.related)
         .map(|hit| {
             HIT_OVERHEAD
                 + text(&hit.doc_id)
@@ -160,6 +161,7 @@ mod tests {
             total,
             took_ms: 1.0,
             hits: Vec::new(),
+            related: Vec::new(),
         }
     }
 

@@ -18,6 +18,7 @@ mod coverage;
 mod lazy_union;
 mod proximity;
 pub mod query;
+mod related;
 pub mod snippet;
 pub mod spelling;
 mod statistics;
@@ -28,6 +29,7 @@ pub mod types;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
+use tantivy::collector::TopDocs;
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
@@ -59,6 +61,10 @@ pub struct SearchSettings {
     pub all_words_first: bool,
     /// Memory for recent answers, kept until the index changes, in bytes; 0: none kept.
     pub cache_bytes: u64,
+    /// Words of the best matches the related passages are searched with; 0: none searched.
+    pub related_terms: usize,
+    /// Best matches the related passages' words are read from.
+    pub related_from: usize,
 }
 
 /// Default memory for recent answers (see [`SearchSettings::cache_bytes`]).
@@ -70,6 +76,8 @@ impl Default for SearchSettings {
             weights: Weights::default(),
             all_words_first: true,
             cache_bytes: DEFAULT_CACHE_BYTES,
+            related_terms: crate::config::DEFAULT_RELATED_TERMS,
+            related_from: crate::config::DEFAULT_RELATED_FROM,
         }
     }
 }
@@ -92,6 +100,8 @@ impl SearchSettings {
             },
             all_words_first: config.all_words_first,
             cache_bytes: config.cache_mb.saturating_mul(1024 * 1024),
+            related_terms: config.related_terms,
+            related_from: config.related_from,
         }
     }
 }
@@ -111,6 +121,36 @@ pub struct Engine {
 struct Candidate {
     score: f32,
     address: DocAddress,
+}
+
+/// What [`Engine::rank`] found for a page.
+struct Ranked {
+    /// Passages matching the query, all pages (as the pages can show them, with `per_doc`).
+    total: usize,
+    /// The page's matches, best first.
+    page: Vec<Candidate>,
+    /// The related passages completing a page the matches do not fill (see `related`).
+    related: Vec<Candidate>,
+    /// The words the related passages were searched with (analyzed terms).
+    related_terms: Vec<String>,
+}
+
+/// What the related passages' query is built from.
+struct RelatedSearch<'q> {
+    builder: &'q QueryBuilder<'q>,
+    parsed: &'q ParsedQuery,
+    filters: &'q [Box<dyn Query>],
+}
+
+impl Ranked {
+    fn empty(total: usize) -> Self {
+        Ranked {
+            total,
+            page: Vec::new(),
+            related: Vec::new(),
+            related_terms: Vec::new(),
+        }
+    }
 }
 
 impl Engine {
@@ -369,15 +409,25 @@ impl Engine {
                     .to_string(),
             });
         }
-        let (total, candidates) = if parsed.groups.is_empty() {
-            (0, Vec::new())
+        let ranked = if parsed.groups.is_empty() {
+            Ranked::empty(0)
         } else {
             self.rank(searcher, &parsed, request, limit)?
         };
         let mut highlighter = Highlighter::for_query(&parsed, self.index.variant());
-        let hits = candidates
+        let hits = ranked
+            .page
             .into_iter()
             .map(|candidate| self.hit(searcher, candidate, &mut highlighter))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut related_highlighter = Highlighter::new(
+            ranked.related_terms.iter().map(String::as_str),
+            self.index.variant(),
+        );
+        let related = ranked
+            .related
+            .into_iter()
+            .map(|candidate| self.hit(searcher, candidate, &mut related_highlighter))
             .collect::<Result<Vec<_>, _>>()?;
         let corrected_query = if rewrites.is_empty() {
             None
@@ -398,20 +448,22 @@ impl Engine {
         Ok(SearchResults {
             query: request.query.clone(),
             corrected_query,
-            total,
+            total: ranked.total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
+            related,
         })
     }
 
-    /// Finds the total and the requested page of candidates, best first.
+    /// Finds the total and the requested page of candidates, best first, with the related
+    /// passages completing a page the matches do not fill.
     fn rank(
         &self,
         searcher: &Searcher,
         parsed: &ParsedQuery,
         request: &SearchRequest,
         limit: usize,
-    ) -> Result<(usize, Vec<Candidate>), SearchError> {
+    ) -> Result<Ranked, SearchError> {
         let builder = QueryBuilder {
             fields: self.index.fields(),
             weights: self.settings.weights,
@@ -456,12 +508,13 @@ impl Engine {
         if one_pass {
             let (matched, hits) =
                 collect::counted_top_passages(&statistics, any_query.as_ref(), page_end)?;
-            let page = merge_tiers(vec![hits])
-                .into_iter()
-                .skip(request.offset)
-                .take(limit)
-                .collect();
-            return Ok((matched, page));
+            let ranked = merge_tiers(vec![hits]);
+            let related = RelatedSearch {
+                builder: &builder,
+                parsed,
+                filters: &filters,
+            };
+            return self.page_of(searcher, matched, ranked, &related, request, limit);
         }
         // Counted apart and without scores: ranked alone, the top passages may skip those
         // that cannot reach them, which a single pass for both could not. With a cap per
@@ -486,7 +539,7 @@ impl Engine {
                 Some(counts) => counts,
                 None => count_alone(None)?,
             };
-            return Ok((total, Vec::new()));
+            return Ok(Ranked::empty(total));
         }
         let mut phrases_matched = None;
         loop {
@@ -530,15 +583,150 @@ impl Engine {
                 None => ranked,
             };
             if ranked.len() >= page_end || exhausted {
-                let page = ranked
-                    .into_iter()
-                    .skip(request.offset)
-                    .take(limit)
-                    .collect();
-                return Ok((total, page));
+                let related = RelatedSearch {
+                    builder: &builder,
+                    parsed,
+                    filters: &filters,
+                };
+                return self.page_of(searcher, total, ranked, &related, request, limit);
             }
             window = (window * 4).min(matched);
         }
+    }
+
+    /// The page of `ranked` (every match up to the page's end at least, best first) the
+    /// request asks for, completed by related passages when the matches end before it does.
+    fn page_of(
+        &self,
+        searcher: &Searcher,
+        total: usize,
+        ranked: Vec<Candidate>,
+        related: &RelatedSearch,
+        request: &SearchRequest,
+        limit: usize,
+    ) -> Result<Ranked, SearchError> {
+        let page_end = request.offset + limit;
+        let (related, related_terms) = if ranked.len() < page_end {
+            self.related_passages(searcher, related, &ranked, request, page_end)?
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let page = ranked
+            .into_iter()
+            .skip(request.offset)
+            .take(limit)
+            .collect();
+        Ok(Ranked {
+            total,
+            page,
+            related,
+            related_terms,
+        })
+    }
+
+    /// The related passages of a page ending at `page_end` past the last of the matches,
+    /// `ranked` (all of them, best first), with the words they were searched with: the
+    /// `related_terms` words that most characterise the best `related_from` matches.
+    fn related_passages(
+        &self,
+        searcher: &Searcher,
+        search: &RelatedSearch,
+        ranked: &[Candidate],
+        request: &SearchRequest,
+        page_end: usize,
+    ) -> Result<(Vec<Candidate>, Vec<String>), SearchError> {
+        let best = &ranked[..ranked.len().min(self.settings.related_from)];
+        if best.is_empty() || self.settings.related_terms == 0 {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let mut analyzer = self.index.analyzer();
+        let fields = self.index.fields();
+        let mut asked = Vec::new();
+        for clause in search.parsed.groups.iter().flatten() {
+            clause.collect_terms(&mut asked);
+        }
+        let asked: HashSet<&str> = asked.into_iter().collect();
+        let terms = related::telling_terms(
+            searcher,
+            fields,
+            &mut analyzer,
+            best,
+            &asked,
+            self.settings.related_terms,
+        )?;
+        let Some(query) = search
+            .builder
+            .related(search.parsed, search.filters, &terms)
+        else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        // The matches are all in `ranked` (those a cap per document left out are of
+        // documents it already fills): they are skipped here rather than excluded from the
+        // query, which would match the query's words again.
+        let matches: HashSet<DocAddress> = ranked.iter().map(|hit| hit.address).collect();
+        let wanted = page_end - ranked.len();
+        let mut fetch = match request.per_doc {
+            Some(_) => (wanted * 4).max(50),
+            None => wanted,
+        } + matches.len();
+        let related = loop {
+            let hits = searcher
+                .search(&query, &TopDocs::with_limit(fetch).order_by_score())
+                .map_err(engine)?;
+            let found = hits.len();
+            let related: Vec<Candidate> = hits
+                .into_iter()
+                .filter(|(_, address)| !matches.contains(address))
+                .map(|(score, address)| Candidate { score, address })
+                .collect();
+            let Some(cap) = request.per_doc else {
+                break related;
+            };
+            let related = self.cap_after(searcher, ranked, related, cap.max(1))?;
+            if related.len() >= wanted || found < fetch {
+                break related;
+            }
+            fetch *= 4;
+        };
+        let skipped = request.offset.saturating_sub(ranked.len());
+        let page = related
+            .into_iter()
+            .skip(skipped)
+            .take(wanted - skipped)
+            .collect();
+        Ok((page, terms.into_iter().map(|(term, _)| term).collect()))
+    }
+
+    /// Keeps at most `cap` passages of each document among `later`, counting those `earlier`
+    /// (already capped) holds.
+    fn cap_after(
+        &self,
+        searcher: &Searcher,
+        earlier: &[Candidate],
+        later: Vec<Candidate>,
+        cap: usize,
+    ) -> Result<Vec<Candidate>, SearchError> {
+        let addresses: Vec<DocAddress> = earlier
+            .iter()
+            .chain(&later)
+            .map(|candidate| candidate.address)
+            .collect();
+        let documents = document_keys_of(searcher, &addresses)?;
+        let (before, after) = documents.split_at(earlier.len());
+        let mut per_document: HashMap<u64, usize> = HashMap::new();
+        for &document in before {
+            *per_document.entry(document).or_insert(0) += 1;
+        }
+        Ok(later
+            .into_iter()
+            .zip(after)
+            .filter(|(_, document)| {
+                let count = per_document.entry(**document).or_insert(0);
+                *count += 1;
+                *count <= cap
+            })
+            .map(|(candidate, _)| candidate)
+            .collect())
     }
 
     /// The best `limit` passages holding some of the query's groups: ranked by score, then
@@ -620,7 +808,16 @@ impl Engine {
         if parsed.groups.is_empty() {
             return Ok(Vec::new());
         }
-        let (_, candidates) = self.rank(&searcher, &parsed, request, request.limit)?;
+        let ranked = self.rank(&searcher, &parsed, request, request.limit)?;
+        // Related passages after the matches, their scores (of another query) brought under
+        // the last match's, in order: a run file is read by score.
+        let floor = ranked.page.last().map_or(1.0, |last| last.score);
+        let most_related = ranked.related.first().map_or(1.0, |first| first.score);
+        let related = ranked.related.into_iter().map(|candidate| Candidate {
+            score: floor * candidate.score / (2.0 * most_related.max(f32::MIN_POSITIVE)),
+            address: candidate.address,
+        });
+        let candidates: Vec<Candidate> = ranked.page.into_iter().chain(related).collect();
         let addresses: Vec<DocAddress> = candidates
             .iter()
             .map(|candidate| candidate.address)

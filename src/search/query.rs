@@ -828,6 +828,40 @@ impl QueryBuilder<'_> {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// The related passages' query (see `search::related`): passages holding some of `terms`
+    /// (analyzed words of the text field, with their weights) in their text, within the
+    /// query's exclusions and filters. `None` without terms.
+    pub fn related(
+        &self,
+        parsed: &ParsedQuery,
+        filters: &[Box<dyn Query>],
+        terms: &[(String, f32)],
+    ) -> Option<Box<dyn Query>> {
+        if terms.is_empty() {
+            return None;
+        }
+        let any: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .map(|(term, weight)| {
+                let held = TermQuery::new(
+                    Term::from_field_text(self.fields.body, term),
+                    IndexRecordOption::WithFreqs,
+                );
+                let weighted: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(held), *weight));
+                (Occur::Should, weighted)
+            })
+            .collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(any)))];
+        for excluded in &parsed.excluded {
+            clauses.push((Occur::MustNot, self.clause_on(excluded, self.fields.body)));
+        }
+        for filter in filters {
+            clauses.push((Occur::Must, filter.box_clone()));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
     /// The alternatives of the partial tier (`Tier::Any`, or `Tier::AnyWithProximity` with its
     /// proximity bonuses), each marked true when it is a single term.
     ///

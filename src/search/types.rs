@@ -67,6 +67,10 @@ pub struct SearchResults {
     pub took_ms: f64,
     /// The page of passages, best first.
     pub hits: Vec<Hit>,
+    /// When the matches end before the page does: passages holding none of the query's words
+    /// but the words that most characterise its best matches, most related first, completing
+    /// the page (their words of those marked; their scores are of that other search).
+    pub related: Vec<Hit>,
 }
 
 /// One ranked passage.

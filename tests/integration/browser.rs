@@ -337,6 +337,29 @@ fn drive(browser: &mut Browser, servers: &Servers) -> Result<(), String> {
         format!("no correction shown: {corrected}"),
     )?;
 
+    // Two passages write `ECE`: the page goes on with related passages, under their own
+    // heading, their shared words marked.
+    search_afresh(browser, "ECE")?;
+    let related = browser.wait_for(
+        &format!(
+            "(() => {{ const section = {ROOT}.querySelector('.related');
+               if (!section || section.hidden) return null;
+               return [section.querySelector('.related-title').textContent,
+                       section.querySelectorAll('.hit').length,
+                       {ROOT}.querySelector('.results').querySelectorAll('.hit').length,
+                       section.querySelectorAll('mark').length]; }})()"
+        ),
+        "related passages for « ECE »",
+    )?;
+    check(
+        related[0] == "Passages apparentés"
+            && related[1].as_u64() >= Some(5)
+            && related[2] == 2
+            && related[3].as_u64() >= Some(5),
+        format!("related passages: {related}"),
+    )?;
+    browser.screenshot(&artifacts().join("widget-related.png"))?;
+
     // The widget embedded in a page of another origin, calling Vigie through CORS.
     browser.navigate(&format!("{}/", servers.host))?;
     browser.wait_for(

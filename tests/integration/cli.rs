@@ -308,19 +308,7 @@ fn search_prints_ranked_passages_or_the_api_json() {
         .stdout(predicate::str::contains("[équipes]").or(predicate::str::contains("[Équipes]")));
 
     // A list item is printed under the sentence introducing its list.
-    let output = vigie()
-        .args([
-            "search",
-            "entropie minimale mot de passe",
-            "--limit",
-            "1",
-            "--index",
-        ])
-        .arg(&index)
-        .output()
-        .expect("runs");
-    assert!(output.status.success(), "{output:?}");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = printed_search(&index, &["entropie minimale mot de passe", "--limit", "1"]);
     let lines: Vec<&str> = stdout.lines().collect();
     let item = lines
         .iter()
@@ -350,6 +338,26 @@ fn search_prints_ranked_passages_or_the_api_json() {
         .unwrap_or_default()
         .starts_with("/documents/"));
 
+    // Matches too few to fill the page are followed by related passages, numbered on.
+    let stdout = printed_search(&index, &["ECE", "--limit", "4"]);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let related = lines
+        .iter()
+        .position(|line| line.starts_with("Related passages"))
+        .unwrap_or_else(|| panic!("no related passages in {stdout}"));
+    assert!(
+        lines[..related].iter().any(|line| line.starts_with("2. ")),
+        "{stdout}"
+    );
+    assert!(
+        lines[related..].iter().any(|line| line.starts_with("3. ")),
+        "{stdout}"
+    );
+    assert!(
+        lines[related..].iter().any(|line| line.starts_with("4. ")),
+        "{stdout}"
+    );
+
     // A query starting with an exclusion is a query, not an unknown flag.
     let output = vigie()
         .args(["search", "-PNR coopération", "--json", "--index"])
@@ -364,6 +372,19 @@ fn search_prints_ranked_passages_or_the_api_json() {
         .into_iter()
         .flatten()
         .all(|hit| !hit["text"].as_str().unwrap_or_default().contains("PNR")));
+}
+
+/// What `vigie search <args> --index <index>` prints, once it has succeeded.
+fn printed_search(index: &Path, args: &[&str]) -> String {
+    let output = vigie()
+        .arg("search")
+        .args(args)
+        .arg("--index")
+        .arg(index)
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod merge;
 mod metrics;
 mod openapi;
 mod paging;
+mod related;
 mod relevance;
 mod suggest;
 mod support;

@@ -132,6 +132,8 @@ async fn read_responses_and_errors_validate_against_the_document() {
             "/search?q=coop%C3%A9ration%20polici%C3%A8re&limit=5",
             StatusCode::OK,
         ),
+        // Two matches, then related passages.
+        ("/search", "/search?q=ECE&limit=5", StatusCode::OK),
         ("/search", "/search?q=", StatusCode::BAD_REQUEST),
         (
             "/search",

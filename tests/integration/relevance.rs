@@ -99,8 +99,9 @@ fn pinned_dev_queries_find_their_passage() {
 #[test]
 fn piaf_quality_stays_at_its_measured_level() {
     // The whole PIAF set, as `vigie eval ../shared/eval/piaf` runs it: 7,569 questions, top
-    // 100, one passage per document. Measured: nDCG@10 0.8074, MRR@10 0.7780, Recall@100
-    // 0.9569; the floors leave room for rounding only, not for a lost point.
+    // 100, one passage per document, the related passages completing a list the matches do
+    // not fill. Measured: nDCG@10 0.8092, MRR@10 0.7794, Recall@100 0.9618 (0.9584 without
+    // the related passages); the floors leave room for rounding only, not for a lost point.
     let set = shared_eval().join("piaf");
     let dir = tempfile::tempdir().expect("temporary folder");
     let index = VigieIndex::open_or_create(&dir.path().join("index")).expect("index opens");
@@ -118,7 +119,7 @@ fn piaf_quality_stays_at_its_measured_level() {
     assert_eq!(report.queries, 7_569);
     assert!(report.ndcg_at_10 >= 0.805, "{report:?}");
     assert!(report.mrr_at_10 >= 0.776, "{report:?}");
-    assert!(report.recall_at_100 >= 0.955, "{report:?}");
+    assert!(report.recall_at_100 >= 0.960, "{report:?}");
 }
 
 #[test]

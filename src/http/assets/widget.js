@@ -52,6 +52,8 @@
       empty_query: "Saisissez au moins un mot.",
     },
     more: "Afficher les passages suivants",
+    related: "Passages apparentés",
+    relatedNote: "Ils ne contiennent pas les mots cherchés, mais ceux des meilleurs résultats (surlignés).",
     passage: "passage",
     article: "Article",
     suggestionCount: (count) =>
@@ -128,8 +130,11 @@
 .title { font-size: 1.05rem; margin: 0; }
 .title a { color: var(--vigie-link, #000091); }
 .meta { margin: 0.15rem 0 0.4rem; font-size: 0.875rem; color: var(--vigie-muted, #4a4a4a); }
-.passage { margin: 0; white-space: pre-line; }
+.passage { margin: 0; white-space: pre-line; overflow-wrap: anywhere; }
 .lead-in { margin: 0 0 0.15rem; color: var(--vigie-muted, #4a4a4a); font-style: italic; }
+.related-title { font-size: 1rem; margin: 1rem 0 0.15rem; }
+.related-note { margin: 0 0 0.5rem; font-size: 0.875rem; color: var(--vigie-muted, #4a4a4a); }
+.related .hit { border-left-color: var(--vigie-border, #929292); }
 .more {
   font: inherit; cursor: pointer; margin: 0.25rem 0 0.75rem; padding: 0.45rem 0.9rem;
   color: var(--vigie-link, #000091); background: var(--vigie-background, #fff);
@@ -238,6 +243,7 @@ mark {
         input: `${this.id}-input`,
         listbox: `${this.id}-listbox`,
         status: `${this.id}-status`,
+        related: `${this.id}-related`,
       };
       this.ids = ids;
       const container = element("div", { class: "vigie", part: "container" });
@@ -277,7 +283,15 @@ mark {
       this.status = element("p", { id: ids.status, class: "status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
       this.results = element("ol", { class: "results", "aria-label": TEXT.results });
       this.moreButton = element("button", { class: "more", type: "button", hidden: "" }, TEXT.more);
-      container.append(this.form, this.suggestStatus, this.status, this.results, this.moreButton);
+      // Passages holding none of the words, completing a page the matches do not fill.
+      this.related = element("section", { class: "related", "aria-labelledby": ids.related, hidden: "" });
+      this.relatedResults = element("ol", { class: "results" });
+      this.related.append(
+        element("h3", { id: ids.related, class: "related-title" }, TEXT.related),
+        element("p", { class: "related-note" }, TEXT.relatedNote),
+        this.relatedResults,
+      );
+      container.append(this.form, this.suggestStatus, this.status, this.results, this.moreButton, this.related);
       root.append(container);
     }
 
@@ -440,6 +454,7 @@ mark {
       const sequence = ++this.searchSequence;
       if (!text) {
         this.results.replaceChildren();
+        this.showRelated([]);
         this.moreButton.hidden = true;
         this.status.textContent = TEXT.empty;
         return;
@@ -465,6 +480,7 @@ mark {
         if (!response.ok) {
           const refused = response.status < 500 && TEXT.refused[body.code];
           this.results.replaceChildren();
+          this.showRelated([]);
           this.status.textContent = refused || TEXT.failed;
           return;
         }
@@ -472,6 +488,7 @@ mark {
       } catch (error) {
         if (sequence !== this.searchSequence) return;
         this.results.replaceChildren();
+        this.showRelated([]);
         this.status.textContent = error && error.name === "AbortError" ? TEXT.timedOut : TEXT.failed;
       } finally {
         clearTimeout(timer);
@@ -499,6 +516,15 @@ mark {
         ? `${TEXT.corrected(body.corrected_query)} ` : "";
       this.status.textContent = corrected + TEXT.resultCount(total, this.shown);
       this.moreButton.hidden = !(hits.length && this.shown < total && this.shown <= MAX_OFFSET);
+      // A page the matches do not fill ends with related passages; an earlier page has none.
+      const related = Array.isArray(body.related) ? body.related : [];
+      if (related.length || !offset) this.showRelated(related);
+    }
+
+    showRelated(related) {
+      // Their marks are the best matches' words, not the query's: the document opens unmarked.
+      this.relatedResults.replaceChildren(...related.map((hit) => this.hitItem(hit, "")));
+      this.related.hidden = related.length === 0;
     }
 
     hitItem(hit, query) {
