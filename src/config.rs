@@ -64,7 +64,7 @@ pub const DEFAULT_COVERAGE_BOOST: f32 = 1.0;
 /// Default weight of the bonus for words found as typed, in variants with an exact field.
 pub const DEFAULT_EXACT_BOOST: f32 = 0.5;
 /// Default number of words the related passages are searched with (see `search::related`).
-pub const DEFAULT_RELATED_TERMS: usize = 10;
+pub const DEFAULT_RELATED_TERMS: usize = 20;
 /// Default number of best matches the related passages' words are read from.
 pub const DEFAULT_RELATED_FROM: usize = 3;
 /// Most words the related passages may be searched with, and most matches read for them.

@@ -654,9 +654,10 @@ impl Engine {
             &asked,
             self.settings.related_terms,
         )?;
+        let min_shared = related::MIN_SHARED;
         let Some(query) = search
             .builder
-            .related(search.parsed, search.filters, &terms)
+            .related(search.parsed, search.filters, &terms, min_shared)
         else {
             return Ok((Vec::new(), Vec::new()));
         };

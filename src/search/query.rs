@@ -828,16 +828,17 @@ impl QueryBuilder<'_> {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// The related passages' query (see `search::related`): passages holding some of `terms`
-    /// (analyzed words of the text field, with their weights) in their text, within the
-    /// query's exclusions and filters. `None` without terms.
+    /// The related passages' query (see `search::related`): passages holding at least
+    /// `min_shared` of `terms` (analyzed words of the text field, with their weights) in their
+    /// text, within the query's exclusions and filters. `None` with fewer terms than that.
     pub fn related(
         &self,
         parsed: &ParsedQuery,
         filters: &[Box<dyn Query>],
         terms: &[(String, f32)],
+        min_shared: usize,
     ) -> Option<Box<dyn Query>> {
-        if terms.is_empty() {
+        if terms.is_empty() || terms.len() < min_shared {
             return None;
         }
         let any: Vec<(Occur, Box<dyn Query>)> = terms
@@ -851,8 +852,10 @@ impl QueryBuilder<'_> {
                 (Occur::Should, weighted)
             })
             .collect();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::new(any)))];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            Box::new(BooleanQuery::with_minimum_required_clauses(any, min_shared)),
+        )];
         for excluded in &parsed.excluded {
             clauses.push((Occur::MustNot, self.clause_on(excluded, self.fields.body)));
         }

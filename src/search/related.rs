@@ -5,7 +5,8 @@
 //! The words are read from the best matches' text, each weighted by how often it occurs
 //! there (relative to the passage's length, and less for a lower-ranked match) times its
 //! rarity in the index (IDF), so that a passage's subject outweighs its common words. A word
-//! found in one passage only cannot lead anywhere else and is left out.
+//! the best matches write only once, or that no other passage holds, is left out, and a
+//! related passage must hold two of the words.
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,6 +18,13 @@ use crate::error::SearchError;
 use crate::index::{engine, Fields};
 
 use super::Candidate;
+
+/// A word must occur this many times in the best matches, together: a word they write once
+/// is more often incidental than their subject (as in Lucene's "more like this").
+const MIN_OCCURRENCES: u32 = 2;
+
+/// A related passage holds at least this many of the words: one word in common says little.
+pub(super) const MIN_SHARED: usize = 2;
 
 /// How sharply a lower-ranked match's words count less: a match scoring `s` against the best
 /// one's `best` weighs `exp(RANK_SHARPNESS × (s − best) / best)`.
@@ -39,6 +47,7 @@ pub(super) fn telling_terms(
         return Ok(Vec::new());
     }
     let mut weights: HashMap<String, f32> = HashMap::new();
+    let mut occurrences_in_best: HashMap<String, u32> = HashMap::new();
     let mut counts: HashMap<String, u32> = HashMap::new();
     for candidate in best {
         let stored: TantivyDocument = searcher.doc(candidate.address).map_err(engine)?;
@@ -67,12 +76,16 @@ pub(super) fn telling_terms(
         };
         let length = length.max(1) as f32;
         for (term, occurrences) in counts.drain() {
+            *occurrences_in_best.entry(term.clone()).or_insert(0) += occurrences;
             *weights.entry(term).or_insert(0.0) += rank_weight * occurrences as f32 / length;
         }
     }
     let candidates: Vec<(String, f32)> = weights
         .into_iter()
-        .filter(|(term, _)| !asked.contains(term.as_str()))
+        .filter(|(term, _)| {
+            !asked.contains(term.as_str())
+                && occurrences_in_best.get(term).copied().unwrap_or(0) >= MIN_OCCURRENCES
+        })
         .collect();
     let held_by = passages_holding(searcher, fields, &candidates)?;
     let passages = searcher.num_docs() as f32;
