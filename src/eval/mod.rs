@@ -52,7 +52,8 @@ pub fn evaluate_qrels(
         judged += 1;
         let ranking = rank_documents(engine, &query.text)?;
         if let Some(out) = run.as_deref_mut() {
-            for (rank, (doc_id, score)) in ranking.iter().enumerate() {
+            let scores = run_scores(ranking.iter().map(|(_, score)| *score));
+            for (rank, ((doc_id, _), score)) in ranking.iter().zip(scores).enumerate() {
                 writeln!(out, "{} Q0 {} {} {score} vigie", query.id, doc_id, rank + 1)
                     .map_err(EvalError::Run)?;
             }
@@ -77,6 +78,25 @@ pub fn evaluate_qrels(
         recall_at_100: mean(totals[2]),
         map_at_100: mean(totals[3]),
     })
+}
+
+/// The scores a run file gives a ranking: trec_eval orders a run by score, not by rank, so
+/// each score is kept below the one before it. The engine's order can differ from its scores
+/// by a hair (passages within 10⁻⁵ of each other come in a stable order; a tier comes above
+/// the next whatever their scores): such a score is written just under the one before.
+fn run_scores(scores: impl Iterator<Item = f32>) -> Vec<f32> {
+    let mut ceiling = f32::INFINITY;
+    scores
+        .map(|score| {
+            let written = if score < ceiling {
+                score
+            } else {
+                ceiling.next_down()
+            };
+            ceiling = written;
+            written
+        })
+        .collect()
 }
 
 /// Document ids ranked by their best passage, top 100.
@@ -223,4 +243,25 @@ fn hit_scores<'a>(ranks: impl Iterator<Item = &'a QueryRank>) -> HitScores {
         scores.mrr_at_10 /= count;
     }
     scores
+}
+
+#[cfg(test)]
+mod tests {
+    use super::run_scores;
+
+    #[test]
+    fn a_run_s_scores_fall_with_its_ranks() {
+        let engine = [9.5, 4.0, 4.000_02, 4.0, 1.0, 2.0, 0.5];
+        let written = run_scores(engine.into_iter());
+        assert!(
+            written.windows(2).all(|pair| pair[0] > pair[1]),
+            "{written:?}"
+        );
+        // Scores already falling are written as they are.
+        assert_eq!(written[0], 9.5);
+        assert_eq!(written[1], 4.0);
+        assert_eq!(written[6], 0.5);
+        assert!(written[2] < 4.0 && written[2] > 3.999_99, "{written:?}");
+        assert!(written[5] < written[4], "{written:?}");
+    }
 }

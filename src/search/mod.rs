@@ -29,7 +29,6 @@ pub mod types;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
-use tantivy::collector::TopDocs;
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
@@ -670,10 +669,10 @@ impl Engine {
             Some(_) => (wanted * 4).max(50),
             None => wanted,
         } + matches.len();
+        // Ranked as the matches are: equal scores in a stable order, whatever the segments.
+        let statistics = Statistics::new(searcher, fields);
         let related = loop {
-            let hits = searcher
-                .search(&query, &TopDocs::with_limit(fetch).order_by_score())
-                .map_err(engine)?;
+            let hits = top_passages(&statistics, query.as_ref(), fetch)?;
             let found = hits.len();
             let related: Vec<Candidate> = hits
                 .into_iter()

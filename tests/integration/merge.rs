@@ -74,9 +74,11 @@ fn answers(engine: &Engine) -> Vec<serde_json::Value> {
             json["took_ms"] = serde_json::Value::Null;
             // Scores are summed in another order over one segment than over several: they
             // may differ in their last bits, never in the order they give.
-            for hit in json["hits"].as_array_mut().into_iter().flatten() {
-                let score = hit["score"].as_f64().unwrap_or(f64::NAN);
-                hit["score"] = format!("{score:.4}").into();
+            for list in ["hits", "related"] {
+                for hit in json[list].as_array_mut().into_iter().flatten() {
+                    let score = hit["score"].as_f64().unwrap_or(f64::NAN);
+                    hit["score"] = format!("{score:.4}").into();
+                }
             }
             all.push(json);
         }
