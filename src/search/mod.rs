@@ -419,15 +419,20 @@ impl Engine {
             .into_iter()
             .map(|candidate| self.hit(searcher, candidate, &mut highlighter))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut related_highlighter = Highlighter::new(
-            ranked.related_terms.iter().map(String::as_str),
-            self.index.variant(),
-        );
-        let related = ranked
-            .related
-            .into_iter()
-            .map(|candidate| self.hit(searcher, candidate, &mut related_highlighter))
-            .collect::<Result<Vec<_>, _>>()?;
+        let related = if ranked.related.is_empty() {
+            Vec::new()
+        } else {
+            // Their marks are the words they share with the best matches.
+            let mut related_highlighter = Highlighter::new(
+                ranked.related_terms.iter().map(String::as_str),
+                self.index.variant(),
+            );
+            ranked
+                .related
+                .into_iter()
+                .map(|candidate| self.hit(searcher, candidate, &mut related_highlighter))
+                .collect::<Result<Vec<_>, _>>()?
+        };
         let corrected_query = if rewrites.is_empty() {
             None
         } else {
