@@ -193,6 +193,7 @@ impl Engine {
         self.synonyms.expand(&mut parsed);
         // Before the stand-ins: a compound's other forms are still marked as such then.
         let split_compounds = self.split_compounds_found_nowhere(searcher, &mut parsed)?;
+        let loosened_phrases = self.loosen_phrases_found_nowhere(searcher, &mut parsed)?;
         self.stand_in_for_absent_words(searcher, &mut parsed)?;
         if self.index.variant().uses_exact_field() {
             parsed.exact = query::exact_clauses(query_text, &mut analysis::exact_analyzer());
@@ -202,6 +203,7 @@ impl Engine {
             Rewrites {
                 corrections,
                 split_compounds,
+                loosened_phrases,
             },
         ))
     }
@@ -336,6 +338,52 @@ impl Engine {
             });
         }
         Ok(split)
+    }
+
+    /// Searches the words of each quoted phrase that no passage holds (in its text, headings,
+    /// article number or document title) as if typed without quotes: a query that finds
+    /// nothing leads nowhere, and the answer says what was searched instead. Returns the text
+    /// of each phrase loosened.
+    fn loosen_phrases_found_nowhere(
+        &self,
+        searcher: &Searcher,
+        parsed: &mut ParsedQuery,
+    ) -> Result<Vec<String>, SearchError> {
+        let builder = QueryBuilder {
+            fields: self.index.fields(),
+            weights: self.settings.weights,
+        };
+        let mut loosened = Vec::new();
+        let mut quoted = parsed.quoted.clone();
+        // From the last, so that loosening one leaves the others' indices as they are.
+        quoted.sort_unstable_by_key(|(index, _)| std::cmp::Reverse(*index));
+        for (index, text) in quoted {
+            let Some(Clause::Phrase(words)) =
+                parsed.groups.get(index).and_then(|g| query::typed(g))
+            else {
+                continue;
+            };
+            let words: Vec<String> = words.iter().map(|(_, word)| word.clone()).collect();
+            let alone = ParsedQuery {
+                groups: vec![parsed.groups[index].clone()],
+                ..ParsedQuery::default()
+            };
+            if collect::matches_any(searcher, builder.build(&alone, &[], Tier::Any).as_ref())? {
+                continue;
+            }
+            let added = words.len() - 1;
+            parsed.groups.splice(
+                index..=index,
+                words.into_iter().map(|word| vec![Clause::Term(word)]),
+            );
+            loosened.push(text);
+            parsed.renumber(|old| match old.cmp(&index) {
+                std::cmp::Ordering::Less => Some(old),
+                std::cmp::Ordering::Equal => None,
+                std::cmp::Ordering::Greater => Some(old + added),
+            });
+        }
+        Ok(loosened)
     }
 
     /// Gives the synonyms of words the index holds nowhere the full weight of the words typed:

@@ -98,6 +98,9 @@ pub struct ParsedQuery {
     /// position in the query as the analyzer counts positions in the texts: a stop word
     /// leaves a gap (`Cour de justice de l'Union européenne`: 0, 2, 4, 5).
     pub typed_words: Vec<(usize, String)>,
+    /// The groups typed as a quoted phrase (`"équipes communes d'enquête"`), with the text
+    /// between the quotes: when no passage holds the phrase, the engine searches its words.
+    pub quoted: Vec<(usize, String)>,
 }
 
 impl ParsedQuery {
@@ -110,6 +113,10 @@ impl ParsedQuery {
                 .filter_map(|&index| new_index(index))
                 .collect();
         }
+        self.quoted = std::mem::take(&mut self.quoted)
+            .into_iter()
+            .filter_map(|(index, text)| new_index(index).map(|index| (index, text)))
+            .collect();
     }
 }
 
@@ -365,6 +372,9 @@ pub fn parse_with<E>(
         } else {
             if !quoted && matches!(clause, Clause::Phrase(_)) && is_hyphenated(&text) {
                 parsed.compounds.push(parsed.groups.len());
+            }
+            if quoted && matches!(clause, Clause::Phrase(_)) {
+                parsed.quoted.push((parsed.groups.len(), text.clone()));
             }
             let is_plain_word = !quoted && matches!(clause, Clause::Term(_));
             let split = match (&previous_word, is_plain_word) {

@@ -132,18 +132,23 @@ pub struct Rewrites {
     /// The terms of each word typed with hyphens that was searched as its parts apart
     /// (`cyber-sécurité` → `cyber`, `securit`).
     pub split_compounds: Vec<Vec<String>>,
+    /// The text of each quoted phrase that no passage holds, searched as its words.
+    pub loosened_phrases: Vec<String>,
 }
 
 impl Rewrites {
     /// True when the words were searched as typed.
     pub fn is_empty(&self) -> bool {
-        self.corrections.is_empty() && self.split_compounds.is_empty()
+        self.corrections.is_empty()
+            && self.split_compounds.is_empty()
+            && self.loosened_phrases.is_empty()
     }
 }
 
 /// The query text as searched: each corrected word replaced by the indexed word as the texts
 /// write it (`written(highlighter, term)`; the corrected term itself when it finds none), each
-/// compound searched as its parts written with spaces (`cyber-sécurité` → `cyber sécurité`).
+/// compound searched as its parts written with spaces (`cyber-sécurité` → `cyber sécurité`),
+/// each quoted phrase searched as its words without its quotes.
 pub fn corrected_query<E, F>(
     query: &str,
     rewrites: &Rewrites,
@@ -153,8 +158,9 @@ pub fn corrected_query<E, F>(
 where
     F: FnMut(&mut Highlighter, &str) -> Result<Option<String>, E>,
 {
+    let unquoted = without_quotes(query, &rewrites.loosened_phrases);
     let mut words: Vec<String> = Vec::new();
-    for typed_word in query.split_whitespace() {
+    for typed_word in unquoted.split_whitespace() {
         // Quotes, brackets or a `-` around a word stay as typed (`"coopératon` → `"`, word).
         let word = typed_word.trim_matches(|c: char| !c.is_alphanumeric());
         let Some(word_start) = typed_word.find(word).filter(|_| !word.is_empty()) else {
@@ -191,6 +197,31 @@ where
         }
     }
     Ok(words.join(" "))
+}
+
+/// `query` without the quotes around each of `phrases` (the text typed between them; an
+/// unclosed quote has only its opening one).
+fn without_quotes(query: &str, phrases: &[String]) -> String {
+    let mut text = query.to_string();
+    for phrase in phrases {
+        let Some(start) = text
+            .match_indices(phrase.as_str())
+            .map(|(start, _)| start)
+            .find(|&start| text[..start].ends_with(['"', '«', '“']))
+        else {
+            continue;
+        };
+        let end = start + phrase.len();
+        let closing = text[end..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '»' | '”'))
+            .map_or(0, char::len_utf8);
+        let opening = text[..start].chars().next_back().map_or(0, char::len_utf8);
+        text.replace_range(end..end + closing, "");
+        text.replace_range(start - opening..start, "");
+    }
+    text
 }
 
 /// `word` (lower case) written in the case of `typed`: in capitals when it was typed so
@@ -240,6 +271,30 @@ fn bounded_distance(left: &[char], right: &[char], limit: usize) -> Option<usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_loosened_phrase_loses_its_quotes_and_nothing_else() {
+        let phrases = |list: &[&str]| list.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            without_quotes("\"a b\" c \"d e\"", &phrases(&["d e"])),
+            "\"a b\" c d e"
+        );
+        // French quotes keep the spaces typed inside them; an unclosed quote has no end.
+        assert_eq!(
+            without_quotes(
+                "x « police des polices » y",
+                &phrases(&[" police des polices "])
+            ),
+            "x  police des polices  y"
+        );
+        assert_eq!(
+            without_quotes("x \"jouer sous", &phrases(&["jouer sous"])),
+            "x jouer sous"
+        );
+        // The words unquoted elsewhere are left alone: only the quoted occurrence loses quotes.
+        assert_eq!(without_quotes("nez \"nez\"", &phrases(&["nez"])), "nez nez");
+        assert_eq!(without_quotes("a \"b c\"", &[]), "a \"b c\"");
+    }
 
     fn distance(left: &str, right: &str, limit: usize) -> Option<usize> {
         let left: Vec<char> = left.chars().collect();
