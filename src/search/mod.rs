@@ -358,12 +358,16 @@ impl Engine {
         // From the last, so that loosening one leaves the others' indices as they are.
         quoted.sort_unstable_by_key(|(index, _)| std::cmp::Reverse(*index));
         for (index, text) in quoted {
-            let Some(Clause::Phrase(words)) =
+            let Some(phrase @ Clause::Phrase(words)) =
                 parsed.groups.get(index).and_then(|g| query::typed(g))
             else {
                 continue;
             };
             let words: Vec<String> = words.iter().map(|(_, word)| word.clone()).collect();
+            // Most phrases asked for are in some passage's text: that one field is asked first.
+            if collect::matches_any(searcher, builder.in_text(phrase).as_ref())? {
+                continue;
+            }
             let alone = ParsedQuery {
                 groups: vec![parsed.groups[index].clone()],
                 ..ParsedQuery::default()

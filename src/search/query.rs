@@ -838,6 +838,11 @@ impl QueryBuilder<'_> {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// `clause` looked for in the passage text alone.
+    pub fn in_text(&self, clause: &Clause) -> Box<dyn Query> {
+        self.clause_on(clause, self.fields.body)
+    }
+
     /// The related passages' query (see `search::related`): passages holding at least
     /// `min_shared` of `terms` (analyzed words of the text field, with their weights) in their
     /// text, within the query's exclusions and filters. `None` with fewer terms than that.
