@@ -107,8 +107,9 @@ impl SearchParams {
 pub struct SearchResponse {
     /// The query as received.
     pub query: String,
-    /// The query as searched, when words found nowhere were corrected ("did you mean") or
-    /// a hyphenated word found nowhere was searched as its parts (`cyber sécurité`).
+    /// The query as searched, when words found nowhere were corrected ("did you mean"), a
+    /// hyphenated word found nowhere was searched as its parts (`cyber sécurité`), or a
+    /// quoted phrase found nowhere as its words (the query without those quotes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub corrected_query: Option<String>,
     /// Number of matching passages (all pages).

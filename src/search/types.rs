@@ -59,7 +59,8 @@ pub struct SearchResults {
     /// The query as received.
     pub query: String,
     /// The query as searched when some words were found nowhere and corrected ("did you
-    /// mean"), or a hyphenated word found nowhere was searched as its parts; absent otherwise.
+    /// mean"), a hyphenated word found nowhere was searched as its parts, or a quoted phrase
+    /// found nowhere as its words; absent otherwise.
     pub corrected_query: Option<String>,
     /// Number of passages matching the query (all pages).
     pub total: usize,
