@@ -487,6 +487,36 @@ mod tests {
     }
 
     #[test]
+    fn related_passage_settings_come_from_the_file_within_their_range() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("vigie.toml");
+        let load = |text: &str| {
+            std::fs::write(&path, text).expect("write");
+            Config::load(Overrides {
+                config_file: Some(path.clone()),
+                ..Overrides::default()
+            })
+        };
+        let defaults = load("").expect("valid");
+        assert_eq!(
+            (defaults.related_terms, defaults.related_from),
+            (DEFAULT_RELATED_TERMS, DEFAULT_RELATED_FROM)
+        );
+        let off = load("related_terms = 0\nrelated_from = 5\n").expect("valid");
+        assert_eq!((off.related_terms, off.related_from), (0, 5));
+        for (text, name) in [
+            ("related_terms = 51\n", "related_terms"),
+            ("related_from = 0\n", "related_from"),
+        ] {
+            let error = load(text).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(
+                error.contains(name) && error.contains("to 50"),
+                "{text}: {error}"
+            );
+        }
+    }
+
+    #[test]
     fn bad_values_are_refused_with_their_name() {
         let error = Config::load(Overrides {
             addr: Some("localhost".into()),
