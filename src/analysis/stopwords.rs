@@ -17,10 +17,18 @@
 //! `d'`, `j'`, `s'`: the weapon categories (`armes de catégorie C`), article suffixes (`article
 //! 16 bis D`), `fiche S`, `jour J`; at the start of a sentence (`A défaut de…`) `A` stays a
 //! stop word.
+//!
+//! A word written with an accent that its stop word is not written with is a word, not the stop
+//! word it folds to: `né` is not `ne`, `sûr` (`pays d'origine sûr`) not `sur`, `dû` not `du`,
+//! `maïs` not `mais`. The accented spellings the list holds (`à`, `où`, `été`, `même`, and `dès`
+//! and `là`, added for this) stay stop words; typed without accents, every form folds to its
+//! stop word as before.
 
 use std::sync::OnceLock;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+use unicode_normalization::UnicodeNormalization;
 
 use super::folding::fold;
 
@@ -47,6 +55,8 @@ const FRENCH_STOP_WORDS: &[&str] = &[
     "eussiez", "eussent",
     // Additions: what users type without accents or the list lacks.
     "a", "où", "être", "elles",
+    // Additions: accented spellings of stop words that are stop words too (see the module doc).
+    "dès", "là",
     // Additions: interrogatives, which questions carry and their answers rarely do.
     "comment", "combien", "pourquoi", "quand", "quoi", "lequel", "laquelle", "lesquels",
     // Additions: the words the tokenizer elides, in both forms. Their elided form is dropped
@@ -211,12 +221,38 @@ impl<T: TokenStream> TokenStream for FrenchStopWordsStream<'_, T> {
 /// C`).
 #[inline]
 pub fn is_kept_as_word(text: &str, from: usize, to: usize) -> bool {
+    let Some(written) = text.get(from..to) else {
+        return false;
+    };
+    if !written.is_ascii() && is_accented_homograph(written) {
+        return true;
+    }
     // Most stop words are written in lower case: one byte read settles them.
-    let may_be_capital = text
+    let may_be_capital = written
         .as_bytes()
-        .get(from)
+        .first()
         .is_some_and(|byte| byte.is_ascii_uppercase() || !byte.is_ascii());
     may_be_capital && (is_acronym(text, from, to) || is_letter_naming(text, from, to))
+}
+
+/// True when `written` (a word folding to a stop word, with some character outside ASCII) is
+/// none of the list's accented spellings: `né`, `sûr`, `dû`, `maïs`, but not `à`, `Où`, `été`.
+fn is_accented_homograph(written: &str) -> bool {
+    static SPELLINGS: OnceLock<Vec<String>> = OnceLock::new();
+    let spellings = SPELLINGS.get_or_init(|| {
+        FRENCH_STOP_WORDS
+            .iter()
+            .filter(|word| !word.is_ascii())
+            .map(|word| word.nfc().collect())
+            .collect()
+    });
+    // Nearly always written as listed (`à`): no copy then.
+    if spellings.iter().any(|spelling| spelling == written) {
+        return false;
+    }
+    // Decomposed text (`ne` + a combining acute) reads as its composed letters.
+    let lower: String = written.nfc().flat_map(char::to_lowercase).collect();
+    !spellings.contains(&lower)
 }
 
 /// True when the word at `from..to` in `text` is written in capitals (two letters or more,

@@ -36,6 +36,11 @@ const GOLDEN: &[(&str, &[&str])] = &[
     ("quelqu'un", &[]),
     ("qu'il s'agit", &["agit"]),
     ("c'est n'est", &[]),
+    // A word written with an accent its stop word lacks is a word; the accented spellings of
+    // stop words (also decomposed, a letter and its combining accent) stay stop words.
+    ("né sûr dû maïs", &["ne", "sur", "du", "mai"]),
+    ("à où été même dès là ne sur du mais", &[]),
+    ("a\u{300} ne\u{301}", &["ne"]),
     ("lorsque puisque quoique jusque", &[]),
     ("presqu'île", &["ile"]),
     // Apostrophes that are not elisions join the word.
