@@ -82,8 +82,8 @@ pub fn evaluate_qrels(
 
 /// The scores a run file gives a ranking: trec_eval orders a run by score, not by rank, so
 /// each score is kept below the one before it. The engine's order can differ from its scores
-/// by a hair (passages within 10⁻⁵ of each other come in a stable order; a tier comes above
-/// the next whatever their scores): such a score is written just under the one before.
+/// by a hair (passages within 10⁻⁵ of each other come in a stable order, not by their last
+/// bits): such a score is written just under the one before.
 fn run_scores(scores: impl Iterator<Item = f32>) -> Vec<f32> {
     let mut ceiling = f32::INFINITY;
     scores
