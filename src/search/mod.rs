@@ -303,39 +303,15 @@ impl Engine {
         searcher: &Searcher,
         parsed: &mut ParsedQuery,
     ) -> Result<Vec<Vec<String>>, SearchError> {
-        let builder = QueryBuilder {
-            fields: self.index.fields(),
-            weights: self.settings.weights,
-        };
         let mut split = Vec::new();
         let mut compounds = parsed.compounds.clone();
         // From the last, so that splitting one leaves the others' indices as they are.
         compounds.sort_unstable_by(|a, b| b.cmp(a));
         for index in compounds {
-            let Some(Clause::Phrase(parts)) =
-                parsed.groups.get(index).and_then(|g| query::typed(g))
-            else {
-                continue;
-            };
-            let parts: Vec<String> = parts.iter().map(|(_, part)| part.clone()).collect();
-            let alone = ParsedQuery {
-                groups: vec![parsed.groups[index].clone()],
-                ..ParsedQuery::default()
-            };
-            if collect::matches_any(searcher, builder.build(&alone, &[], Tier::Any).as_ref())? {
-                continue;
+            if let Some(parts) = self.words_of_phrase_held_nowhere(searcher, parsed, index)? {
+                parsed.split_group(index, parts.clone());
+                split.push(parts);
             }
-            let added = parts.len() - 1;
-            parsed.groups.splice(
-                index..=index,
-                parts.iter().map(|part| vec![Clause::Term(part.clone())]),
-            );
-            split.push(parts);
-            parsed.renumber(|old| match old.cmp(&index) {
-                std::cmp::Ordering::Less => Some(old),
-                std::cmp::Ordering::Equal => None,
-                std::cmp::Ordering::Greater => Some(old + added),
-            });
         }
         Ok(split)
     }
@@ -349,45 +325,49 @@ impl Engine {
         searcher: &Searcher,
         parsed: &mut ParsedQuery,
     ) -> Result<Vec<String>, SearchError> {
-        let builder = QueryBuilder {
-            fields: self.index.fields(),
-            weights: self.settings.weights,
-        };
         let mut loosened = Vec::new();
         let mut quoted = parsed.quoted.clone();
         // From the last, so that loosening one leaves the others' indices as they are.
         quoted.sort_unstable_by_key(|(index, _)| std::cmp::Reverse(*index));
         for (index, text) in quoted {
-            let Some(phrase @ Clause::Phrase(words)) =
-                parsed.groups.get(index).and_then(|g| query::typed(g))
-            else {
-                continue;
-            };
-            let words: Vec<String> = words.iter().map(|(_, word)| word.clone()).collect();
-            // Most phrases asked for are in some passage's text: that one field is asked first.
-            if collect::matches_any(searcher, builder.in_text(phrase).as_ref())? {
-                continue;
+            if let Some(words) = self.words_of_phrase_held_nowhere(searcher, parsed, index)? {
+                parsed.split_group(index, words);
+                loosened.push(text);
             }
-            let alone = ParsedQuery {
-                groups: vec![parsed.groups[index].clone()],
-                ..ParsedQuery::default()
-            };
-            if collect::matches_any(searcher, builder.build(&alone, &[], Tier::Any).as_ref())? {
-                continue;
-            }
-            let added = words.len() - 1;
-            parsed.groups.splice(
-                index..=index,
-                words.into_iter().map(|word| vec![Clause::Term(word)]),
-            );
-            loosened.push(text);
-            parsed.renumber(|old| match old.cmp(&index) {
-                std::cmp::Ordering::Less => Some(old),
-                std::cmp::Ordering::Equal => None,
-                std::cmp::Ordering::Greater => Some(old + added),
-            });
         }
         Ok(loosened)
+    }
+
+    /// The words of group `index` when it is a phrase that no passage holds, alone: not in its
+    /// text, headings, article number or document title, nor in another form the group gives
+    /// (a compound written whole, a synonym). `None` when it is held, or not a phrase.
+    fn words_of_phrase_held_nowhere(
+        &self,
+        searcher: &Searcher,
+        parsed: &ParsedQuery,
+        index: usize,
+    ) -> Result<Option<Vec<String>>, SearchError> {
+        let Some(phrase @ Clause::Phrase(words)) =
+            parsed.groups.get(index).and_then(|g| query::typed(g))
+        else {
+            return Ok(None);
+        };
+        let builder = QueryBuilder {
+            fields: self.index.fields(),
+            weights: self.settings.weights,
+        };
+        // Most phrases asked for are in some passage's text: that one field is asked first.
+        if collect::matches_any(searcher, builder.in_text(phrase).as_ref())? {
+            return Ok(None);
+        }
+        let alone = ParsedQuery {
+            groups: vec![parsed.groups[index].clone()],
+            ..ParsedQuery::default()
+        };
+        if collect::matches_any(searcher, builder.build(&alone, &[], Tier::Any).as_ref())? {
+            return Ok(None);
+        }
+        Ok(Some(words.iter().map(|(_, word)| word.clone()).collect()))
     }
 
     /// Gives the synonyms of words the index holds nowhere the full weight of the words typed:
@@ -526,6 +506,12 @@ impl Engine {
         };
         let statistics = Statistics::new(searcher, self.index.fields());
         let filters = builder.filters(&request.filters)?;
+        // What completes a page the matches do not fill (see `related_passages`).
+        let related = RelatedSearch {
+            builder: &builder,
+            parsed,
+            filters: &filters,
+        };
         let all_query = (self.settings.all_words_first && parsed.groups.len() > 1)
             .then(|| builder.build(parsed, &filters, Tier::All));
         let any_tier = if all_query.is_some() {
@@ -565,11 +551,6 @@ impl Engine {
             let (matched, hits) =
                 collect::counted_top_passages(&statistics, any_query.as_ref(), page_end)?;
             let ranked = merge_tiers(vec![hits]);
-            let related = RelatedSearch {
-                builder: &builder,
-                parsed,
-                filters: &filters,
-            };
             return self.page_of(searcher, matched, ranked, &related, request, limit);
         }
         // Counted apart and without scores: ranked alone, the top passages may skip those
@@ -635,15 +616,10 @@ impl Engine {
             let ranked = merge_tiers(vec![lookup_hits, all_hits, any_hits]);
             let exhausted = window >= matched;
             let ranked = match request.per_doc {
-                Some(cap) => self.cap_per_document(searcher, ranked, cap.max(1))?,
+                Some(cap) => self.cap_per_document(searcher, &[], ranked, cap.max(1))?,
                 None => ranked,
             };
             if ranked.len() >= page_end || exhausted {
-                let related = RelatedSearch {
-                    builder: &builder,
-                    parsed,
-                    filters: &filters,
-                };
                 return self.page_of(searcher, total, ranked, &related, request, limit);
             }
             window = (window * 4).min(matched);
@@ -739,7 +715,7 @@ impl Engine {
             let Some(cap) = request.per_doc else {
                 break related;
             };
-            let related = self.cap_after(searcher, ranked, related, cap.max(1))?;
+            let related = self.cap_per_document(searcher, ranked, related, cap.max(1))?;
             if related.len() >= wanted || found < fetch {
                 break related;
             }
@@ -754,9 +730,9 @@ impl Engine {
         Ok((page, terms.into_iter().map(|(term, _)| term).collect()))
     }
 
-    /// Keeps at most `cap` passages of each document among `later`, counting those `earlier`
-    /// (already capped) holds.
-    fn cap_after(
+    /// Keeps at most `cap` passages of each document among `later`, in rank order, counting
+    /// those `earlier` (already capped) holds.
+    fn cap_per_document(
         &self,
         searcher: &Searcher,
         earlier: &[Candidate],
@@ -832,27 +808,6 @@ impl Engine {
             .map(|segment| u64::from(segment.max_doc()))
             .sum();
         Ok(passages as f64 / documents.max(1) as f64)
-    }
-
-    /// Keeps at most `cap` candidates of each document, in rank order.
-    fn cap_per_document(
-        &self,
-        searcher: &Searcher,
-        ranked: Vec<Candidate>,
-        cap: usize,
-    ) -> Result<Vec<Candidate>, SearchError> {
-        let addresses: Vec<DocAddress> = ranked.iter().map(|candidate| candidate.address).collect();
-        let documents = document_keys_of(searcher, &addresses)?;
-        let mut per_document: HashMap<u64, usize> = HashMap::new();
-        let mut kept = Vec::with_capacity(ranked.len());
-        for (candidate, document) in ranked.into_iter().zip(documents) {
-            let count = per_document.entry(document).or_insert(0);
-            if *count < cap {
-                *count += 1;
-                kept.push(candidate);
-            }
-        }
-        Ok(kept)
     }
 
     /// Ranks passages like [`Engine::search`] but returns only their document ids and scores,

@@ -118,6 +118,21 @@ impl ParsedQuery {
             .filter_map(|(index, text)| new_index(index).map(|index| (index, text)))
             .collect();
     }
+
+    /// Replaces group `index` by one group per word of `words` (a phrase searched as its
+    /// words), the groups after it following to their new places.
+    pub fn split_group(&mut self, index: usize, words: Vec<String>) {
+        let count = words.len();
+        self.groups.splice(
+            index..=index,
+            words.into_iter().map(|word| vec![Clause::Term(word)]),
+        );
+        self.renumber(|old| match old.cmp(&index) {
+            std::cmp::Ordering::Less => Some(old),
+            std::cmp::Ordering::Equal => None,
+            std::cmp::Ordering::Greater => Some(old + count - 1),
+        });
+    }
 }
 
 /// A lexical unit of the query syntax.
